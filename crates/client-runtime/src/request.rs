@@ -1,0 +1,126 @@
+//! One operation's request as the generated code describes it: method, path, parameters, body.
+//! Kept as plain data so the transport can send it again on a retry.
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde::Serialize;
+
+use crate::error::InvalidRequest;
+
+/// A request ready for the transport.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Body {
+    Empty,
+    Json(Bytes),
+    Multipart(Vec<MultipartPart>),
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Clone, Debug)]
+pub struct MultipartPart {
+    pub name: &'static str,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Bytes,
+}
+
+impl Request {
+    /// `path` is already expanded, its parameters percent-encoded (see [`path_segment`]).
+    pub fn new(operation: &'static str, method: Method, path: String) -> Self {
+        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), body: Body::Empty }
+    }
+
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    pub fn query_pairs(&self) -> &[(&'static str, String)] {
+        &self.query
+    }
+
+    /// GET, HEAD, PUT, DELETE and OPTIONS may be sent again safely; POST and PATCH may not.
+    pub fn is_idempotent(&self) -> bool {
+        !matches!(self.method, Method::POST | Method::PATCH)
+    }
+
+    /// Adds a query parameter (already in its wire form).
+    pub fn query(&mut self, name: &'static str, value: impl ToString) {
+        self.query.push((name, value.to_string()));
+    }
+
+    /// Replaces query parameters of that name.
+    pub fn set_query(&mut self, name: &'static str, value: Option<String>) {
+        self.query.retain(|(n, _)| *n != name);
+        if let Some(value) = value {
+            self.query.push((name, value));
+        }
+    }
+
+    /// Adds a header parameter.
+    pub fn header(&mut self, name: &'static str, value: impl ToString) {
+        self.headers.push((name, value.to_string()));
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize>(&mut self, body: &T) -> Result<(), InvalidRequest> {
+        let bytes = serde_json::to_vec(body).map_err(|e| InvalidRequest {
+            operation: self.operation,
+            parameter: "body".into(),
+            problem: format!("cannot be serialized as JSON: {e}"),
+        })?;
+        self.body = Body::Json(bytes.into());
+        Ok(())
+    }
+
+    /// Sets a multipart body.
+    pub fn multipart(&mut self, parts: Vec<MultipartPart>) {
+        self.body = Body::Multipart(parts);
+    }
+}
+
+/// Percent-encodes one path segment so `/` or `?` in a value cannot change the path.
+pub fn path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Checks a numeric parameter against the bounds its spec declares.
+pub fn check_range(
+    operation: &'static str,
+    parameter: &str,
+    value: f64,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+) -> Result<(), InvalidRequest> {
+    let problem = match (minimum, maximum) {
+        (Some(min), _) if value < min => Some(format!("is {value}, below the minimum {min}")),
+        (_, Some(max)) if value > max => Some(format!("is {value}, above the maximum {max}")),
+        _ => None,
+    };
+    match problem {
+        Some(problem) => Err(InvalidRequest { operation, parameter: parameter.into(), problem }),
+        None => Ok(()),
+    }
+}

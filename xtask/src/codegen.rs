@@ -1,0 +1,111 @@
+//! `cargo xtask codegen [--check]`: every provider's spec → its crate's `src/generated/`.
+//! All output is built in memory first, so a bad spec writes nothing; files are then replaced
+//! atomically and stale ones removed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{self, GeneratedFile};
+use crate::model::{self, Options};
+use crate::providers::{Provider, PROVIDERS};
+use crate::spec::Spec;
+use crate::Failure;
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The files of one provider's `src/generated/`, in memory.
+pub fn provider_files(root: &Path, provider: &Provider) -> Result<Vec<GeneratedFile>, Failure> {
+    let spec = Spec::load(&root.join(provider.spec))?;
+    let options = Options { source: provider.spec.to_owned(), rate_limits: provider.rate_limits() };
+    let api = model::build(&spec, &options)?;
+    Ok(emit::emit(&api)?)
+}
+
+pub fn run(check: bool) -> Result<(), Failure> {
+    let root = workspace_root();
+    let mut outputs = Vec::new();
+    for provider in PROVIDERS {
+        let dir = root.join(provider.crate_dir).join("src/generated");
+        outputs.push((dir, provider_files(&root, provider)?));
+    }
+    if check {
+        let stale: Vec<String> = outputs
+            .iter()
+            .flat_map(|(dir, files)| stale_files(dir, files))
+            .map(|p| p.strip_prefix(&root).unwrap_or(&p).display().to_string())
+            .collect();
+        if stale.is_empty() {
+            println!("generated code is up to date");
+            return Ok(());
+        }
+        return Err(Failure::Stale(stale));
+    }
+    for (dir, files) in &outputs {
+        write_tree(dir, files)?;
+        println!("wrote {} files to {}", files.len(), dir.strip_prefix(&root).unwrap_or(dir).display());
+    }
+    Ok(())
+}
+
+/// Files that differ from, are missing from, or are not part of the expected output.
+pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
+    let mut stale = Vec::new();
+    for file in files {
+        let path = dir.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            stale.push(path);
+        }
+    }
+    let expected: BTreeSet<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    stale.extend(existing_files(dir).into_iter().filter(|p| !expected.contains(p)));
+    stale
+}
+
+/// Replaces `dir`'s contents with `files`: each written to a temporary file and renamed, so no
+/// reader ever sees half a file; files not in the new set are removed.
+pub fn write_tree(dir: &Path, files: &[GeneratedFile]) -> Result<(), Failure> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        write_atomic(&path, &file.contents)?;
+    }
+    let expected: BTreeSet<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    for path in existing_files(dir) {
+        if !expected.contains(&path) {
+            std::fs::remove_file(&path).map_err(|e| Failure::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Failure> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Failure::io(parent, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = parent.join(format!(".{name}.tmp"));
+    std::fs::write(&temp, contents).map_err(|e| Failure::io(&temp, e))?;
+    std::fs::rename(&temp, path).map_err(|e| Failure::io(path, e))
+}
+
+fn existing_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}

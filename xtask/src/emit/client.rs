@@ -1,0 +1,141 @@
+//! `mod.rs` and `client.rs`: the `Client`, what it tells the runtime about the service (server,
+//! auth, documented rate limits), and one method per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, own_doc_attrs, paragraphs};
+use super::ident;
+use super::operations::required_args;
+use crate::model::{Api, Auth};
+
+pub fn module_root(api: &Api) -> TokenStream {
+    let docs = paragraphs([Some(api.title.as_str()), api.description.as_deref()]);
+    let docs = super::docs::sanitize(&docs);
+    let inner_docs = docs.lines().map(|l| format!(" {l}"));
+    let variables = (!api.server.variables.is_empty()).then(|| quote!(pub use client::ServerVariables;));
+    quote! {
+        #( #![doc = #inner_docs] )*
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
+        pub mod client;
+        pub mod operations;
+        pub mod types;
+
+        pub use client::{Client, ClientBuilder};
+        #variables
+    }
+}
+
+pub fn client(api: &Api) -> TokenStream {
+    let server_url = &api.server.url;
+    let variables = api.server.variables.iter().map(|v| {
+        let (name, default) = (&v.name, &v.default);
+        quote!((#name, #default))
+    });
+    let auth = match &api.auth {
+        Auth::None => quote!(::client_runtime::AuthScheme::None),
+        Auth::Bearer => quote!(::client_runtime::AuthScheme::Bearer),
+        Auth::ApiKeyHeader(name) => quote!(::client_runtime::AuthScheme::Header(#name)),
+    };
+    let limits = api.rate_limits.iter().map(|l| {
+        let requests = proc_macro2::Literal::u32_unsuffixed(l.requests);
+        let secs = proc_macro2::Literal::u64_unsuffixed(l.window_secs);
+        quote!(::client_runtime::Quota::new(#requests, ::std::time::Duration::from_secs(#secs)))
+    });
+    let methods = api.operations.iter().map(|op| {
+        let name = ident(&op.fn_name);
+        let request = ident(&format!("{}Request", op.type_stem));
+        let args = required_args(op);
+        let decls = args.iter().map(|(n, ty)| quote!(#n: #ty));
+        let names = args.iter().map(|(n, _)| n);
+        let route = format!("`{} {}`", op.method.as_str(), op.path);
+        let docs = doc_attrs(&paragraphs([op.summary.as_deref(), Some(route.as_str())]));
+        quote! {
+            #docs
+            pub fn #name(&self, #( #decls ),*) -> crate::generated::operations::#request {
+                crate::generated::operations::#request::new(self.clone(), #( #names ),*)
+            }
+        }
+    });
+    let client_docs = own_doc_attrs(&format!(
+        "A client for {} (version {}).\n\nBuild one with [`Client::builder`]; clones are cheap and share connections, \
+         retries and rate-limit pacing.",
+        api.title, api.version
+    ));
+    let server_variables = server_variables(api);
+    quote! {
+        //! The client and its builder.
+
+        #client_docs
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: ::client_runtime::Transport,
+        }
+
+        /// Builds a [`Client`]: base URL, API key, timeouts, retries, pacing.
+        pub type ClientBuilder = ::client_runtime::ClientBuilder<Client>;
+
+        impl ::client_runtime::ApiClient for Client {
+            const SERVICE: &'static ::client_runtime::ServiceSpec = &::client_runtime::ServiceSpec {
+                crate_name: env!("CARGO_PKG_NAME"),
+                crate_version: env!("CARGO_PKG_VERSION"),
+                server_url: #server_url,
+                server_variables: &[ #( #variables ),* ],
+                auth: #auth,
+                rate_limits: &[ #( #limits ),* ],
+            };
+
+            fn from_transport(transport: ::client_runtime::Transport) -> Self {
+                Self { transport }
+            }
+        }
+
+        impl Client {
+            /// Starts building a client. The base URL defaults to the spec's server.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// The transport requests go through.
+            pub fn transport(&self) -> &::client_runtime::Transport {
+                &self.transport
+            }
+
+            #( #methods )*
+        }
+
+        #server_variables
+    }
+}
+
+/// A typed setter per `{variable}` of the server URL.
+fn server_variables(api: &Api) -> TokenStream {
+    if api.server.variables.is_empty() {
+        return TokenStream::new();
+    }
+    let decls = api.server.variables.iter().map(|v| {
+        let name = ident(&v.rust_name);
+        let docs = doc_attrs(&paragraphs([
+            v.description.as_deref(),
+            Some(format!("Sets `{{{}}}` in `{}` (default `{}`).", v.name, api.server.url, v.default).as_str()),
+        ]));
+        quote!(#docs fn #name(self, value: impl ::std::convert::Into<String>) -> Self;)
+    });
+    let impls = api.server.variables.iter().map(|v| {
+        let name = ident(&v.rust_name);
+        let wire = &v.name;
+        quote!(fn #name(self, value: impl ::std::convert::Into<String>) -> Self { self.server_variable(#wire, value) })
+    });
+    quote! {
+        /// Typed setters for the variables of the spec's server URL.
+        pub trait ServerVariables: Sized {
+            #( #decls )*
+        }
+
+        impl ServerVariables for ClientBuilder {
+            #( #impls )*
+        }
+    }
+}

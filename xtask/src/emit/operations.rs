@@ -1,0 +1,528 @@
+//! `operations/<op>.rs`: a request builder per operation (typed setters, `to_request`, `send`),
+//! its typed error enum, and its multipart form or multi-status success enum where needed.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, paragraphs};
+use super::{bare, ident, rust_type};
+use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, StatusMatch, TypeRef};
+
+pub fn module(api: &Api) -> TokenStream {
+    let mods = api.operations.iter().map(|op| {
+        let module = ident(bare(&op.fn_name));
+        let names = exported_names(op).into_iter().map(|n| ident(&n));
+        quote! { mod #module; pub use #module::{ #(#names),* }; }
+    });
+    quote! {
+        //! One request builder per operation, with the operation's typed error.
+        #( #mods )*
+    }
+}
+
+fn exported_names(op: &Operation) -> Vec<String> {
+    let mut names = vec![format!("{}Request", op.type_stem), format!("{}Error", op.type_stem)];
+    if needs_success_enum(op) {
+        names.push(format!("{}Success", op.type_stem));
+    }
+    if let Some(RequestBody::Multipart { ty_name, .. }) = &op.body {
+        names.push(ty_name.clone());
+    }
+    names
+}
+
+/// The arguments `Client::<op>()` takes: required parameters, then a required body.
+pub fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
+    let mut args: Vec<_> = op.params.iter().filter(|p| p.required).map(|p| (ident(&p.rust_name), setter_type(&p.ty))).collect();
+    if let Some(ty) = required_body_type(op) {
+        args.push((format_ident!("body"), ty));
+    }
+    args
+}
+
+fn required_body_type(op: &Operation) -> Option<TokenStream> {
+    match &op.body {
+        Some(RequestBody::Json { ty, required: true, .. }) => Some(rust_type(ty)),
+        Some(RequestBody::Multipart { ty_name, .. }) => {
+            let name = ident(ty_name);
+            Some(quote!(crate::generated::operations::#name))
+        }
+        _ => None,
+    }
+}
+
+/// What a setter accepts: `impl Into<T>`, or for arrays any iterable of such.
+fn setter_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Array(item) => {
+            let item = rust_type(item);
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
+        }
+        other => {
+            let ty = rust_type(other);
+            quote!(impl ::std::convert::Into<#ty>)
+        }
+    }
+}
+
+fn convert(ty: &TypeRef, value: &proc_macro2::Ident) -> TokenStream {
+    match ty {
+        TypeRef::Array(_) => quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+        _ => quote!(#value.into()),
+    }
+}
+
+pub fn operation(op: &Operation) -> TokenStream {
+    let request = ident(&format!("{}Request", op.type_stem));
+    let error = ident(&format!("{}Error", op.type_stem));
+    let op_id = &op.id;
+    let docs = doc_attrs(&operation_docs(op));
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = rust_type(&p.ty);
+        if p.required { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+    });
+    let body_field = op.body.as_ref().map(|b| match b {
+        RequestBody::Json { ty, required: false, .. } => {
+            let ty = rust_type(ty);
+            quote!(body: Option<#ty>,)
+        }
+        _ => {
+            let ty = required_body_type(op);
+            quote!(body: #ty,)
+        }
+    });
+    let args = required_args(op);
+    let arg_decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
+    let inits = op.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if p.required {
+            let value = convert(&p.ty, &name);
+            quote!(#name: #value,)
+        } else {
+            quote!(#name: None,)
+        }
+    });
+    let body_init = op.body.as_ref().map(|b| match b {
+        RequestBody::Json { required: false, .. } => quote!(body: None,),
+        _ => quote!(body,),
+    });
+    let setters = op.params.iter().map(setter);
+    let body_setter = body_setter(op);
+    let to_request = to_request(op);
+    let send = send(op, &error);
+    let success_enum = success_enum(op);
+    let error_enum = error_enum(op, &error);
+    let form = multipart_form(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
+    quote! {
+        use crate::generated::client::Client;
+        #[allow(unused_imports)]
+        use crate::generated::types;
+
+        #docs
+        #deprecated
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct #request {
+            client: Client,
+            #( #fields )*
+            #body_field
+        }
+
+        impl #request {
+            /// The spec's `operationId` for this request.
+            pub const OPERATION_ID: &'static str = #op_id;
+
+            pub(crate) fn new(client: Client, #( #arg_decls ),*) -> Self {
+                Self { client, #( #inits )* #body_init }
+            }
+
+            /// The client this request will be sent with.
+            pub fn client(&self) -> &Client {
+                &self.client
+            }
+
+            #( #setters )*
+            #body_setter
+            #to_request
+            #send
+        }
+
+        #success_enum
+        #error_enum
+        #form
+    }
+}
+
+fn operation_docs(op: &Operation) -> String {
+    let route = format!("`{} {}` (`{}`)", op.method.as_str(), op.path, op.id);
+    let deprecated = op.deprecated.then_some("**Deprecated** by the spec.");
+    paragraphs([op.summary.as_deref(), op.description.as_deref(), deprecated, Some(route.as_str())])
+}
+
+fn param_docs(p: &Param) -> String {
+    let mut facts = Vec::new();
+    facts.push(format!("`{}` ({} parameter{})", p.wire_name, location_name(p.location), if p.required { ", required" } else { "" }));
+    if let Some(default) = &p.default {
+        facts.push(format!("default `{default}`"));
+    }
+    match (p.minimum, p.maximum) {
+        (Some(min), Some(max)) => facts.push(format!("from {min} to {max}")),
+        (Some(min), None) => facts.push(format!("at least {min}")),
+        (None, Some(max)) => facts.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    let facts = facts.join("; ") + ".";
+    paragraphs([p.description.as_deref(), Some(facts.as_str())])
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn setter(p: &Param) -> TokenStream {
+    let docs = doc_attrs(&param_docs(p));
+    let name = ident(&p.rust_name);
+    let set = format_ident!("set_{}", bare(&p.rust_name));
+    let get = format_ident!("get_{}", bare(&p.rust_name));
+    let ty = rust_type(&p.ty);
+    let arg = setter_type(&p.ty);
+    let value = ident("value");
+    let converted = convert(&p.ty, &value);
+    let set_doc = format!(" Sets or clears `{}`.", p.wire_name);
+    let get_doc = format!(" The value of `{}`{}.", p.wire_name, if p.required { "" } else { ", if set" });
+    if p.required {
+        return quote! {
+            #docs
+            pub fn #name(mut self, value: #arg) -> Self { self.#name = #converted; self }
+            #[doc = #get_doc]
+            pub fn #get(&self) -> &#ty { &self.#name }
+        };
+    }
+    quote! {
+        #docs
+        pub fn #name(mut self, value: #arg) -> Self { self.#name = Some(#converted); self }
+        #[doc = #set_doc]
+        pub fn #set(mut self, value: Option<#ty>) -> Self { self.#name = value; self }
+        #[doc = #get_doc]
+        pub fn #get(&self) -> Option<&#ty> { self.#name.as_ref() }
+    }
+}
+
+fn body_setter(op: &Operation) -> TokenStream {
+    match &op.body {
+        Some(RequestBody::Json { ty, required: false, description }) => {
+            let ty = rust_type(ty);
+            let docs = doc_attrs(description.as_deref().unwrap_or(" The JSON request body."));
+            quote! {
+                #docs
+                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self { self.body = Some(value.into()); self }
+            }
+        }
+        Some(_) => {
+            let ty = required_body_type(op);
+            quote! {
+                /// Replaces the request body.
+                pub fn body(mut self, value: #ty) -> Self { self.body = value; self }
+            }
+        }
+        None => TokenStream::new(),
+    }
+}
+
+fn to_request(op: &Operation) -> TokenStream {
+    let op_id = &op.id;
+    let method = ident(op.method.as_str());
+    let path = path_expression(op);
+    let checks = op.params.iter().filter(|p| p.minimum.is_some() || p.maximum.is_some()).filter_map(range_check);
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(write_param);
+    let body = match &op.body {
+        Some(RequestBody::Json { required: true, .. }) => quote!(request.json(&self.body)?;),
+        Some(RequestBody::Json { required: false, .. }) => quote! {
+            if let Some(body) = &self.body { request.json(body)?; }
+        },
+        Some(RequestBody::Multipart { .. }) => quote!(request.multipart(self.body.clone().into_parts());),
+        None => TokenStream::new(),
+    };
+    quote! {
+        /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+        pub fn to_request(&self) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+            #( #checks )*
+            let mut request = ::client_runtime::Request::new(
+                #op_id,
+                ::client_runtime::reqwest::Method::#method,
+                #path,
+            );
+            #( #params )*
+            #body
+            Ok(request)
+        }
+    }
+}
+
+/// `format!("/media/{}", path_segment(&…))` from the path template.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        template.push_str(&rest[..open].replace('}', "}}"));
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        let name = &after[..close];
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            let field = ident(&p.rust_name);
+            let text = text_of(&p.ty, quote!(self.#field), p.array_style);
+            args.push(quote!(::client_runtime::path_segment(&#text)));
+            template.push_str("{}");
+        }
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        let path = template.replace("{{", "{").replace("}}", "}");
+        return quote!(String::from(#path));
+    }
+    quote!(format!(#template #(, #args)*))
+}
+
+/// A parameter value as wire text (arrays joined with commas).
+fn text_of(ty: &TypeRef, value: TokenStream, _style: ArrayStyle) -> TokenStream {
+    match ty {
+        TypeRef::Array(_) => quote!(#value.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn range_check(p: &Param) -> Option<TokenStream> {
+    if !matches!(p.ty, TypeRef::Integer(_) | TypeRef::Float(_)) {
+        return None;
+    }
+    let op_param = &p.wire_name;
+    let name = ident(&p.rust_name);
+    let bound = |v: Option<f64>| match v {
+        Some(v) => {
+            let v = proc_macro2::Literal::f64_unsuffixed(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
+    let (min, max) = (bound(p.minimum), bound(p.maximum));
+    let check = quote!(::client_runtime::check_range(Self::OPERATION_ID, #op_param, value as f64, #min, #max)?;);
+    Some(if p.required {
+        quote! { { let value = self.#name; #check } }
+    } else {
+        quote! { if let Some(value) = self.#name { #check } }
+    })
+}
+
+fn write_param(p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let name = ident(&p.rust_name);
+    let add = match p.location {
+        ParamLocation::Header => quote!(header),
+        _ => quote!(query),
+    };
+    let write = |value: TokenStream, borrowed: TokenStream| match (&p.ty, p.array_style, p.location) {
+        (TypeRef::Array(_), ArrayStyle::Repeat, ParamLocation::Query) => {
+            quote! { for item in #borrowed { request.#add(#wire, item); } }
+        }
+        _ => {
+            let text = text_of(&p.ty, value, p.array_style);
+            quote! { request.#add(#wire, #text); }
+        }
+    };
+    if p.required {
+        write(quote!(self.#name), quote!(&self.#name))
+    } else {
+        let inner = write(quote!(value), quote!(value));
+        quote! { if let Some(value) = &self.#name { #inner } }
+    }
+}
+
+fn needs_success_enum(op: &Operation) -> bool {
+    op.success.windows(2).any(|pair| pair[0].body != pair[1].body)
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    if needs_success_enum(op) {
+        let name = ident(&format!("{}Success", op.type_stem));
+        return quote!(#name);
+    }
+    match op.success.first().map(|c| &c.body) {
+        Some(ResponseBody::Json(ty)) => rust_type(ty),
+        Some(ResponseBody::Bytes) => quote!(Vec<u8>),
+        _ => quote!(()),
+    }
+}
+
+fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
+    let ok = success_type(op);
+    let multi = needs_success_enum(op);
+    let success_arms = op.success.iter().map(|case| {
+        let pattern = status_pattern(case.status);
+        let decode = success_decode(op, case, multi);
+        quote!(#pattern => #decode,)
+    });
+    let error_arms = op.errors.iter().map(|case| {
+        let pattern = status_pattern(case.status);
+        let variant = ident(&case.variant);
+        let value = match &case.body {
+            ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
+            ResponseBody::None => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant, meta: raw.meta().clone() })),
+            ResponseBody::Bytes => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: raw.meta().clone() })),
+        };
+        quote!(#pattern => Err(#value),)
+    });
+    let has_default = op.success.iter().chain(&op.errors).any(|c| c.status == StatusMatch::Default);
+    let fallback = (!has_default).then(|| quote!(_ => Err(raw.unexpected()),));
+    quote! {
+        /// Sends the request, retrying and pacing as the client is configured to, and decodes the
+        /// response by its status.
+        pub async fn send(self) -> Result<::client_runtime::Response<#ok>, ::client_runtime::Error<#error>> {
+            let request = self.to_request().map_err(::client_runtime::Error::InvalidRequest)?;
+            let raw = self.client.transport().execute::<#error>(request).await?;
+            match raw.status() {
+                #( #success_arms )*
+                #( #error_arms )*
+                #fallback
+            }
+        }
+    }
+}
+
+fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStream {
+    if !multi {
+        return match &case.body {
+            ResponseBody::Json(_) => quote!(raw.json()),
+            ResponseBody::None => quote!(Ok(raw.empty())),
+            ResponseBody::Bytes => quote!(Ok(::client_runtime::Response::new(raw.body().to_vec(), raw.meta().clone()))),
+        };
+    }
+    let success = ident(&format!("{}Success", op.type_stem));
+    let variant = ident(&case.variant);
+    match &case.body {
+        ResponseBody::Json(ty) => {
+            let ty = rust_type(ty);
+            quote! {{
+                let (body, meta) = raw.json::<#ty, _>()?.into_parts();
+                Ok(::client_runtime::Response::new(#success::#variant(body), meta))
+            }}
+        }
+        ResponseBody::None => quote!(Ok(::client_runtime::Response::new(#success::#variant, raw.meta().clone()))),
+        ResponseBody::Bytes => {
+            quote!(Ok(::client_runtime::Response::new(#success::#variant(raw.body().to_vec()), raw.meta().clone())))
+        }
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn case_variants(cases: &[ResponseCase]) -> impl Iterator<Item = TokenStream> + '_ {
+    cases.iter().map(|case| {
+        let status = match case.status {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(digit) => format!("{digit}XX"),
+            StatusMatch::Default => "any other status".to_owned(),
+        };
+        let docs = doc_attrs(&format!("`{status}`: {}", case.description));
+        let variant = ident(&case.variant);
+        match &case.body {
+            ResponseBody::Json(ty) => {
+                let ty = rust_type(ty);
+                quote!(#docs #variant(#ty),)
+            }
+            ResponseBody::None => quote!(#docs #variant,),
+            ResponseBody::Bytes => quote!(#docs #variant(Vec<u8>),),
+        }
+    })
+}
+
+fn success_enum(op: &Operation) -> TokenStream {
+    if !needs_success_enum(op) {
+        return TokenStream::new();
+    }
+    let name = ident(&format!("{}Success", op.type_stem));
+    let doc = format!(" The success responses of `{}`, by status.", op.id);
+    let variants = case_variants(&op.success);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name { #( #variants )* }
+    }
+}
+
+fn error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
+    let doc = format!(" The error responses `{}` declares, by status, with their decoded bodies.", op.id);
+    let variants = case_variants(&op.errors);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name { #( #variants )* }
+    }
+}
+
+fn multipart_form(op: &Operation) -> TokenStream {
+    let Some(RequestBody::Multipart { ty_name, fields, description }) = &op.body else {
+        return TokenStream::new();
+    };
+    let name = ident(ty_name);
+    let docs = doc_attrs(description.as_deref().unwrap_or(" The multipart/form-data body."));
+    let members = fields.iter().map(|f| {
+        let docs = doc_attrs(f.description.as_deref().unwrap_or_default());
+        let field = ident(&f.rust_name);
+        let ty = match &f.text {
+            None => quote!(::client_runtime::FilePart),
+            Some(ty) => rust_type(ty),
+        };
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        quote!(#docs pub #field: #ty,)
+    });
+    let parts = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let part = match &f.text {
+            None => quote!(value.into_part(#wire)),
+            Some(_) => quote!(::client_runtime::MultipartPart {
+                name: #wire, file_name: None, content_type: None, data: value.to_string().into_bytes().into(),
+            }),
+        };
+        if f.required {
+            quote! { { let value = self.#field; parts.push(#part); } }
+        } else {
+            quote! { if let Some(value) = self.#field { parts.push(#part); } }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name { #( #members )* }
+
+        impl #name {
+            fn into_parts(self) -> Vec<::client_runtime::MultipartPart> {
+                let mut parts = ::std::vec::Vec::new();
+                #( #parts )*
+                parts
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! `types.rs`: one item per [`TypeDef`]: structs, string enums with a catch-all, untagged unions
+//! and aliases.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, paragraphs};
+use super::{bare, ident, rust_type};
+use crate::model::{Api, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+
+pub fn types(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    quote! {
+        //! The schemas of the spec as Rust types. Unknown fields from the server are ignored.
+        #[allow(unused_imports)]
+        use crate::generated::types;
+        #( #items )*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(def.description.as_deref().unwrap_or_default());
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => struct_def(docs, &name, fields, additional.as_ref()),
+        TypeKind::Enum { variants } => enum_def(docs, &name, variants),
+        TypeKind::Union { variants } => union_def(docs, &name, variants),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_def(docs: TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+    let all_optional = fields.iter().all(Field::is_option);
+    let default = all_optional.then(|| quote!(Default,));
+    let members = fields.iter().map(field);
+    let extra = additional.map(|ty| {
+        let ty = rust_type(ty);
+        let taken = fields.iter().any(|f| bare(&f.rust_name) == "additional_properties");
+        let member = ident(if taken { "extra_properties" } else { "additional_properties" });
+        quote! {
+            /// Properties beyond the declared ones.
+            #[serde(flatten)]
+            pub #member: ::std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #( #members )*
+            #extra
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let mut notes = Vec::new();
+    if f.deprecated {
+        notes.push("Deprecated.".to_owned());
+    }
+    if f.required && f.nullable {
+        notes.push("Always present; may be null.".to_owned());
+    }
+    let notes = notes.join(" ");
+    let docs = doc_attrs(&paragraphs([f.description.as_deref(), Some(notes.as_str())]));
+    let name = ident(&f.rust_name);
+    let mut ty = rust_type(&f.ty);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let mut serde = Vec::new();
+    if bare(&f.rust_name) != f.wire_name {
+        let wire = &f.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    if f.is_option() {
+        ty = quote!(Option<#ty>);
+        serde.push(quote!(default));
+        // A required-but-nullable field is sent as `null`; an optional one is left out.
+        if !f.required {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde( #(#serde),* )]));
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        let doc = format!(" `{wire}`");
+        quote! { #[doc = #doc] #[serde(rename = #wire)] #variant, }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { Self::#variant => #wire, }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #decls )*
+            /// A value this version of the client does not know (the server added one).
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #arms )*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty);
+        quote! { #variant(#ty), }
+    });
+    quote! {
+        #docs
+        ///
+        /// One of several shapes: the first variant that decodes wins.
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #decls )*
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Spec → [`Api`]: servers, auth, operations and types, validated on the way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{APIKeyLocation, SecurityScheme};
+
+use super::naming::field_ident;
+use super::types::TypeBuilder;
+use super::{Api, Auth, RateLimit, Server, ServerVariable, TypeDef, TypeKind, TypeRef};
+use crate::spec::{Pointer, Spec, SpecError};
+
+/// What the spec cannot say but the generated client needs.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The spec's path as shown in the `@generated` header.
+    pub source: String,
+    /// Documented rate limits of the provider.
+    pub rate_limits: Vec<RateLimit>,
+}
+
+pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
+    let mut types = TypeBuilder::new(spec);
+    types.build_components()?;
+    let operations = super::operations::operations(spec, &mut types)?;
+    let info = &spec.doc.info;
+    Ok(Api {
+        source: options.source.clone(),
+        title: info.title.clone(),
+        description: info.description.clone(),
+        version: info.version.clone(),
+        server: server(spec),
+        auth: auth(spec)?,
+        rate_limits: options.rate_limits.clone(),
+        operations,
+        types: types.finish(),
+    })
+}
+
+fn server(spec: &Spec) -> Server {
+    let Some(first) = spec.doc.servers.first() else {
+        return Server { url: String::new(), variables: Vec::new() };
+    };
+    let variables = first
+        .variables
+        .iter()
+        .flatten()
+        .map(|(name, v)| ServerVariable {
+            name: name.clone(),
+            rust_name: field_ident(name),
+            default: v.default.clone(),
+            description: v.description.clone(),
+        })
+        .collect();
+    Server { url: first.url.clone(), variables }
+}
+
+/// The scheme of the first security requirement (root level, else the first operation's).
+fn auth(spec: &Spec) -> Result<Auth, SpecError> {
+    let root = spec.doc.security.as_ref().map(|r| (r, Pointer::root().push("security")));
+    let from_ops = spec.doc.operations().find_map(|(path, method, op)| {
+        op.security.as_ref().filter(|s| !s.is_empty()).map(|r| (r, Pointer::root().push("paths").push(path).push(method).push("security")))
+    });
+    let Some((requirements, at)) = root.filter(|(r, _)| !r.is_empty()).or(from_ops) else {
+        return Ok(Auth::None);
+    };
+    let Some(first) = requirements.first() else { return Ok(Auth::None) };
+    if first.len() > 1 {
+        return Err(spec.error(&at.push("0"), "a requirement that combines several schemes is not supported"));
+    }
+    let Some(name) = first.keys().next() else { return Ok(Auth::None) };
+    let schemes = spec.doc.components.as_ref().map(|c| &c.security_schemes);
+    let at = Pointer::component("securitySchemes", name);
+    let item = schemes
+        .and_then(|s| s.get(name))
+        .ok_or_else(|| spec.error(&at, format!("security requirement names {name:?}, which securitySchemes does not define")))?;
+    let (scheme, at) = spec.security_scheme(item, &at)?;
+    match scheme {
+        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(Auth::Bearer),
+        // An OAuth2 or OpenID Connect access token is sent as a bearer token.
+        SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(Auth::Bearer),
+        SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => Ok(Auth::ApiKeyHeader(name.clone())),
+        SecurityScheme::APIKey { location, .. } => Err(spec.error(
+            &at.push("in"),
+            format!("API keys in {location:?} are not supported (only in a header)"),
+        )),
+        SecurityScheme::HTTP { scheme, .. } => {
+            Err(spec.error(&at.push("scheme"), format!("HTTP auth scheme {scheme:?} is not supported (only bearer)")))
+        }
+    }
+}
+
+/// Boxes every struct field whose type contains the struct again without indirection (a `Vec` or
+/// map is indirection already), so recursive schemas give types of finite size.
+pub(super) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
+    let edges: BTreeMap<String, Vec<String>> = defs.iter().map(|(name, def)| (name.clone(), direct_edges(def))).collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(next) = stack.pop() {
+            if next == to {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(edges.get(&next).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (name, def) in defs.iter() {
+        if let TypeKind::Struct { fields, .. } = &def.kind {
+            for (i, field) in fields.iter().enumerate() {
+                if let TypeRef::Named(target) = &field.ty {
+                    if reaches(target, name) {
+                        to_box.push((name.clone(), i));
+                    }
+                }
+            }
+        }
+    }
+    for (name, i) in to_box {
+        if let Some(TypeKind::Struct { fields, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
+            if let Some(field) = fields.get_mut(i) {
+                field.boxed = true;
+            }
+        }
+    }
+}
+
+fn direct_edges(def: &TypeDef) -> Vec<String> {
+    let named = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => Some(n.clone()),
+        _ => None,
+    };
+    match &def.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| named(&f.ty)).collect(),
+        TypeKind::Union { variants } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
+        TypeKind::Alias(ty) => named(ty).into_iter().collect(),
+        TypeKind::Enum { .. } => Vec::new(),
+    }
+}

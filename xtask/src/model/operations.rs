@@ -1,0 +1,323 @@
+//! Path items → [`Operation`]s: parameters by kind, request bodies, and responses split into the
+//! success and error cases the emitted `send()` matches on.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, StatusCode, Type};
+
+use super::naming::{field_ident, type_ident, unique};
+use super::types::TypeBuilder;
+use super::{
+    ArrayStyle, Method, MultipartField, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
+    StatusMatch, TypeRef,
+};
+use crate::spec::{Pointer, Spec, SpecError};
+
+pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operation>, SpecError> {
+    let mut fn_names = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+    let mut out = Vec::new();
+    for (path, item) in spec.doc.paths.iter() {
+        let at_path = Pointer::root().push("paths").push(path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => return Err(spec.error(&at_path, "path item $refs are not supported")),
+        };
+        for (method_name, op) in item.iter() {
+            let at = at_path.push(method_name);
+            let method = method_of(method_name).ok_or_else(|| spec.error(&at, "unknown HTTP method"))?;
+            let id = op.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
+            if !ids.insert(id.clone()) {
+                return Err(spec.error(&at.push("operationId"), format!("operationId {id:?} is used twice")));
+            }
+            let fn_name = unique(field_ident(&id), &mut fn_names);
+            let type_stem = type_ident(&id);
+            let mut params = Vec::new();
+            let mut seen = BTreeSet::new();
+            // Operation-level parameters override path-level ones of the same name and location.
+            let op_params = op.parameters.iter().enumerate().map(|(i, p)| (p, at.push("parameters").push(&i.to_string())));
+            let path_params =
+                item.parameters.iter().enumerate().map(|(i, p)| (p, at_path.push("parameters").push(&i.to_string())));
+            for (p, p_at) in op_params.chain(path_params) {
+                let (param, p_at) = spec.parameter(p, &p_at)?;
+                let data = param.parameter_data_ref();
+                if seen.insert((data.name.clone(), location_key(param))) {
+                    params.push(parameter(spec, types, param, &p_at, &type_stem)?);
+                }
+            }
+            check_path_template(spec, path, &params, &at)?;
+            let mut taken = BTreeSet::new();
+            for p in &mut params {
+                p.rust_name = unique(p.rust_name.clone(), &mut taken);
+            }
+            let body = match &op.request_body {
+                Some(b) => Some(request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
+                None => None,
+            };
+            let (success, errors) = responses(spec, types, &op.responses, &at.push("responses"), &type_stem)?;
+            out.push(Operation {
+                id,
+                fn_name,
+                type_stem,
+                method,
+                path: path.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                params,
+                body,
+                success,
+                errors,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn method_of(name: &str) -> Option<Method> {
+    Some(match name {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => return None,
+    })
+}
+
+/// `GET /pets/{petId}` → `getPetsPetId`.
+fn derived_id(method: Method, path: &str) -> String {
+    let words: Vec<String> = path
+        .split('/')
+        .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
+        .filter(|s| !s.is_empty())
+        .map(type_ident)
+        .collect();
+    format!("{}{}", method.as_str().to_lowercase(), words.concat())
+}
+
+fn location_key(param: &Parameter) -> &'static str {
+    match param {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn parameter(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    param: &Parameter,
+    at: &Pointer,
+    stem: &str,
+) -> Result<Param, SpecError> {
+    let data = param.parameter_data_ref();
+    let (location, array_style) = match param {
+        Parameter::Query { style: QueryStyle::Form, .. } => {
+            (ParamLocation::Query, if data.explode == Some(false) { ArrayStyle::Comma } else { ArrayStyle::Repeat })
+        }
+        Parameter::Query { style, .. } => {
+            return Err(spec.error(&at.push("style"), format!("query style {style:?} is not supported (only form)")))
+        }
+        Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Comma),
+        Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
+        Parameter::Cookie { .. } => return Err(spec.error(at, "cookie parameters are not supported")),
+    };
+    let schema_ref = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => s,
+        ParameterSchemaOrContent::Content(_) => {
+            return Err(spec.error(&at.push("content"), "parameters described by `content` are not supported; use `schema`"))
+        }
+    };
+    let at_schema = at.push("schema");
+    let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", type_ident(&data.name)))?;
+    if !types.is_scalar(&ty) {
+        return Err(spec.error(&at_schema, "object-valued parameters are not supported; use a scalar, an enum or an array of them"));
+    }
+    let (schema, _, _) = spec.schema(schema_ref, &at_schema)?;
+    let (minimum, maximum) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => (i.minimum.map(|v| v as f64), i.maximum.map(|v| v as f64)),
+        SchemaKind::Type(Type::Number(n)) => (n.minimum, n.maximum),
+        _ => (None, None),
+    };
+    if location == ParamLocation::Path && !data.required {
+        return Err(spec.error(&at.push("required"), "path parameters must be `required: true`"));
+    }
+    Ok(Param {
+        wire_name: data.name.clone(),
+        rust_name: field_ident(&data.name),
+        location,
+        required: data.required,
+        ty,
+        array_style,
+        description: data.description.clone(),
+        deprecated: data.deprecated.unwrap_or(false),
+        default: schema.schema_data.default.as_ref().map(|v| v.to_string()),
+        minimum,
+        maximum,
+    })
+}
+
+fn check_path_template(spec: &Spec, path: &str, params: &[Param], at: &Pointer) -> Result<(), SpecError> {
+    for piece in path.split('{').skip(1) {
+        let name = piece.split('}').next().unwrap_or_default();
+        if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            return Err(spec.error(at, format!("path template names {{{name}}} but no path parameter {name:?} is declared")));
+        }
+    }
+    Ok(())
+}
+
+fn request_body(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    item: &ReferenceOr<openapiv3::RequestBody>,
+    at: &Pointer,
+    stem: &str,
+) -> Result<RequestBody, SpecError> {
+    let (body, at) = spec.request_body(item, at)?;
+    let description = body.description.clone();
+    if let Some((_, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) {
+        let ct = body.content.keys().find(|ct| is_json(ct)).cloned().unwrap_or_default();
+        let at = at.push("content").push(&ct).push("schema");
+        let schema = media.schema.as_ref().ok_or_else(|| spec.error(&at, "a JSON request body needs a schema"))?;
+        let (ty, _) = types.type_of(schema, &at, &format!("{stem}Body"))?;
+        return Ok(RequestBody::Json { ty, required: body.required, description });
+    }
+    if let Some(media) = body.content.get("multipart/form-data") {
+        let at = at.push("content").push("multipart/form-data").push("schema");
+        let schema = media.schema.as_ref().ok_or_else(|| spec.error(&at, "a multipart body needs a schema"))?;
+        let (schema, _, at) = spec.schema(schema, &at)?;
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return Err(spec.error(&at, "a multipart body must be an object schema"));
+        };
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::new();
+        for (name, prop) in &object.properties {
+            let p_at = at.push("properties").push(name);
+            let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;
+            let is_file = matches!(&prop_schema.schema_kind, SchemaKind::Type(Type::String(s))
+                if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)));
+            let text = if is_file {
+                None
+            } else {
+                let item = ReferenceOr::Item(prop_schema.clone());
+                let (ty, _) = types.type_of(&item, &p_at, &format!("{stem}{}", type_ident(name)))?;
+                if !types.is_scalar(&ty) {
+                    return Err(spec.error(&p_at, "multipart text parts must be scalars"));
+                }
+                Some(ty)
+            };
+            fields.push(MultipartField {
+                wire_name: name.clone(),
+                rust_name: unique(field_ident(name), &mut taken),
+                required: object.required.contains(name),
+                text,
+                description: prop_schema.schema_data.description.clone(),
+            });
+        }
+        return Ok(RequestBody::Multipart { ty_name: format!("{stem}Form"), fields, description });
+    }
+    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+    Err(spec.error(&at.push("content"), format!("request body content types {kinds:?} are not supported (JSON and multipart/form-data are)")))
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn responses(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    responses: &openapiv3::Responses,
+    at: &Pointer,
+    stem: &str,
+) -> Result<(Vec<ResponseCase>, Vec<ResponseCase>), SpecError> {
+    let mut cases: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = Vec::new();
+    for (code, item) in &responses.responses {
+        let (status, key) = match code {
+            StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+            StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
+        };
+        cases.push((status, item, at.push(&key)));
+    }
+    let any_success = cases.iter().any(|(s, _, _)| is_success(*s));
+    if let Some(default) = &responses.default {
+        cases.push((StatusMatch::Default, default, at.push("default")));
+    }
+    let success_count = cases.iter().filter(|(s, _, _)| is_success(*s) || (!any_success && *s == StatusMatch::Default)).count();
+    let (mut success, mut errors) = (Vec::new(), Vec::new());
+    for (status, item, at) in cases {
+        let (response, at) = spec.response(item, &at)?;
+        let ok = is_success(status) || (!any_success && status == StatusMatch::Default);
+        let variant = variant_name(status);
+        let hint = match (ok, success_count) {
+            (true, 1) => format!("{stem}Response"),
+            (true, _) => format!("{stem}{variant}Response"),
+            (false, _) => format!("{stem}{variant}Body"),
+        };
+        let body = match response.content.iter().find(|(ct, _)| is_json(ct)) {
+            Some((ct, media)) => match &media.schema {
+                Some(schema) => ResponseBody::Json(types.type_of(schema, &at.push("content").push(ct).push("schema"), &hint)?.0),
+                None => ResponseBody::Json(TypeRef::Json),
+            },
+            None if response.content.is_empty() => ResponseBody::None,
+            None => ResponseBody::Bytes,
+        };
+        let mut headers: Vec<String> = response.headers.keys().cloned().collect();
+        headers.sort();
+        let case = ResponseCase { status, variant, description: response.description.clone(), body, headers };
+        if ok { success.push(case) } else { errors.push(case) }
+    }
+    if success.is_empty() {
+        return Err(spec.error(at, "no success (2xx or default) response is declared"));
+    }
+    // Exact codes before ranges before `default`, so the emitted `match` arms are reachable.
+    success.sort_by_key(|c| c.status);
+    errors.sort_by_key(|c| c.status);
+    Ok((success, errors))
+}
+
+fn is_success(status: StatusMatch) -> bool {
+    matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2))
+}
+
+fn variant_name(status: StatusMatch) -> String {
+    let name = match status {
+        StatusMatch::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            204 => "NoContent",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            409 => "Conflict",
+            410 => "Gone",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            other => return format!("Status{other}"),
+        },
+        StatusMatch::Range(2) => "Success",
+        StatusMatch::Range(3) => "Redirection",
+        StatusMatch::Range(4) => "ClientError",
+        StatusMatch::Range(5) => "ServerError",
+        StatusMatch::Range(other) => return format!("Status{other}xx"),
+        StatusMatch::Default => "Default",
+    };
+    name.to_owned()
+}

@@ -1,0 +1,345 @@
+//! Schemas → [`TypeRef`]s and [`TypeDef`]s. Component schemas get their names up front, so a
+//! reference never recurses into its target; inline objects, enums and unions are named after
+//! where they appear (`ListMediaResponse`, `MediaStatus`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+
+use super::naming::{field_ident, type_ident, unique, variant_ident};
+use super::{EnumVariant, Field, FloatWidth, IntWidth, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::spec::{Pointer, Spec, SpecError};
+
+/// A schema's Rust type and whether the schema allows `null`.
+pub type Typed = (TypeRef, bool);
+
+pub struct TypeBuilder<'a> {
+    spec: &'a Spec,
+    /// Component key → Rust name.
+    components: BTreeMap<String, String>,
+    taken: BTreeSet<String>,
+    defs: BTreeMap<String, TypeDef>,
+    /// Nesting of `allOf` merges, bounded so `A: allOf: [$ref A]` is an error, not a stack overflow.
+    merge_depth: usize,
+}
+
+impl<'a> TypeBuilder<'a> {
+    pub fn new(spec: &'a Spec) -> Self {
+        let mut taken = BTreeSet::new();
+        let mut components = BTreeMap::new();
+        if let Some(c) = &spec.doc.components {
+            for key in c.schemas.keys() {
+                components.insert(key.clone(), unique(type_ident(key), &mut taken));
+            }
+        }
+        Self { spec, components, taken, defs: BTreeMap::new(), merge_depth: 0 }
+    }
+
+    /// Builds a definition for every component schema.
+    pub fn build_components(&mut self) -> Result<(), SpecError> {
+        let Some(c) = &self.spec.doc.components else { return Ok(()) };
+        for (key, item) in &c.schemas {
+            let at = Pointer::component("schemas", key);
+            let name = self.components.get(key).cloned().unwrap_or_else(|| type_ident(key));
+            let (schema, _, at) = self.spec.schema(item, &at)?;
+            let kind = match self.definition(schema, &at, &name)? {
+                Some(kind) => kind,
+                None => TypeKind::Alias(self.schema_type(schema, &at, &name)?.0),
+            };
+            let description = schema.schema_data.description.clone();
+            self.defs.insert(name.clone(), TypeDef { name, description, kind });
+        }
+        Ok(())
+    }
+
+    /// All definitions, sorted by name, with recursive fields boxed.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut defs = self.defs;
+        super::build::box_recursive_fields(&mut defs);
+        defs.into_values().collect()
+    }
+
+    /// Whether a parameter or multipart text part of this type can be written as text: a primitive,
+    /// a string enum, or an array of those.
+    pub fn is_scalar(&self, ty: &TypeRef) -> bool {
+        self.is_scalar_within(ty, 8)
+    }
+
+    fn is_scalar_within(&self, ty: &TypeRef, depth: u8) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => true,
+            TypeRef::Array(inner) => !matches!(**inner, TypeRef::Array(_)) && self.is_scalar_within(inner, depth),
+            TypeRef::Named(name) if depth > 0 => match self.defs.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Enum { .. }) => true,
+                Some(TypeKind::Alias(inner)) => self.is_scalar_within(inner, depth - 1),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The type of a schema reference, naming inline definitions after `hint`.
+    pub fn type_of(&mut self, item: &ReferenceOr<Schema>, at: &Pointer, hint: &str) -> Result<Typed, SpecError> {
+        match item {
+            ReferenceOr::Reference { .. } => {
+                let (schema, name, _) = self.spec.schema(item, at)?;
+                Ok((self.named(name), schema.schema_data.nullable))
+            }
+            ReferenceOr::Item(schema) => self.schema_type(schema, at, hint),
+        }
+    }
+
+    fn boxed_type_of(&mut self, item: &ReferenceOr<Box<Schema>>, at: &Pointer, hint: &str) -> Result<Typed, SpecError> {
+        match item {
+            ReferenceOr::Reference { .. } => {
+                let (schema, name, _) = self.spec.boxed_schema(item, at)?;
+                Ok((self.named(name), schema.schema_data.nullable))
+            }
+            ReferenceOr::Item(schema) => self.schema_type(schema, at, hint),
+        }
+    }
+
+    fn named(&self, component: Option<&str>) -> TypeRef {
+        let key = component.unwrap_or_default();
+        TypeRef::Named(self.components.get(key).cloned().unwrap_or_else(|| type_ident(key)))
+    }
+
+    /// The type of an inline schema; objects, enums and unions become definitions named `hint`.
+    pub fn schema_type(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Typed, SpecError> {
+        let nullable = schema.schema_data.nullable;
+        // A lone `allOf`/`oneOf`/`anyOf` member is that member (`nullable` + `allOf: [$ref]`).
+        if let Some(only) = single_member(&schema.schema_kind) {
+            let (ty, inner_nullable) = self.type_of(only, &at.push(kind_key(&schema.schema_kind)).push("0"), hint)?;
+            return Ok((ty, nullable || inner_nullable));
+        }
+        if let Some(kind) = self.definition(schema, at, hint)? {
+            let name = unique(hint.to_owned(), &mut self.taken);
+            let description = schema.schema_data.description.clone();
+            self.defs.insert(name.clone(), TypeDef { name: name.clone(), description, kind });
+            return Ok((TypeRef::Named(name), nullable));
+        }
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+                _ => TypeRef::String,
+            },
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::Integer(IntWidth::I32),
+                _ => TypeRef::Integer(IntWidth::I64),
+            },
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::Float(FloatWidth::F32),
+                _ => TypeRef::Float(FloatWidth::F64),
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(a)) => {
+                let item = match &a.items {
+                    Some(items) => self.boxed_type_of(items, &at.push("items"), &format!("{hint}Item"))?.0,
+                    None => TypeRef::Json,
+                };
+                TypeRef::Array(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), at, hint)?,
+            SchemaKind::Any(any) => match any.typ.as_deref() {
+                None if any.items.is_some() => {
+                    let items = any.items.as_ref().map(|i| self.boxed_type_of(i, &at.push("items"), &format!("{hint}Item")));
+                    TypeRef::Array(Box::new(items.transpose()?.map(|t| t.0).unwrap_or(TypeRef::Json)))
+                }
+                None | Some("object") => self.map_type(any.additional_properties.as_ref(), at, hint)?,
+                Some(other) => {
+                    return Err(self.spec.error(at, format!("schema type {other:?} with these keywords is not supported")))
+                }
+            },
+            SchemaKind::Not { .. } => return Err(self.spec.error(at, "`not` schemas are not supported")),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => TypeRef::Json,
+        };
+        Ok((ty, nullable))
+    }
+
+    /// A free-form object, or a map when `additionalProperties` has a schema.
+    fn map_type(&mut self, extra: Option<&AdditionalProperties>, at: &Pointer, hint: &str) -> Result<TypeRef, SpecError> {
+        Ok(match extra {
+            Some(AdditionalProperties::Schema(s)) => {
+                let (value, _) = self.type_of(s, &at.push("additionalProperties"), &format!("{hint}Value"))?;
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::JsonObject,
+        })
+    }
+
+    /// The definition a schema needs, if it needs one (objects with properties, enums, unions).
+    fn definition(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Result<Option<TypeKind>, SpecError> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                let values = s.enumeration.iter().flatten().cloned();
+                Ok(Some(enum_kind(values)))
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                let fields = self.fields(&o.properties, &o.required, at, name)?;
+                let additional = self.additional(o.additional_properties.as_ref(), at, name)?;
+                Ok(Some(TypeKind::Struct { fields, additional }))
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merged(all_of, &at.push("allOf"), name).map(Some),
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
+                let key = kind_key(&schema.schema_kind);
+                self.union(members, &at.push(key), name).map(Some)
+            }
+            SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
+                if !any.all_of.is_empty() {
+                    return self.merged(&any.all_of, &at.push("allOf"), name).map(Some);
+                }
+                let members = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+                if !members.is_empty() {
+                    return self.union(members, &at.push("oneOf"), name).map(Some);
+                }
+                if !any.properties.is_empty() {
+                    let fields = self.fields(&any.properties, &any.required, at, name)?;
+                    let additional = self.additional(any.additional_properties.as_ref(), at, name)?;
+                    return Ok(Some(TypeKind::Struct { fields, additional }));
+                }
+                let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                Ok((!strings.is_empty()).then(|| enum_kind(strings.into_iter())))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn additional(&mut self, extra: Option<&AdditionalProperties>, at: &Pointer, name: &str) -> Result<Option<TypeRef>, SpecError> {
+        match extra {
+            Some(AdditionalProperties::Any(true)) => Ok(Some(TypeRef::Json)),
+            Some(AdditionalProperties::Schema(s)) => {
+                Ok(Some(self.type_of(s, &at.push("additionalProperties"), &format!("{name}Value"))?.0))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn fields(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        at: &Pointer,
+        owner: &str,
+    ) -> Result<Vec<Field>, SpecError> {
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire_name, item) in properties {
+            let at = at.push("properties").push(wire_name);
+            let hint = format!("{owner}{}", type_ident(wire_name));
+            let (ty, nullable) = self.boxed_type_of(item, &at, &hint)?;
+            let (description, deprecated) = match item {
+                ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name: unique(field_ident(wire_name), &mut taken),
+                ty,
+                required: required.contains(wire_name),
+                nullable,
+                boxed: false,
+                description,
+                deprecated,
+            });
+        }
+        Ok(fields)
+    }
+
+    /// `allOf`: the members' properties and `required` lists, merged in order.
+    fn merged(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
+        if self.merge_depth > 32 {
+            return Err(self.spec.error(at, "`allOf` nests more than 32 levels deep (does it include itself?)"));
+        }
+        self.merge_depth += 1;
+        let merged = self.merge_members(members, at, name);
+        self.merge_depth -= 1;
+        merged
+    }
+
+    fn merge_members(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        for (i, member) in members.iter().enumerate() {
+            let at = at.push(&i.to_string());
+            let (schema, _, at) = self.spec.schema(member, &at)?;
+            let member_fields = match self.definition(schema, &at, name)? {
+                Some(TypeKind::Struct { fields, additional: extra }) => {
+                    additional = additional.or(extra);
+                    fields
+                }
+                _ => return Err(self.spec.error(&at, "an `allOf` member must be an object schema with properties")),
+            };
+            for field in member_fields {
+                match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
+                    Some(existing) => existing.required |= field.required,
+                    None => fields.push(field),
+                }
+            }
+        }
+        Ok(TypeKind::Struct { fields, additional })
+    }
+
+    fn union(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
+        let mut taken = BTreeSet::new();
+        let mut variants = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let at = at.push(&i.to_string());
+            let (ty, _) = self.type_of(member, &at, &format!("{name}Variant{i}"))?;
+            let label = match &ty {
+                TypeRef::Named(n) => n.clone(),
+                other => variant_ident(primitive_label(other)),
+            };
+            variants.push(UnionVariant { rust_name: unique(label, &mut taken), ty });
+        }
+        Ok(TypeKind::Union { variants })
+    }
+}
+
+fn enum_kind(values: impl Iterator<Item = String>) -> TypeKind {
+    let mut taken = BTreeSet::from(["Unknown".to_owned()]);
+    let variants = values
+        .map(|wire_value| EnumVariant { rust_name: unique(variant_ident(&wire_value), &mut taken), wire_value })
+        .collect();
+    TypeKind::Enum { variants }
+}
+
+fn single_member(kind: &SchemaKind) -> Option<&ReferenceOr<Schema>> {
+    match kind {
+        SchemaKind::AllOf { all_of: m } | SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } if m.len() == 1 => {
+            m.first()
+        }
+        SchemaKind::Any(any) if any.properties.is_empty() => {
+            let lists = [&any.all_of, &any.one_of, &any.any_of];
+            let nonempty: Vec<_> = lists.iter().filter(|l| !l.is_empty()).collect();
+            match nonempty.as_slice() {
+                [only] if only.len() == 1 => only.first(),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn kind_key(kind: &SchemaKind) -> &'static str {
+    match kind {
+        SchemaKind::OneOf { .. } => "oneOf",
+        SchemaKind::AnyOf { .. } => "anyOf",
+        SchemaKind::Any(any) if !any.one_of.is_empty() => "oneOf",
+        SchemaKind::Any(any) if !any.any_of.is_empty() => "anyOf",
+        _ => "allOf",
+    }
+}
+
+fn primitive_label(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "String",
+        TypeRef::Integer(_) => "Integer",
+        TypeRef::Float(_) => "Number",
+        TypeRef::Boolean => "Boolean",
+        TypeRef::Binary => "Binary",
+        TypeRef::Json | TypeRef::JsonObject => "Object",
+        TypeRef::Array(_) => "List",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Named(_) => "Named",
+    }
+}

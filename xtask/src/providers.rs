@@ -1,0 +1,47 @@
+//! The three providers this workspace generates clients for, and the facts their specs cannot
+//! carry (documented rate limits live in prose, not in OpenAPI).
+
+use crate::model::RateLimit;
+
+pub struct Provider {
+    /// The name used on the command line and under `specs/`.
+    pub name: &'static str,
+    /// The spec, relative to the workspace root.
+    pub spec: &'static str,
+    /// The crate the client is generated into, relative to the workspace root.
+    pub crate_dir: &'static str,
+    /// Documented limits, as (requests, window in seconds).
+    pub rate_limits: &'static [(u32, u64)],
+}
+
+impl Provider {
+    pub fn rate_limits(&self) -> Vec<RateLimit> {
+        self.rate_limits.iter().map(|&(requests, window_secs)| RateLimit { requests, window_secs }).collect()
+    }
+}
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 3_600;
+const DAY: u64 = 86_400;
+
+pub const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "microcms",
+        spec: "specs/microcms/openapi.yaml",
+        crate_dir: "crates/microcms",
+        // microCMS documents retrying 429/5xx but publishes no numbers: pace by the headers only.
+        rate_limits: &[],
+    },
+    Provider {
+        name: "posteverywhere",
+        spec: "specs/posteverywhere/openapi.yaml",
+        crate_dir: "crates/posteverywhere",
+        rate_limits: &[(60, MINUTE), (1_000, HOUR), (10_000, DAY)],
+    },
+    Provider {
+        name: "utage",
+        spec: "specs/utage/openapi.yaml",
+        crate_dir: "crates/utage",
+        rate_limits: &[(60, MINUTE), (10_000, DAY)],
+    },
+];

@@ -1,0 +1,212 @@
+//! Stage 1: read a spec file into `openapiv3` structures, and resolve `$ref`s with errors that
+//! name the file and the JSON pointer of the offending node.
+
+mod pointer;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use openapiv3::{
+    Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
+};
+
+pub use pointer::Pointer;
+
+/// An error in a spec: which file, where in it, and what is wrong or unsupported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    pub file: PathBuf,
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() { "#" } else { &self.pointer };
+        write!(f, "{}: at {}: {}", self.file.display(), pointer, self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// A parsed spec and the file it came from.
+pub struct Spec {
+    pub file: PathBuf,
+    pub doc: OpenAPI,
+}
+
+impl Spec {
+    /// Reads and parses a YAML or JSON spec (OpenAPI 3.0.x only).
+    pub fn load(path: &Path) -> Result<Spec, SpecError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SpecError {
+            file: path.to_owned(),
+            pointer: String::new(),
+            message: format!("cannot read the file: {e}"),
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses spec text; `path` only names it in errors and decides JSON vs YAML.
+    pub fn parse(path: &Path, text: &str) -> Result<Spec, SpecError> {
+        let error = |pointer: String, message: String| SpecError { file: path.to_owned(), pointer, message };
+        let is_json = path.extension().is_some_and(|e| e == "json");
+        // A generic tree first: it gives the version check and precise syntax errors.
+        let tree: serde_json::Value = if is_json {
+            serde_json::from_str(text).map_err(|e| error(String::new(), format!("invalid JSON: {e}")))?
+        } else {
+            serde_yaml::from_str(text).map_err(|e| error(String::new(), format!("invalid YAML: {e}")))?
+        };
+        match tree.get("openapi").and_then(|v| v.as_str()) {
+            Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
+            Some(v) => return Err(error("/openapi".into(), format!("OpenAPI {v} is not supported; only 3.0.x is"))),
+            None if tree.get("swagger").is_some() => {
+                return Err(error("/swagger".into(), "Swagger 2.0 is not supported; convert it to OpenAPI 3.0".into()))
+            }
+            None => return Err(error(String::new(), "not an OpenAPI document: no `openapi` version field".into())),
+        }
+        let doc: OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
+            let pointer = path_to_pointer(e.path());
+            error(pointer, format!("does not match the OpenAPI 3.0 schema: {}", e.inner()))
+        })?;
+        Ok(Spec { file: path.to_owned(), doc })
+    }
+
+    pub fn error(&self, at: &Pointer, message: impl Into<String>) -> SpecError {
+        SpecError { file: self.file.clone(), pointer: at.to_string(), message: message.into() }
+    }
+
+    /// Follows a schema reference (and chains of them) to its target, returning the name of the
+    /// last component it passed through.
+    pub fn schema<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Schema>,
+        at: &Pointer,
+    ) -> Result<(&'a Schema, Option<&'a str>, Pointer), SpecError> {
+        let mut current = item;
+        let mut name = None;
+        let mut pointer = at.clone();
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(schema) => return Ok((schema, name, pointer)),
+                ReferenceOr::Reference { reference } => {
+                    let target = self.component_name(reference, "schemas", &pointer)?;
+                    let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
+                    current = schemas.and_then(|s| s.get(target)).ok_or_else(|| {
+                        self.error(&pointer, format!("$ref {reference:?} points to no schema"))
+                    })?;
+                    name = Some(target);
+                    pointer = Pointer::component("schemas", target);
+                }
+            }
+        }
+        Err(self.error(at, "$ref chain is longer than 64 links (a cycle of references?)"))
+    }
+
+    /// Like [`schema`](Self::schema) for the boxed references of object properties.
+    pub fn boxed_schema<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+    ) -> Result<(&'a Schema, Option<&'a str>, Pointer), SpecError> {
+        match item {
+            ReferenceOr::Item(schema) => Ok((schema, None, at.clone())),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_name(reference, "schemas", at)?;
+                let target = self
+                    .doc
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(name))
+                    .ok_or_else(|| self.error(at, format!("$ref {reference:?} points to no schema")))?;
+                let (schema, last, pointer) = self.schema(target, &Pointer::component("schemas", name))?;
+                Ok((schema, last.or(Some(name)), pointer))
+            }
+        }
+    }
+
+    pub fn parameter<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Parameter>,
+        at: &Pointer,
+    ) -> Result<(&'a Parameter, Pointer), SpecError> {
+        self.follow(item, at, "parameters", |c| &c.parameters)
+    }
+
+    pub fn response<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Response>,
+        at: &Pointer,
+    ) -> Result<(&'a Response, Pointer), SpecError> {
+        self.follow(item, at, "responses", |c| &c.responses)
+    }
+
+    pub fn request_body<'a>(
+        &'a self,
+        item: &'a ReferenceOr<RequestBody>,
+        at: &Pointer,
+    ) -> Result<(&'a RequestBody, Pointer), SpecError> {
+        self.follow(item, at, "requestBodies", |c| &c.request_bodies)
+    }
+
+    pub fn header<'a>(&'a self, item: &'a ReferenceOr<Header>, at: &Pointer) -> Result<(&'a Header, Pointer), SpecError> {
+        self.follow(item, at, "headers", |c| &c.headers)
+    }
+
+    pub fn security_scheme<'a>(
+        &'a self,
+        item: &'a ReferenceOr<SecurityScheme>,
+        at: &Pointer,
+    ) -> Result<(&'a SecurityScheme, Pointer), SpecError> {
+        self.follow(item, at, "securitySchemes", |c| &c.security_schemes)
+    }
+
+    fn follow<'a, T>(
+        &'a self,
+        item: &'a ReferenceOr<T>,
+        at: &Pointer,
+        section: &str,
+        map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'a T, Pointer), SpecError> {
+        let mut current = item;
+        let mut pointer = at.clone();
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(value) => return Ok((value, pointer)),
+                ReferenceOr::Reference { reference } => {
+                    let name = self.component_name(reference, section, &pointer)?;
+                    current = self.doc.components.as_ref().map(&map).and_then(|m| m.get(name)).ok_or_else(|| {
+                        self.error(&pointer, format!("$ref {reference:?} points to nothing in components/{section}"))
+                    })?;
+                    pointer = Pointer::component(section, name);
+                }
+            }
+        }
+        Err(self.error(at, "$ref chain is longer than 64 links (a cycle of references?)"))
+    }
+
+    fn component_name<'a>(&self, reference: &'a str, section: &str, at: &Pointer) -> Result<&'a str, SpecError> {
+        let prefix = format!("#/components/{section}/");
+        match reference.strip_prefix(&prefix) {
+            Some(name) if !name.contains('/') => Ok(name),
+            _ if !reference.starts_with('#') => Err(self.error(
+                at,
+                format!("external $ref {reference:?} is not supported; bundle the spec into one file first"),
+            )),
+            _ => Err(self.error(at, format!("$ref {reference:?} must point into #/components/{section}/"))),
+        }
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = Pointer::root();
+    for segment in path.iter() {
+        pointer = match segment {
+            Segment::Seq { index } => pointer.push(&index.to_string()),
+            Segment::Map { key } => pointer.push(key),
+            Segment::Enum { variant } => pointer.push(variant),
+            Segment::Unknown => pointer,
+        };
+    }
+    pointer.to_string()
+}

@@ -67,6 +67,8 @@ pub fn client(api: &Api) -> TokenStream {
     let server_variables = server_variables(api);
     quote! {
         //! The client and its builder.
+        #[allow(unused_imports)]
+        use crate::generated::types;
 
         #client_docs
         #[derive(Clone, Debug)]

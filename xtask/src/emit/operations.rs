@@ -249,11 +249,13 @@ fn to_request(op: &Operation) -> TokenStream {
         Some(RequestBody::Multipart { .. }) => quote!(request.multipart(self.body.clone().into_parts());),
         None => TokenStream::new(),
     };
+    let writes_more = op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
+    let binding = if writes_more { quote!(let mut request) } else { quote!(let request) };
     quote! {
         /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
         pub fn to_request(&self) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
             #( #checks )*
-            let mut request = ::client_runtime::Request::new(
+            #binding = ::client_runtime::Request::new(
                 #op_id,
                 ::client_runtime::reqwest::Method::#method,
                 #path,
@@ -400,7 +402,7 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
     if !multi {
         return match &case.body {
             ResponseBody::Json(_) => quote!(raw.json()),
-            ResponseBody::None => quote!(Ok(raw.empty())),
+            ResponseBody::None => quote!(Ok(::client_runtime::Response::new((), raw.meta().clone()))),
             ResponseBody::Bytes => quote!(Ok(::client_runtime::Response::new(raw.body().to_vec(), raw.meta().clone()))),
         };
     }

@@ -58,9 +58,9 @@ impl Spec {
         };
         match tree.get("openapi").and_then(|v| v.as_str()) {
             Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
-            Some(v) => return Err(error("/openapi".into(), format!("OpenAPI {v} is not supported; only 3.0.x is"))),
+            Some(v) => return Err(error("#/openapi".into(), format!("OpenAPI {v} is not supported; only 3.0.x is"))),
             None if tree.get("swagger").is_some() => {
-                return Err(error("/swagger".into(), "Swagger 2.0 is not supported; convert it to OpenAPI 3.0".into()))
+                return Err(error("#/swagger".into(), "Swagger 2.0 is not supported; convert it to OpenAPI 3.0".into()))
             }
             None => return Err(error(String::new(), "not an OpenAPI document: no `openapi` version field".into())),
         }

@@ -3,8 +3,13 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
+use url::Url;
+
+use crate::pacing::Pacing;
+use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 
 /// How the API key is attached to a request, from the spec's `securitySchemes`.
@@ -21,22 +26,40 @@ pub enum AuthScheme {
 /// One documented rate limit: at most `requests` requests per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quota {
+    /// Requests allowed in any one window.
     pub requests: u32,
+    /// The window's length.
     pub window: Duration,
 }
 
 impl Quota {
+    /// At most `requests` requests in any `window`.
     pub const fn new(requests: u32, window: Duration) -> Self {
         Self { requests, window }
     }
+    /// At most `requests` requests in any minute.
     pub const fn per_minute(requests: u32) -> Self {
         Self::new(requests, Duration::from_secs(60))
     }
+    /// At most `requests` requests in any hour.
     pub const fn per_hour(requests: u32) -> Self {
         Self::new(requests, Duration::from_secs(3600))
     }
+    /// At most `requests` requests in any day.
     pub const fn per_day(requests: u32) -> Self {
         Self::new(requests, Duration::from_secs(86_400))
+    }
+}
+
+impl fmt::Display for Quota {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let per = match self.window.as_secs() {
+            60 => "minute".to_owned(),
+            3600 => "hour".to_owned(),
+            86_400 => "day".to_owned(),
+            _ => crate::error::human_duration(self.window),
+        };
+        write!(f, "{} requests per {per}", self.requests)
     }
 }
 
@@ -67,11 +90,12 @@ pub trait ApiClient: Sized {
 
 /// An API key. Its `Debug` and `Display` never show the key.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
+pub struct ApiKey(Arc<str>);
 
 impl ApiKey {
+    /// Wraps a key.
     pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
+        Self(Arc::from(key.into()))
     }
     /// The key itself, for the one place that puts it on the wire.
     pub fn expose(&self) -> &str {
@@ -91,16 +115,32 @@ impl fmt::Display for ApiKey {
     }
 }
 
-/// Everything a caller can choose about a client.
-#[derive(Clone, Debug)]
+/// Everything a caller can choose about a client. Set through [`ClientBuilder`].
+#[derive(Clone)]
+#[non_exhaustive]
 pub struct ClientConfig {
+    /// Overrides the spec's server URL.
     pub base_url: Option<String>,
+    /// Values for the spec's server URL `{variables}`.
     pub server_variables: Vec<(String, String)>,
+    /// The key, sent only to the base URL's origin.
     pub api_key: Option<ApiKey>,
+    /// A caller's own HTTP client; see [`ClientBuilder::http_client`].
     pub http_client: Option<reqwest::Client>,
+    /// Limit on one attempt, redirects and body included.
     pub timeout: Duration,
+    /// Limit on establishing a connection (only for the client this crate builds).
     pub connect_timeout: Duration,
+    /// Limit on one call: pacing waits, every attempt and every retry wait. `None`: no limit.
+    pub max_total_time: Option<Duration>,
+    /// Bodies larger than this fail with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
     pub max_response_bytes: usize,
+    /// Redirects followed within one attempt.
+    pub max_redirects: u32,
+    /// When and how failed attempts are retried.
+    pub retry: RetryPolicy,
+    /// Which quotas requests are paced to.
+    pub pacing: Pacing,
 }
 
 impl Default for ClientConfig {
@@ -110,11 +150,41 @@ impl Default for ClientConfig {
             server_variables: Vec::new(),
             api_key: None,
             http_client: None,
+            // Generous enough for a 6 MiB body over a slow link; a stuck attempt still ends.
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            // Covers the default retries with their longest backoffs plus a minute-window pacing
+            // wait, yet a call never hangs for an hour- or day-quota: that fails fast instead.
+            max_total_time: Some(Duration::from_secs(300)),
             // A little above the ~5 MB at which microCMS itself fails a response.
             max_response_bytes: 6 * 1024 * 1024,
+            max_redirects: 10,
+            retry: RetryPolicy::default(),
+            pacing: Pacing::default(),
         }
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // reqwest::Client's own Debug shows its default headers, where a caller may have put a key.
+        let http_client = self
+            .http_client
+            .as_ref()
+            .map(|_| "<caller's reqwest::Client>");
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("server_variables", &self.server_variables)
+            .field("api_key", &self.api_key)
+            .field("http_client", &http_client)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_total_time", &self.max_total_time)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_redirects", &self.max_redirects)
+            .field("retry", &self.retry)
+            .field("pacing", &self.pacing)
+            .finish()
     }
 }
 
@@ -126,7 +196,9 @@ pub struct ClientBuilder<C> {
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder").field("config", &self.config).finish()
+        f.debug_struct("ClientBuilder")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -137,11 +209,16 @@ impl<C: ApiClient> Default for ClientBuilder<C> {
 }
 
 impl<C: ApiClient> ClientBuilder<C> {
+    /// A builder with the defaults: the spec's server, retries, pacing to the documented quotas.
     pub fn new() -> Self {
-        Self { config: ClientConfig::default(), client: PhantomData }
+        Self {
+            config: ClientConfig::default(),
+            client: PhantomData,
+        }
     }
 
     /// The API's base URL. Defaults to the spec's first server (the vendor's production URL).
+    /// Plain `http://` is refused unless the host is loopback.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.config.base_url = Some(url.into());
         self
@@ -155,33 +232,95 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// The API key, sent as the spec's security scheme says.
+    /// The API key, sent as the spec's security scheme says, and only to the base URL's origin.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.config.api_key = Some(ApiKey::new(key));
+        // A key pasted with a trailing newline would otherwise fail as an invalid header.
+        self.config.api_key = Some(ApiKey::new(key.into().trim()));
         self
     }
 
-    /// Use this `reqwest::Client` instead of building one. Its redirect policy is the caller's.
+    /// Use this `reqwest::Client` instead of building one.
+    ///
+    /// Build it with `reqwest::redirect::Policy::none()`: this crate follows redirects itself so
+    /// the key never reaches another origin, but a client that follows them on its own does so
+    /// before this crate sees the redirect, and reqwest keeps custom headers such as
+    /// `X-MICROCMS-API-KEY` across origins. [`connect_timeout`](Self::connect_timeout) does not
+    /// apply to it; [`timeout`](Self::timeout) and everything else still do.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.config.http_client = Some(client);
         self
     }
 
-    /// Limit on one whole attempt (connect, send, read the body).
+    /// Limit on one whole attempt (connect, send, redirects, read the body). Default 60 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.config.timeout = timeout;
         self
     }
 
-    /// Limit on establishing a connection.
+    /// Limit on establishing a connection. Default 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
         self
     }
 
+    /// Limit on one call including pacing waits, retries and their waits. Default 5 min.
+    ///
+    /// When pacing or a server's `Retry-After` asks for a wait that would end past it, the call
+    /// fails at once instead of sleeping in vain.
+    pub fn max_total_time(mut self, limit: Duration) -> Self {
+        self.config.max_total_time = Some(limit);
+        self
+    }
+
+    /// No limit on one call's total time: it waits as long as pacing or the server asks
+    /// (an exhausted daily quota means hours). Each attempt keeps its [`timeout`](Self::timeout).
+    pub fn no_total_time_limit(mut self) -> Self {
+        self.config.max_total_time = None;
+        self
+    }
+
     /// Responses larger than this fail with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
+    /// Default 6 MiB.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
+        self
+    }
+
+    /// How many redirects one attempt follows. Default 10; 0 returns the redirect response.
+    pub fn max_redirects(mut self, redirects: u32) -> Self {
+        self.config.max_redirects = redirects;
+        self
+    }
+
+    /// Replaces the retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+
+    /// Sends every request once: no retries.
+    pub fn no_retries(mut self) -> Self {
+        self.config.retry = RetryPolicy::disabled();
+        self
+    }
+
+    /// Replaces the pacing (default: [`Pacing::documented`]).
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.config.pacing = pacing;
+        self
+    }
+
+    /// Paces to these quotas instead of the documented ones, still learning from the server's
+    /// `X-RateLimit-*` headers. An empty list keeps only the learning.
+    pub fn rate_limits(mut self, quotas: Vec<Quota>) -> Self {
+        self.config.pacing = Pacing::quotas(quotas);
+        self
+    }
+
+    /// No pacing at all: neither the documented quotas nor the server's headers hold a request
+    /// back. Retries still honour `Retry-After`.
+    pub fn no_pacing(mut self) -> Self {
+        self.config.pacing = Pacing::off();
         self
     }
 
@@ -195,14 +334,162 @@ impl<C: ApiClient> ClientBuilder<C> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// The base URL does not parse or has an unsupported scheme.
     #[error("invalid base URL {url:?}: {reason}")]
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A plain `http://` base URL to a host that is not loopback.
     #[error(
         "refusing to send the API key over plain http to {host:?}: use https, or a loopback host for local testing"
     )]
-    InsecureBaseUrl { host: String },
+    InsecureBaseUrl {
+        /// The host of the refused URL.
+        host: String,
+    },
+    /// The spec's server URL has a `{variable}` without a value.
     #[error("the server URL {url:?} needs the variable {name:?}: set it with `.server_variable({name:?}, …)` or `.base_url(…)`")]
-    MissingServerVariable { url: String, name: String },
+    MissingServerVariable {
+        /// The spec's server URL.
+        url: String,
+        /// The variable without a value.
+        name: String,
+    },
+    /// The key cannot be sent as the spec's scheme says.
+    #[error("the API key cannot be used: {reason}")]
+    InvalidApiKey {
+        /// What is wrong (the key itself is never shown).
+        reason: &'static str,
+    },
+    /// reqwest could not build its client (for instance, no TLS backend).
     #[error("could not build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+}
+
+/// The base URL every request is resolved against, checked: https, or http to loopback only.
+pub(crate) fn resolve_base_url(
+    service: &ServiceSpec,
+    config: &ClientConfig,
+) -> Result<Url, BuildError> {
+    let text = match &config.base_url {
+        Some(url) => url.clone(),
+        None => expand_server_url(service, config)?,
+    };
+    let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl {
+        url: text.clone(),
+        reason: e.to_string(),
+    })?;
+    let host = url.host_str().unwrap_or_default().to_owned();
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&host) => Ok(url),
+        "http" => Err(BuildError::InsecureBaseUrl { host }),
+        other => Err(BuildError::InvalidBaseUrl {
+            url: text,
+            reason: format!("unsupported scheme {other:?}"),
+        }),
+    }
+}
+
+fn expand_server_url(service: &ServiceSpec, config: &ClientConfig) -> Result<String, BuildError> {
+    let mut url = service.server_url.to_owned();
+    for (name, default) in service.server_variables {
+        let value = config
+            .server_variables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or(default);
+        url = url.replace(&format!("{{{name}}}"), value);
+    }
+    if let Some(start) = url.find('{') {
+        let name = url[start + 1..]
+            .split('}')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        return Err(BuildError::MissingServerVariable {
+            url: service.server_url.to_owned(),
+            name,
+        });
+    }
+    Ok(url)
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SPEC: ServiceSpec = ServiceSpec {
+        crate_name: "t",
+        crate_version: "0",
+        server_url: "https://{domain}.example.com/api",
+        server_variables: &[("domain", "{unset}")],
+        auth: AuthScheme::Bearer,
+        rate_limits: &[],
+    };
+
+    fn with_base(url: &str) -> ClientConfig {
+        ClientConfig {
+            base_url: Some(url.into()),
+            ..ClientConfig::default()
+        }
+    }
+
+    #[test]
+    fn only_https_or_loopback_http() {
+        assert!(resolve_base_url(&SPEC, &with_base("https://a.example")).is_ok());
+        assert!(resolve_base_url(&SPEC, &with_base("http://127.0.0.1:8080")).is_ok());
+        assert!(resolve_base_url(&SPEC, &with_base("http://[::1]:8080")).is_ok());
+        assert!(resolve_base_url(&SPEC, &with_base("http://localhost")).is_ok());
+        assert!(matches!(
+            resolve_base_url(&SPEC, &with_base("http://a.example")),
+            Err(BuildError::InsecureBaseUrl { .. })
+        ));
+        assert!(matches!(
+            resolve_base_url(&SPEC, &with_base("ftp://a.example")),
+            Err(BuildError::InvalidBaseUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn server_variables_expand_or_are_reported() {
+        let mut config = ClientConfig::default();
+        assert!(matches!(
+            resolve_base_url(&SPEC, &config),
+            Err(BuildError::MissingServerVariable { ref name, .. }) if name == "unset"
+        ));
+        config
+            .server_variables
+            .push(("domain".into(), "mine".into()));
+        let url = resolve_base_url(&SPEC, &config).map(|u| u.to_string());
+        assert_eq!(url.ok().as_deref(), Some("https://mine.example.com/api"));
+    }
+
+    #[test]
+    fn debug_redacts_the_key() {
+        let config = ClientConfig {
+            api_key: Some(ApiKey::new("sekrit-123")),
+            http_client: Some(reqwest::Client::new()),
+            ..ClientConfig::default()
+        };
+        let text = format!(
+            "{config:?} {:?} {}",
+            config.api_key,
+            ApiKey::new("sekrit-123")
+        );
+        assert!(!text.contains("sekrit"), "{text}");
+    }
 }

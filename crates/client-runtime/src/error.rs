@@ -2,6 +2,7 @@
 //! variant per error status its spec declares, holding the decoded error envelope.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::response::ResponseMeta;
 
@@ -23,6 +24,10 @@ pub enum Error<E> {
     Decode(DecodeError),
     /// The response body was larger than the configured cap.
     BodyTooLarge(BodyTooLarge),
+    /// Pacing held the request back longer than the call's time limit allows; nothing was sent.
+    RateLimited(RateLimited),
+    /// A redirect could not be followed.
+    Redirect(RedirectError),
 }
 
 impl<E> Error<E> {
@@ -56,13 +61,18 @@ impl<E> Error<E> {
     /// Converts the typed error part, keeping everything else.
     pub fn map_api<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         match self {
-            Error::Api(e) => Error::Api(ApiError { error: f(e.error), meta: e.meta }),
+            Error::Api(e) => Error::Api(ApiError {
+                error: f(e.error),
+                meta: e.meta,
+            }),
             Error::UnexpectedStatus(e) => Error::UnexpectedStatus(e),
             Error::InvalidRequest(e) => Error::InvalidRequest(e),
             Error::Transport(e) => Error::Transport(e),
             Error::Timeout(e) => Error::Timeout(e),
             Error::Decode(e) => Error::Decode(e),
             Error::BodyTooLarge(e) => Error::BodyTooLarge(e),
+            Error::RateLimited(e) => Error::RateLimited(e),
+            Error::Redirect(e) => Error::Redirect(e),
         }
     }
 }
@@ -77,6 +87,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Timeout(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
             Error::BodyTooLarge(e) => e.fmt(f),
+            Error::RateLimited(e) => e.fmt(f),
+            Error::Redirect(e) => e.fmt(f),
         }
     }
 }
@@ -95,14 +107,17 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 pub struct ApiError<E> {
     /// The operation's typed error (its variant names the status).
     pub error: E,
-    /// Status, headers, rate-limit state and request id.
-    pub meta: ResponseMeta,
+    /// Status, headers, rate-limit state and request id (boxed: it would make every
+    /// `Result<_, Error<E>>` a few hundred bytes wide).
+    pub meta: Box<ResponseMeta>,
 }
 
 impl<E> ApiError<E> {
+    /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.meta.status().as_u16()
     }
+    /// The provider's request id, to quote when asking its support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
@@ -110,59 +125,166 @@ impl<E> ApiError<E> {
 
 impl<E: fmt::Debug> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} answered {}: {:?}", self.meta.operation(), self.meta.status(), self.error)?;
-        if let Some(id) = self.meta.request_id() {
-            write!(f, " (request id {id})")?;
-        }
-        Ok(())
+        write!(
+            f,
+            "{} answered {}: {:?}",
+            self.meta.operation(),
+            self.meta.status(),
+            self.error
+        )?;
+        write_outcome_details(f, &self.meta)
     }
 }
 
+/// What a person can do about a status, after how many attempts, and which request id to quote.
+fn write_outcome_details(f: &mut fmt::Formatter<'_>, meta: &ResponseMeta) -> fmt::Result {
+    let hint = match meta.status().as_u16() {
+        401 => Some("check the API key"),
+        403 => Some("the key lacks permission for this operation or resource"),
+        429 => Some("rate limited by the server"),
+        500..=599 => Some("the server failed; try again later"),
+        _ => None,
+    };
+    if let Some(hint) = hint {
+        write!(f, "; {hint}")?;
+    }
+    if meta.attempts() > 1 {
+        write!(f, " (after {} attempts)", meta.attempts())?;
+    }
+    if let Some(wait) = meta.rate_limit().retry_after {
+        write!(f, "; the server asks to wait {}", human_duration(wait))?;
+    }
+    if let Some(id) = meta.request_id() {
+        write!(f, " (request id {id})")?;
+    }
+    Ok(())
+}
+
 /// A status the spec does not declare for the operation.
-#[derive(Debug, thiserror::Error)]
-#[error("{} answered {}, which its spec does not declare; body starts: {excerpt:?}", meta.operation(), meta.status())]
+#[derive(Debug)]
 pub struct UnexpectedStatus {
-    pub meta: ResponseMeta,
-    /// The first bytes of the body, lossily decoded.
+    /// Status, headers, rate-limit state and request id (boxed, as in [`ApiError`]).
+    pub meta: Box<ResponseMeta>,
+    /// The first bytes of the body, lossily decoded, the key blanked out.
     pub excerpt: String,
 }
+
+impl fmt::Display for UnexpectedStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} answered {}, which its spec does not declare",
+            self.meta.operation(),
+            self.meta.status()
+        )?;
+        write_outcome_details(f, &self.meta)?;
+        write!(f, "; body starts: {:?}", self.excerpt)
+    }
+}
+
+impl std::error::Error for UnexpectedStatus {}
 
 /// A parameter refused before sending.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid request for {operation}: parameter `{parameter}` {problem}")]
 pub struct InvalidRequest {
+    /// The `operationId`.
     pub operation: &'static str,
+    /// The parameter's name as the spec spells it.
     pub parameter: String,
+    /// What is wrong, phrased to follow the parameter's name.
     pub problem: String,
 }
 
 /// The connection failed or broke.
-#[derive(Debug, thiserror::Error)]
-#[error("{operation}: could not reach the server: {source}")]
+#[derive(Debug)]
 pub struct TransportError {
+    /// The `operationId`.
     pub operation: &'static str,
-    #[source]
+    /// Attempts made, retries included.
+    pub attempts: u32,
+    /// reqwest's error (its URL removed).
     pub source: reqwest::Error,
 }
 
-/// Out of time.
-#[derive(Debug, thiserror::Error)]
-#[error("{operation}: timed out after {elapsed:?} ({what})")]
-pub struct TimeoutError {
-    pub operation: &'static str,
-    pub elapsed: std::time::Duration,
-    /// What ran out: one attempt, or the retry budget.
-    pub what: &'static str,
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: could not reach the server", self.operation)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        // reqwest's own message is only "error sending request"; the cause a person can act on
+        // ("connection refused", "dns error") is further down the chain.
+        write!(f, ": {}", self.source)?;
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(inner) = cause {
+            write!(f, ": {inner}")?;
+            cause = inner.source();
+        }
+        Ok(())
+    }
 }
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Which limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// One attempt's limit ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    Attempt,
+    /// The whole call's ([`ClientBuilder::max_total_time`](crate::ClientBuilder::max_total_time)).
+    Total,
+}
+
+/// Out of time.
+#[derive(Debug)]
+pub struct TimeoutError {
+    /// The `operationId`.
+    pub operation: &'static str,
+    /// Time spent on the call when it was given up.
+    pub elapsed: Duration,
+    /// Which limit ran out.
+    pub kind: TimeoutKind,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let elapsed = human_duration(self.elapsed);
+        match self.kind {
+            TimeoutKind::Attempt => write!(
+                f,
+                "{}: the server did not answer in time ({elapsed} in all, {} attempt(s)); raise `.timeout(…)` if it is slow",
+                self.operation, self.attempts
+            ),
+            TimeoutKind::Total => write!(
+                f,
+                "{}: gave up after {elapsed} and {} attempt(s), the call's time limit; raise `.max_total_time(…)` to keep trying longer",
+                self.operation, self.attempts
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TimeoutError {}
 
 /// A body that does not decode as the spec says.
 #[derive(Debug, thiserror::Error)]
 #[error("{operation}: could not decode the response{}: {message}; body starts: {excerpt:?}", status.map(|s| format!(" (status {s})")).unwrap_or_default())]
 pub struct DecodeError {
+    /// The `operationId`.
     pub operation: &'static str,
+    /// The HTTP status of the undecodable response.
     pub status: Option<u16>,
+    /// serde's message, with the line and column.
     pub message: String,
-    /// The first bytes of the body, lossily decoded.
+    /// The first bytes of the body, lossily decoded, the key blanked out.
     pub excerpt: String,
 }
 
@@ -170,8 +292,34 @@ pub struct DecodeError {
 #[derive(Debug, thiserror::Error)]
 #[error("{operation}: response body exceeds the limit of {limit} bytes; raise it with `.max_response_bytes(…)` if this is expected")]
 pub struct BodyTooLarge {
+    /// The `operationId`.
     pub operation: &'static str,
+    /// The cap in bytes.
     pub limit: usize,
+}
+
+/// Pacing would have waited past the call's time limit, so nothing was sent.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation}: not sent: {reason} allows the next request in {}, past the call's time limit; raise `.max_total_time(…)` to wait for it, or change `.pacing(…)`", human_duration(*wait))]
+pub struct RateLimited {
+    /// The `operationId`.
+    pub operation: &'static str,
+    /// How long until a request may be sent.
+    pub wait: Duration,
+    /// Which limit holds it back.
+    pub reason: String,
+    /// Attempts made before this one was held back.
+    pub attempts: u32,
+}
+
+/// A redirect that cannot be followed.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation}: {problem}")]
+pub struct RedirectError {
+    /// The `operationId`.
+    pub operation: &'static str,
+    /// What went wrong (no `Location`, too many redirects…).
+    pub problem: String,
 }
 
 /// At most this many bytes of a body are quoted in an error.
@@ -179,10 +327,77 @@ pub const EXCERPT_BYTES: usize = 200;
 
 /// The first [`EXCERPT_BYTES`] of a body, for error messages.
 pub fn excerpt(body: &[u8]) -> String {
-    let end = body.len().min(EXCERPT_BYTES);
-    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
-    if body.len() > end {
+    excerpt_redacted(body, None)
+}
+
+/// Like [`excerpt`], with every occurrence of `secret` (a server echoing the key) blanked out.
+pub fn excerpt_redacted(body: &[u8], secret: Option<&str>) -> String {
+    let secret = secret.filter(|s| !s.is_empty());
+    // Redact before cutting, so a key straddling the cut cannot leave its prefix behind.
+    let window = EXCERPT_BYTES + secret.map_or(0, str::len);
+    let mut text = String::from_utf8_lossy(&body[..body.len().min(window)]).into_owned();
+    if let Some(secret) = secret {
+        text = text.replace(secret, "<redacted>");
+    }
+    let mut end = text.len().min(EXCERPT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = end < text.len() || body.len() > window;
+    text.truncate(end);
+    if cut {
         text.push('…');
     }
     text
+}
+
+/// `1.5 s`, `3 min 20 s`, `2 h 5 min`: durations as a person reads them.
+pub(crate) fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs < 60 {
+        let ms = d.as_millis();
+        if ms < 1000 {
+            format!("{ms} ms")
+        } else {
+            format!("{:.1} s", d.as_secs_f64())
+        }
+    } else if secs < 3600 {
+        format!("{} min {} s", secs / 60, secs % 60)
+    } else {
+        format!("{} h {} min", secs / 3600, (secs % 3600) / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_short_and_never_shows_the_key() {
+        let key = "k3y-abcdef";
+        let mut body = b"{\"error\":\"invalid key k3y-abcdef\"}".to_vec();
+        assert_eq!(
+            excerpt_redacted(&body, Some(key)),
+            "{\"error\":\"invalid key <redacted>\"}"
+        );
+        // A key straddling the cut is redacted, not cut in half.
+        body = vec![b'x'; EXCERPT_BYTES - 3];
+        body.extend_from_slice(key.as_bytes());
+        let text = excerpt_redacted(&body, Some(key));
+        assert!(!text.contains("k3y"), "{text}");
+        assert!(text.ends_with('…'));
+        let long = vec![b'a'; 10_000];
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_BYTES + 1);
+        // Multi-byte text cut mid-character stays valid.
+        let text = excerpt("é".repeat(300).as_bytes());
+        assert!(text.len() <= EXCERPT_BYTES + '…'.len_utf8());
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(Duration::from_millis(250)), "250 ms");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(human_duration(Duration::from_secs(200)), "3 min 20 s");
+        assert_eq!(human_duration(Duration::from_secs(7500)), "2 h 5 min");
+    }
 }

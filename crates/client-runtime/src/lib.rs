@@ -3,17 +3,38 @@
 //! Generated crates describe *what* to send (an operation's method, path, parameters and the
 //! statuses it declares); this crate decides *how*: the transport, auth, key safety, retries,
 //! rate-limit pacing, errors and pagination.
+//!
+//! One call goes through these steps, each a policy of its own module:
+//! 1. [`pacing`]: wait until the documented quotas and the server's last `X-RateLimit-*` headers
+//!    allow another request (shared by every clone of a client);
+//! 2. [`transport`]: send it, following redirects by hand — the key only to the base URL's origin
+//!    (`redirect.rs`) — and read the body within the size cap;
+//! 3. [`retry`]: classify the outcome and, for idempotent requests, wait (backoff, `Retry-After`,
+//!    `X-RateLimit-Reset`) and go back to 1, within the attempt and time budgets;
+//! 4. the generated code decodes the [`RawResponse`] into a [`Response`] or an [`Error`].
+//!
+//! The key never appears in `Debug`, `Display`, logs or error excerpts.
 
 pub mod config;
 pub mod error;
+pub mod pacing;
+mod redirect;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod transport;
 
-pub use config::{ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, Quota, ServiceSpec};
-pub use error::{ApiError, DecodeError, Error, InvalidRequest, UnexpectedStatus};
-pub use request::{check_range, path_segment, MultipartPart, Request};
-pub use response::{RateLimit, RawResponse, Response, ResponseMeta};
+pub use config::{
+    ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, ServiceSpec,
+};
+pub use error::{
+    ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError,
+    TimeoutError, TimeoutKind, TransportError, UnexpectedStatus,
+};
+pub use pacing::{Pacer, Pacing};
+pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
+pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta};
+pub use retry::{Backoff, ClassifyRetry, Jitter, RetryPolicy, StandardClassifier};
 pub use transport::Transport;
 
 /// Re-exported so generated code and callers name the same versions.

@@ -28,32 +28,48 @@ pub(crate) enum Body {
 /// One part of a `multipart/form-data` body.
 #[derive(Clone, Debug)]
 pub struct MultipartPart {
+    /// The form field's name.
     pub name: &'static str,
+    /// The file name the server is told, if any.
     pub file_name: Option<String>,
+    /// The part's media type, such as `image/png`.
     pub content_type: Option<String>,
+    /// The part's content.
     pub data: Bytes,
 }
 
 impl Request {
     /// `path` is already expanded, its parameters percent-encoded (see [`path_segment`]).
     pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), body: Body::Empty }
+        Self {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+        }
     }
 
+    /// The `operationId`.
     pub fn operation(&self) -> &'static str {
         self.operation
     }
+    /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method
     }
+    /// The expanded path, relative to the base URL.
     pub fn path(&self) -> &str {
         &self.path
     }
+    /// The query parameters in their wire form.
     pub fn query_pairs(&self) -> &[(&'static str, String)] {
         &self.query
     }
 
-    /// GET, HEAD, PUT, DELETE and OPTIONS may be sent again safely; POST and PATCH may not.
+    /// GET, HEAD, PUT, DELETE and OPTIONS may be sent again safely; POST and PATCH may not, so
+    /// the default retry policy never retries them.
     pub fn is_idempotent(&self) -> bool {
         !matches!(self.method, Method::POST | Method::PATCH)
     }
@@ -120,7 +136,48 @@ pub fn check_range(
         _ => None,
     };
     match problem {
-        Some(problem) => Err(InvalidRequest { operation, parameter: parameter.into(), problem }),
+        Some(problem) => Err(InvalidRequest {
+            operation,
+            parameter: parameter.into(),
+            problem,
+        }),
         None => Ok(()),
+    }
+}
+
+/// A file for a `multipart/form-data` request: its bytes, and optionally a file name and MIME type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilePart {
+    pub data: Bytes,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    pub fn new(data: impl Into<Bytes>) -> Self {
+        Self {
+            data: data.into(),
+            file_name: None,
+            content_type: None,
+        }
+    }
+    #[must_use]
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+    #[must_use]
+    pub fn content_type(mut self, mime: impl Into<String>) -> Self {
+        self.content_type = Some(mime.into());
+        self
+    }
+    /// The part named `name` of a multipart body.
+    pub fn into_part(self, name: &'static str) -> MultipartPart {
+        MultipartPart {
+            name,
+            file_name: self.file_name,
+            content_type: self.content_type,
+            data: self.data,
+        }
     }
 }

@@ -9,7 +9,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{excerpt, ApiError, DecodeError, Error, UnexpectedStatus};
+use crate::config::ApiKey;
+use crate::error::{excerpt_redacted, ApiError, DecodeError, Error, UnexpectedStatus};
 
 /// The `X-RateLimit-*` state a response advertised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,37 +19,62 @@ pub struct RateLimit {
     pub limit: Option<u64>,
     /// `X-RateLimit-Remaining`: requests left in the window.
     pub remaining: Option<u64>,
-    /// `X-RateLimit-Reset`: when the window resets (a UNIX timestamp on the wire).
+    /// `X-RateLimit-Reset`: when the window resets (a UNIX timestamp on the wire; values too
+    /// small to be one are read as seconds from now).
     pub reset: Option<SystemTime>,
     /// `Retry-After`, as a delay from when the response arrived.
     pub retry_after: Option<Duration>,
 }
 
 impl RateLimit {
+    /// Reads the `X-RateLimit-*` and `Retry-After` headers; malformed values count as absent.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let number = |name: &str| {
-            headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+        Self::from_headers_at(headers, SystemTime::now())
+    }
+
+    fn from_headers_at(headers: &HeaderMap, now: SystemTime) -> Self {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
         };
+        let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
         Self {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
-            reset: number("x-ratelimit-reset").map(|secs| UNIX_EPOCH + Duration::from_secs(secs)),
-            retry_after: headers
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after),
+            reset: number("x-ratelimit-reset").map(|value| reset_time(value, now)),
+            retry_after: text("retry-after").and_then(|v| parse_retry_after_at(v, now)),
         }
     }
 }
 
-/// `Retry-After` is either delay-seconds or an HTTP date.
+/// Values below this are read as seconds from now: no window resets before 2001, and some servers
+/// send a delay in this header despite the UNIX timestamp the specs document.
+const RESET_EPOCH_THRESHOLD: u64 = 1_000_000_000;
+
+fn reset_time(value: u64, now: SystemTime) -> SystemTime {
+    let at = if value < RESET_EPOCH_THRESHOLD {
+        now.checked_add(Duration::from_secs(value))
+    } else {
+        UNIX_EPOCH.checked_add(Duration::from_secs(value))
+    };
+    // Only absurd values overflow SystemTime; treat them as "far in the future".
+    at.unwrap_or(now + Duration::from_secs(86_400 * 365))
+}
+
+/// `Retry-After` is either delay-seconds or an HTTP date; a date in the past means no wait.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    parse_retry_after_at(value, SystemTime::now())
+}
+
+fn parse_retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// Status, headers, rate-limit state and request id of a response.
@@ -63,23 +89,44 @@ pub struct ResponseMeta {
 }
 
 impl ResponseMeta {
-    pub fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
+    /// Reads the rate-limit state and the request id header from `headers`.
+    pub fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        attempts: u32,
+    ) -> Self {
         let rate_limit = RateLimit::from_headers(&headers);
         let request_id = ["x-request-id", "request-id", "x-amzn-requestid"]
             .iter()
-            .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(str::to_owned));
-        Self { operation, status, headers, rate_limit, request_id, attempts }
+            .find_map(|name| {
+                headers
+                    .get(*name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            });
+        Self {
+            operation,
+            status,
+            headers,
+            rate_limit,
+            request_id,
+            attempts,
+        }
     }
     /// The `operationId` this response answers.
     pub fn operation(&self) -> &'static str {
         self.operation
     }
+    /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
     }
+    /// All response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
+    /// The parsed `X-RateLimit-*` and `Retry-After` headers.
     pub fn rate_limit(&self) -> &RateLimit {
         &self.rate_limit
     }
@@ -91,6 +138,9 @@ impl ResponseMeta {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
+    }
 }
 
 /// A decoded success body with its metadata. Derefs to the body.
@@ -101,18 +151,23 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// Pairs a body with its metadata.
     pub fn new(body: T, meta: ResponseMeta) -> Self {
         Self { body, meta }
     }
+    /// The decoded body.
     pub fn body(&self) -> &T {
         &self.body
     }
+    /// The decoded body, dropping the metadata.
     pub fn into_body(self) -> T {
         self.body
     }
+    /// Status, headers, rate-limit state, request id and attempts.
     pub fn meta(&self) -> &ResponseMeta {
         &self.meta
     }
+    /// The body and the metadata.
     pub fn into_parts(self) -> (T, ResponseMeta) {
         (self.body, self.meta)
     }
@@ -130,21 +185,38 @@ impl<T> Deref for Response<T> {
 pub struct RawResponse {
     meta: ResponseMeta,
     body: Bytes,
+    /// Blanked out of body excerpts in errors, should the server echo it.
+    secret: Option<ApiKey>,
 }
 
 impl RawResponse {
+    /// Wraps a read body; finds the request id in the envelope when no header carried it.
     pub fn new(mut meta: ResponseMeta, body: Bytes) -> Self {
         if meta.request_id.is_none() {
             meta.request_id = request_id_from_body(&body);
         }
-        Self { meta, body }
+        Self {
+            meta,
+            body,
+            secret: None,
+        }
     }
+    pub(crate) fn with_secret(mut self, secret: Option<ApiKey>) -> Self {
+        self.secret = secret;
+        self
+    }
+    pub(crate) fn meta_mut(&mut self) -> &mut ResponseMeta {
+        &mut self.meta
+    }
+    /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.meta.status.as_u16()
     }
+    /// Status, headers, rate-limit state, request id and attempts.
     pub fn meta(&self) -> &ResponseMeta {
         &self.meta
     }
+    /// The undecoded body.
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -163,14 +235,24 @@ impl RawResponse {
     /// Decodes a declared error status's body into the operation's typed error.
     pub fn api_error<B: DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
         match self.decode::<B, E>() {
-            Ok(body) => Error::Api(ApiError { error: wrap(body), meta: self.meta }),
+            Ok(body) => Error::Api(ApiError {
+                error: wrap(body),
+                meta: Box::new(self.meta),
+            }),
             Err(e) => e,
         }
     }
 
     /// A status the operation does not declare.
     pub fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus(UnexpectedStatus { excerpt: excerpt(&self.body), meta: self.meta })
+        Error::UnexpectedStatus(UnexpectedStatus {
+            excerpt: self.excerpt(),
+            meta: Box::new(self.meta),
+        })
+    }
+
+    fn excerpt(&self) -> String {
+        excerpt_redacted(&self.body, self.secret.as_ref().map(ApiKey::expose))
     }
 
     fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
@@ -179,24 +261,125 @@ impl RawResponse {
                 operation: self.meta.operation,
                 status: Some(self.meta.status.as_u16()),
                 message: e.to_string(),
-                excerpt: excerpt(&self.body),
+                excerpt: self.excerpt(),
             })
         })
     }
 }
 
 /// Providers that send no request-id header put it in the envelope's `meta.request_id`.
+///
+/// Runs on every response without the header, so it stays cheap: a byte search rules out most
+/// bodies (microCMS and UTAGE never carry the field), and the parse that remains skips every
+/// other value with `IgnoredAny`, allocating only the id itself.
 fn request_id_from_body(body: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Envelope {
+        #[serde(default)]
         meta: Option<Meta>,
     }
     #[derive(serde::Deserialize)]
     struct Meta {
+        #[serde(default)]
         request_id: Option<String>,
     }
-    if !body.starts_with(b"{") {
+    const NEEDLE: &[u8] = b"\"request_id\"";
+    if !body.trim_ascii_start().starts_with(b"{")
+        || !body.windows(NEEDLE.len()).any(|w| w == NEEDLE)
+    {
         return None;
     }
-    serde_json::from_slice::<Envelope>(body).ok()?.meta?.request_id
+    serde_json::from_slice::<Envelope>(body)
+        .ok()?
+        .meta?
+        .request_id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                map.insert(*name, value);
+            }
+        }
+        map
+    }
+
+    #[test]
+    fn retry_after_seconds_and_http_date() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            parse_retry_after_at("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after_at(" 0 ", now), Some(Duration::ZERO));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            parse_retry_after_at(&date, now),
+            Some(Duration::from_secs(30))
+        );
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(parse_retry_after_at(&past, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after_at("soon", now), None);
+        assert_eq!(parse_retry_after_at("-5", now), None);
+    }
+
+    #[test]
+    fn rate_limit_headers() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let rl = RateLimit::from_headers_at(
+            &headers(&[
+                ("x-ratelimit-limit", "60"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "1700000042"),
+                ("retry-after", "7"),
+            ]),
+            now,
+        );
+        assert_eq!(rl.limit, Some(60));
+        assert_eq!(rl.remaining, Some(0));
+        assert_eq!(rl.reset, Some(now + Duration::from_secs(42)));
+        assert_eq!(rl.retry_after, Some(Duration::from_secs(7)));
+        // A small reset value is a delay; garbage is ignored rather than an error.
+        let rl = RateLimit::from_headers_at(
+            &headers(&[
+                ("x-ratelimit-reset", "30"),
+                ("x-ratelimit-remaining", "many"),
+            ]),
+            now,
+        );
+        assert_eq!(rl.reset, Some(now + Duration::from_secs(30)));
+        assert_eq!(rl.remaining, None);
+    }
+
+    #[test]
+    fn request_id_from_header_or_envelope() {
+        let meta = ResponseMeta::new("op", StatusCode::OK, headers(&[("x-request-id", "h-1")]), 1);
+        let raw = RawResponse::new(
+            meta,
+            Bytes::from_static(br#"{"meta":{"request_id":"b-1"}}"#),
+        );
+        assert_eq!(raw.meta().request_id(), Some("h-1"));
+        let body = br#"{"data":[{"id":1,"meta":{"x":[1,2]}}],"error":null,"meta":{"timestamp":"t","request_id":"b-2"}}"#;
+        let meta = ResponseMeta::new("op", StatusCode::OK, HeaderMap::new(), 1);
+        assert_eq!(
+            RawResponse::new(meta, Bytes::from_static(body))
+                .meta()
+                .request_id(),
+            Some("b-2")
+        );
+        for body in [
+            &b"[1]"[..],
+            b"{\"meta\":5,\"request_id\":1}",
+            b"not json",
+            b"{\"contents\":[]}",
+        ] {
+            assert_eq!(request_id_from_body(body), None);
+        }
+    }
 }

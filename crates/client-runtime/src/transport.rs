@@ -1,19 +1,34 @@
-//! Sends a [`Request`] over reqwest and reads the response within the size cap.
+//! The send loop. It owns no policy: [`Pacer::acquire`] says when a request may go,
+//! [`RetryPolicy::decide`](crate::retry::RetryPolicy::decide) whether and when to try again, `redirect.rs` where a redirect
+//! leads and whether the key may follow. This file only sends, reads within the size cap, and
+//! obeys.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
+use reqwest::Method;
+use tokio::time::Instant;
+use tracing::field::Empty;
+use tracing::Instrument;
 use url::Url;
 
-use crate::config::{ApiKey, AuthScheme, BuildError, ClientConfig, ServiceSpec};
-use crate::error::{BodyTooLarge, Error, InvalidRequest, TimeoutError, TransportError};
-use crate::request::{Body, Request};
+use crate::config::{resolve_base_url, ApiKey, AuthScheme, BuildError, ClientConfig, ServiceSpec};
+use crate::error::{
+    BodyTooLarge, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
+    TransportError,
+};
+use crate::pacing::{Pacer, Permit};
+use crate::redirect::{is_followed, may_send_key, next_hop};
+use crate::request::{Body, MultipartPart, Request};
 use crate::response::{RawResponse, ResponseMeta};
+use crate::retry::{AttemptOutcome, FailureKind, GiveUpReason, RetryDecision, RetryState};
 
-/// The shared part of a client. Cloning is cheap; clones share connections.
+/// The shared part of a client. Cloning is cheap; clones share connections and the pacing budget.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
@@ -23,35 +38,67 @@ struct Inner {
     service: &'static ServiceSpec,
     base_url: Url,
     api_key: Option<ApiKey>,
+    /// The key as a header, marked sensitive so no Debug or HPACK table ever shows it.
+    auth: Option<(HeaderName, HeaderValue)>,
     http: reqwest::Client,
     config: ClientConfig,
     user_agent: HeaderValue,
+    pacer: Pacer,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
         f.debug_struct("Transport")
-            .field("base_url", &self.inner.base_url.as_str())
-            .field("auth", &self.inner.service.auth)
-            .field("api_key", &self.inner.api_key)
-            .finish_non_exhaustive()
+            .field("service", &inner.service.crate_name)
+            .field("base_url", &inner.base_url.as_str())
+            .field("auth", &inner.service.auth)
+            .field("api_key", &inner.api_key)
+            .field("config", &inner.config)
+            .field("pacer", &inner.pacer)
+            .finish()
     }
 }
 
 impl Transport {
+    /// Checks `config` against `service` and builds the transport.
     pub fn new(service: &'static ServiceSpec, config: ClientConfig) -> Result<Self, BuildError> {
         let base_url = resolve_base_url(service, &config)?;
         let http = match &config.http_client {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
+                // Redirects are followed in `follow`, which decides hop by hop whether the key goes.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let user_agent = HeaderValue::from_str(&format!("{}/{}", service.crate_name, service.crate_version))
-            .unwrap_or_else(|_| HeaderValue::from_static("media-client"));
+        let user_agent = format!(
+            "{}/{} client-runtime/{}",
+            service.crate_name,
+            service.crate_version,
+            env!("CARGO_PKG_VERSION")
+        );
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .unwrap_or_else(|_| HeaderValue::from_static("client-runtime"));
         let api_key = config.api_key.clone();
-        Ok(Self { inner: Arc::new(Inner { service, base_url, api_key, http, config, user_agent }) })
+        let auth = match &api_key {
+            Some(key) => auth_header(service.auth, key)?,
+            None => None,
+        };
+        let pacer = Pacer::from_config(&config.pacing, service.rate_limits);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                service,
+                base_url,
+                api_key,
+                auth,
+                http,
+                config,
+                user_agent,
+                pacer,
+            }),
+        })
     }
 
     /// The base URL requests are resolved against.
@@ -59,131 +106,388 @@ impl Transport {
         &self.inner.base_url
     }
 
-    /// Sends the request and reads the whole body, whatever the status.
+    /// The service this transport talks to.
+    pub fn service(&self) -> &'static ServiceSpec {
+        self.inner.service
+    }
+
+    /// Sends the request, paced, retried and redirected as configured, and reads the whole body
+    /// of the final response, whatever its status: the generated code decodes it.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        let inner = &self.inner;
-        let url = self.url_for(&request)?;
+        // Path and method only: query values and headers may carry what a log must not.
+        let span = tracing::info_span!(
+            "request",
+            operation = request.operation,
+            method = %request.method,
+            path = %request.path,
+            status = Empty,
+            attempts = Empty,
+        );
+        self.run(request).instrument(span).await
+    }
+
+    async fn run<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        let inner = &*self.inner;
+        let prepared = self.prepare(&request)?;
+        let started = Instant::now();
+        let deadline = inner
+            .config
+            .max_total_time
+            .and_then(|limit| started.checked_add(limit));
+        let mut state = RetryState::new(deadline);
+        let mut last = None;
+        loop {
+            let permit = match inner.pacer.acquire(deadline).await {
+                Ok(permit) => permit,
+                // A retry that cannot be paced in time returns what the last attempt got.
+                Err(held) => match last {
+                    Some(outcome) => {
+                        return finish(
+                            &request,
+                            outcome,
+                            &state,
+                            started,
+                            GiveUpReason::OutOfTime { wait: held.wait },
+                        )
+                    }
+                    None => {
+                        return Err(Error::RateLimited(RateLimited {
+                            operation: request.operation,
+                            wait: held.wait,
+                            reason: held.by.to_string(),
+                            attempts: state.attempts(),
+                        }))
+                    }
+                },
+            };
+            state.record_attempt();
+            let (limit, by_deadline) = attempt_limit(inner.config.timeout, deadline);
+            let attempt =
+                tracing::debug_span!("attempt", attempt = state.attempts(), status = Empty);
+            let outcome = match tokio::time::timeout(
+                limit,
+                self.follow(&prepared, permit).instrument(attempt),
+            )
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => Err(Failure::TimedOut { total: by_deadline }),
+            };
+            let view = match &outcome {
+                Ok(raw) => AttemptOutcome::Response(raw.meta()),
+                Err(failure) => AttemptOutcome::Failure(failure.kind()),
+            };
+            match inner.config.retry.decide(&request, &view, &state) {
+                RetryDecision::RetryAfter(wait) => {
+                    tracing::info!(attempt = state.attempts(), ?wait, outcome = %describe(outcome.as_ref()), "retrying");
+                    tokio::time::sleep(wait).await;
+                    state.record_wait(wait);
+                    last = Some(outcome);
+                }
+                RetryDecision::GiveUp(reason) => {
+                    return finish(&request, outcome, &state, started, reason)
+                }
+            }
+        }
+    }
+
+    /// One attempt: sends, follows redirects (the key only to the base origin), reads the body.
+    async fn follow(
+        &self,
+        prepared: &Prepared<'_>,
+        first: Permit<'_>,
+    ) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let mut permit = Some(first);
+        let mut url = prepared.url.clone();
+        let mut method = prepared.method.clone();
+        let mut with_body = true;
+        let mut redirects = 0;
+        loop {
+            let to_origin = may_send_key(&inner.base_url, &url);
+            if to_origin && permit.is_none() {
+                // A same-origin hop counts against the quotas like any request. The attempt's
+                // timeout bounds this wait, so no deadline of its own.
+                permit = inner.pacer.acquire(None).await.ok();
+            }
+            let response = self
+                .send(prepared, &url, &method, with_body, to_origin)
+                .await?;
+            if inner.config.http_client.is_some() && response.url() != &url {
+                tracing::warn!(
+                    "the reqwest::Client given to .http_client() followed a redirect itself; build it with \
+                     redirect::Policy::none() so the key cannot follow a redirect to another origin"
+                );
+            }
+            let status = response.status();
+            tracing::Span::current().record("status", status.as_u16());
+            let meta = ResponseMeta::new(prepared.operation, status, response.headers().clone(), 0);
+            if to_origin {
+                inner.pacer.observe(&meta);
+            }
+            let max = inner.config.max_redirects;
+            if is_followed(status) && max > 0 {
+                if redirects == max {
+                    return Err(Failure::Redirect(format!(
+                        "stopped after {max} redirects (see `.max_redirects(…)`)"
+                    )));
+                }
+                let hop = next_hop(&url, &method, status, response.headers())
+                    .map_err(Failure::Redirect)?;
+                drop(response);
+                drop(permit.take());
+                let keeps_key = may_send_key(&inner.base_url, &hop.url);
+                tracing::debug!(%status, to = %hop.url.origin().ascii_serialization(), keeps_key, "following redirect");
+                redirects += 1;
+                url = hop.url;
+                method = hop.method;
+                with_body &= hop.keep_body;
+                continue;
+            }
+            let body = read_capped(response, inner.config.max_response_bytes).await?;
+            drop(permit);
+            return Ok(RawResponse::new(meta, body).with_secret(inner.api_key.clone()));
+        }
+    }
+
+    async fn send(
+        &self,
+        prepared: &Prepared<'_>,
+        url: &Url,
+        method: &Method,
+        with_body: bool,
+        with_key: bool,
+    ) -> Result<reqwest::Response, Failure> {
+        let inner = &*self.inner;
         let mut builder = inner
             .http
-            .request(request.method.clone(), url)
-            .timeout(inner.config.timeout)
-            .header(USER_AGENT, inner.user_agent.clone());
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
+            .request(method.clone(), url.clone())
+            .headers(prepared.headers.clone());
+        if let (true, Some((name, value))) = (with_key, &inner.auth) {
+            builder = builder.header(name, value.clone());
         }
-        if let Some(key) = &inner.api_key {
-            builder = match inner.service.auth {
-                AuthScheme::Bearer => builder.header(AUTHORIZATION, format!("Bearer {}", key.expose())),
-                AuthScheme::Header(name) => builder.header(name, key.expose()),
-                AuthScheme::None => builder,
+        if with_body {
+            builder = match prepared.body {
+                Body::Empty => builder,
+                Body::Json(bytes) => builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(bytes.clone()),
+                Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
             };
         }
-        builder = match &request.body {
-            Body::Empty => builder,
-            Body::Json(bytes) => builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(bytes.clone()),
-            Body::Multipart(parts) => builder.multipart(multipart_form(parts)),
-        };
-        let started = Instant::now();
-        let response = builder.send().await.map_err(|e| classify(request.operation, e, started))?;
-        let meta = ResponseMeta::new(request.operation, response.status(), response.headers().clone(), 1);
-        let body = read_capped(response, inner.config.max_response_bytes, request.operation, started).await?;
-        Ok(RawResponse::new(meta, body))
+        builder
+            .send()
+            .await
+            .map_err(|e| Failure::Http(e.without_url()))
     }
 
-    fn url_for<E>(&self, request: &Request) -> Result<Url, Error<E>> {
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| {
+    /// Everything about a request that does not change between attempts, checked once.
+    fn prepare<'r, E>(&self, request: &'r Request) -> Result<Prepared<'r>, Error<E>> {
+        let invalid = |parameter: &str, problem: String| {
             Error::InvalidRequest(InvalidRequest {
                 operation: request.operation,
-                parameter: "path".into(),
-                problem: format!("gives an invalid URL: {e}"),
+                parameter: parameter.into(),
+                problem,
             })
-        })?;
+        };
+        let base = self.inner.base_url.as_str().trim_end_matches('/');
+        let mut url = Url::parse(&format!("{base}{}", request.path))
+            .map_err(|e| invalid("path", format!("gives an invalid URL: {e}")))?;
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        Ok(url)
+        let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
+        for (name, value) in &request.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(name, "is not a valid HTTP header name".into()))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(
+                    name,
+                    "contains characters an HTTP header cannot carry (such as a line break)".into(),
+                )
+            })?;
+            headers.append(header, value);
+        }
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        Ok(Prepared {
+            operation: request.operation,
+            method: request.method.clone(),
+            url,
+            headers,
+            body: &request.body,
+        })
     }
 }
 
-fn resolve_base_url(service: &ServiceSpec, config: &ClientConfig) -> Result<Url, BuildError> {
-    let text = match &config.base_url {
-        Some(url) => url.clone(),
-        None => expand_server_url(service, config)?,
+struct Prepared<'r> {
+    operation: &'static str,
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: &'r Body,
+}
+
+/// Why an attempt got no response to hand back.
+#[derive(Debug)]
+enum Failure {
+    Http(reqwest::Error),
+    TimedOut { total: bool },
+    TooLarge(usize),
+    Redirect(String),
+    Multipart(String),
+}
+
+impl Failure {
+    fn kind(&self) -> FailureKind {
+        match self {
+            Failure::Http(e) if e.is_timeout() => FailureKind::Timeout,
+            Failure::Http(e) if e.is_connect() => FailureKind::Connect,
+            Failure::Http(e) if e.is_builder() => FailureKind::Permanent,
+            Failure::Http(_) => FailureKind::Connection,
+            Failure::TimedOut { .. } => FailureKind::Timeout,
+            Failure::TooLarge(_) | Failure::Redirect(_) | Failure::Multipart(_) => {
+                FailureKind::Permanent
+            }
+        }
+    }
+
+    fn into_error<E>(
+        self,
+        operation: &'static str,
+        attempts: u32,
+        elapsed: Duration,
+        out_of_time: bool,
+    ) -> Error<E> {
+        let timeout = |kind| {
+            Error::Timeout(TimeoutError {
+                operation,
+                elapsed,
+                kind,
+                attempts,
+            })
+        };
+        match self {
+            Failure::TimedOut { total } if total || out_of_time => timeout(TimeoutKind::Total),
+            Failure::TimedOut { .. } => timeout(TimeoutKind::Attempt),
+            Failure::Http(e) if e.is_timeout() => timeout(TimeoutKind::Attempt),
+            Failure::Http(source) => Error::Transport(TransportError {
+                operation,
+                attempts,
+                source,
+            }),
+            Failure::TooLarge(limit) => Error::BodyTooLarge(BodyTooLarge { operation, limit }),
+            Failure::Redirect(problem) => Error::Redirect(RedirectError { operation, problem }),
+            Failure::Multipart(problem) => Error::InvalidRequest(InvalidRequest {
+                operation,
+                parameter: "body".into(),
+                problem,
+            }),
+        }
+    }
+}
+
+fn finish<E>(
+    request: &Request,
+    outcome: Result<RawResponse, Failure>,
+    state: &RetryState,
+    started: Instant,
+    reason: GiveUpReason,
+) -> Result<RawResponse, Error<E>> {
+    let attempts = state.attempts();
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    match outcome {
+        Ok(mut raw) => {
+            span.record("status", raw.status());
+            raw.meta_mut().set_attempts(attempts);
+            Ok(raw)
+        }
+        Err(failure) => {
+            tracing::debug!(?reason, failure = %describe(Err(&failure)), "giving up");
+            let out_of_time = matches!(reason, GiveUpReason::OutOfTime { .. });
+            Err(failure.into_error(request.operation, attempts, started.elapsed(), out_of_time))
+        }
+    }
+}
+
+/// For logs: a status, or what failed — never a URL or header.
+fn describe(outcome: Result<&RawResponse, &Failure>) -> String {
+    match outcome {
+        Ok(raw) => raw.status().to_string(),
+        Err(failure @ Failure::Http(e)) => format!("{:?}: {e}", failure.kind()),
+        Err(failure) => format!("{:?}", failure.kind()),
+    }
+}
+
+/// This attempt's time: the per-attempt timeout, or less when the call's deadline is nearer.
+fn attempt_limit(timeout: Duration, deadline: Option<Instant>) -> (Duration, bool) {
+    match deadline.map(|d| d.saturating_duration_since(Instant::now())) {
+        Some(left) if left < timeout => (left, true),
+        _ => (timeout, false),
+    }
+}
+
+fn auth_header(
+    scheme: AuthScheme,
+    key: &ApiKey,
+) -> Result<Option<(HeaderName, HeaderValue)>, BuildError> {
+    let (name, value) = match scheme {
+        AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+        AuthScheme::Header(name) => {
+            let name =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
+                    reason: "the spec's key header name is not a valid HTTP header name",
+                })?;
+            (name, key.expose().to_owned())
+        }
+        AuthScheme::None => return Ok(None),
     };
-    let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl { url: text.clone(), reason: e.to_string() })?;
-    let host = url.host_str().unwrap_or_default().to_owned();
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback(&host) => Ok(url),
-        "http" => Err(BuildError::InsecureBaseUrl { host }),
-        other => Err(BuildError::InvalidBaseUrl { url: text, reason: format!("unsupported scheme {other:?}") }),
-    }
+    let mut value = HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {
+        reason: "it contains characters an HTTP header cannot carry (a line break or control character?)",
+    })?;
+    value.set_sensitive(true);
+    Ok(Some((name, value)))
 }
 
-fn expand_server_url(service: &ServiceSpec, config: &ClientConfig) -> Result<String, BuildError> {
-    let mut url = service.server_url.to_owned();
-    for (name, default) in service.server_variables {
-        let value = config
-            .server_variables
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or(default);
-        url = url.replace(&format!("{{{name}}}"), value);
-    }
-    if let Some(start) = url.find('{') {
-        let name = url[start + 1..].split('}').next().unwrap_or_default().to_owned();
-        return Err(BuildError::MissingServerVariable { url: service.server_url.to_owned(), name });
-    }
-    Ok(url)
-}
-
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
-}
-
-fn multipart_form(parts: &[crate::request::MultipartPart]) -> reqwest::multipart::Form {
-    parts.iter().fold(reqwest::multipart::Form::new(), |form, part| {
+fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, Failure> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        // `Bytes` to `Vec` copies; reqwest's `Part::stream` would avoid it but loses the length.
         let mut p = reqwest::multipart::Part::bytes(part.data.to_vec());
         if let Some(name) = &part.file_name {
             p = p.file_name(name.clone());
         }
-        if let Some(ct) = &part.content_type {
-            p = match p.mime_str(ct) {
-                Ok(p) => p,
-                Err(_) => reqwest::multipart::Part::bytes(part.data.to_vec()),
-            };
+        if let Some(content_type) = &part.content_type {
+            p = p.mime_str(content_type).map_err(|_| {
+                Failure::Multipart(format!(
+                    "part `{}` has an invalid content type {content_type:?}",
+                    part.name
+                ))
+            })?;
         }
-        form.part(part.name, p)
-    })
-}
-
-fn classify<E>(operation: &'static str, error: reqwest::Error, started: Instant) -> Error<E> {
-    if error.is_timeout() {
-        Error::Timeout(TimeoutError { operation, elapsed: started.elapsed(), what: "one attempt" })
-    } else {
-        Error::Transport(TransportError { operation, source: error.without_url() })
+        form = form.part(part.name, p);
     }
+    Ok(form)
 }
 
-async fn read_capped<E>(
-    mut response: reqwest::Response,
-    cap: usize,
-    operation: &'static str,
-    started: Instant,
-) -> Result<Bytes, Error<E>> {
-    if response.content_length().is_some_and(|len| len > cap as u64) {
-        return Err(Error::BodyTooLarge(BodyTooLarge { operation, limit: cap }));
+/// Reads the body, failing as soon as it is known to exceed `cap` — from `Content-Length` when
+/// the server sends one, else while streaming — so an oversized body is never held in memory.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Bytes, Failure> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
+        return Err(Failure::TooLarge(cap));
     }
     let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| classify(operation, e, started))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Failure::Http(e.without_url()))?
+    {
         if body.len() + chunk.len() > cap {
-            return Err(Error::BodyTooLarge(BodyTooLarge { operation, limit: cap }));
+            return Err(Failure::TooLarge(cap));
         }
         body.extend_from_slice(&chunk);
     }

@@ -4,6 +4,7 @@
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
 //! re-exported here.
 
+#[rustfmt::skip]
 pub mod generated;
 
 pub use client_runtime::{ApiError, BuildError, Error, Response, ResponseMeta};

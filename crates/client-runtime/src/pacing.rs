@@ -1,0 +1,395 @@
+//! Pacing: requests wait (without sending) rather than go out when a documented quota or the
+//! server's last `X-RateLimit-*` headers say they would be refused.
+//!
+//! One [`Pacer`] lives in a client's shared transport, so every clone — and every task a
+//! paginator spawns through them — draws from the same budget.
+//!
+//! Documented quotas are sliding windows counted from when each request *finished*: the server
+//! counts a request when it arrives, which is somewhere between sending and the answer, so only
+//! the answer's time is a safe bound. A request still in flight holds its place in every window
+//! until it finishes. This keeps "at most N in any window" true as the server sees it, whatever
+//! the latency, at the price of a window of slack about one round trip long.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::config::Quota;
+use crate::response::ResponseMeta;
+
+/// The server's reset is a whole second on its clock; waiting a little past it avoids a request
+/// that arrives a hair early and is refused.
+const RESET_MARGIN: Duration = Duration::from_millis(200);
+
+/// Which quotas a client paces its requests to. Default: [`Pacing::documented`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pacing {
+    quotas: QuotaSource,
+    learn: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum QuotaSource {
+    Documented,
+    Custom(Vec<Quota>),
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Self::documented()
+    }
+}
+
+impl Pacing {
+    /// The quotas the provider documents (`ServiceSpec::rate_limits`), plus what the server's
+    /// `X-RateLimit-*` and `Retry-After` headers say.
+    pub fn documented() -> Self {
+        Self {
+            quotas: QuotaSource::Documented,
+            learn: true,
+        }
+    }
+    /// These quotas instead of the documented ones (for a plan with other limits), plus the
+    /// server's headers.
+    pub fn quotas(quotas: impl Into<Vec<Quota>>) -> Self {
+        Self {
+            quotas: QuotaSource::Custom(quotas.into()),
+            learn: true,
+        }
+    }
+    /// No pacing: requests go out at once.
+    pub fn off() -> Self {
+        Self {
+            quotas: QuotaSource::Custom(Vec::new()),
+            learn: false,
+        }
+    }
+    /// Whether the server's `X-RateLimit-Remaining`/`-Reset` and a 429's `Retry-After` hold
+    /// requests back (default true).
+    pub fn learn_from_headers(mut self, learn: bool) -> Self {
+        self.learn = learn;
+        self
+    }
+    /// A quota of 0 requests or a zero window would block or mean nothing; such quotas are dropped.
+    pub(crate) fn quotas_for(&self, documented: &[Quota]) -> Vec<Quota> {
+        let quotas = match &self.quotas {
+            QuotaSource::Documented => documented,
+            QuotaSource::Custom(quotas) => quotas.as_slice(),
+        };
+        quotas
+            .iter()
+            .copied()
+            .filter(|q| q.requests > 0 && !q.window.is_zero())
+            .collect()
+    }
+}
+
+/// Why a request has to wait, for logs and [`Error::RateLimited`](crate::Error::RateLimited).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeldBy {
+    /// A documented (or configured) quota.
+    Quota(Quota),
+    /// The server's `X-RateLimit-Remaining: 0` until its `X-RateLimit-Reset`.
+    ServerWindow,
+    /// The server's `Retry-After`.
+    RetryAfter,
+}
+
+impl fmt::Display for HeldBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeldBy::Quota(quota) => write!(f, "the rate limit of {quota}"),
+            HeldBy::ServerWindow => f.write_str("the server's X-RateLimit-Remaining: 0"),
+            HeldBy::RetryAfter => f.write_str("the server's Retry-After"),
+        }
+    }
+}
+
+/// A request could not be admitted before the deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// How long until it could have been sent (at least).
+    pub wait: Duration,
+    /// What holds it back.
+    pub by: HeldBy,
+}
+
+/// The shared limiter. See the [module docs](self).
+pub struct Pacer {
+    state: Mutex<State>,
+    /// Woken whenever a request finishes or the server's advice changes.
+    changed: Notify,
+    learn: bool,
+}
+
+impl fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        let quotas: Vec<Quota> = state.windows.iter().map(|w| w.quota).collect();
+        f.debug_struct("Pacer")
+            .field("quotas", &quotas)
+            .field("learn_from_headers", &self.learn)
+            .field("in_flight", &state.in_flight)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    windows: Vec<Window>,
+    in_flight: u32,
+    learned: Option<Learned>,
+    blocked_until: Option<Instant>,
+}
+
+#[derive(Debug)]
+struct Window {
+    quota: Quota,
+    /// Finish times within the last window, oldest first (finishes come in time order).
+    finished: VecDeque<Instant>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Learned {
+    /// Requests that may still start before `reset`.
+    remaining: u64,
+    reset: Instant,
+    /// The reset as the server sent it, to tell its windows apart.
+    reset_wire: SystemTime,
+}
+
+enum Wait {
+    Until(Instant, HeldBy),
+    /// Every slot is held by a request in flight: only a finish can free one.
+    Finish(HeldBy),
+}
+
+impl State {
+    fn try_take(&mut self, now: Instant) -> Result<(), Wait> {
+        let mut wait: Option<Wait> = None;
+        let mut later = |candidate: Wait| {
+            let replace = match (&wait, &candidate) {
+                (None, _) | (Some(Wait::Finish(_)), Wait::Until(..)) => true,
+                (Some(Wait::Until(at, _)), Wait::Until(new, _)) => new > at,
+                _ => false,
+            };
+            if replace {
+                wait = Some(candidate);
+            }
+        };
+        if let Some(until) = self.blocked_until {
+            if until > now {
+                later(Wait::Until(until, HeldBy::RetryAfter));
+            } else {
+                self.blocked_until = None;
+            }
+        }
+        if let Some(learned) = self.learned {
+            if learned.reset <= now {
+                self.learned = None;
+            } else if learned.remaining == 0 {
+                later(Wait::Until(learned.reset, HeldBy::ServerWindow));
+            }
+        }
+        for window in &mut self.windows {
+            while window
+                .finished
+                .front()
+                .is_some_and(|&t| t + window.quota.window <= now)
+            {
+                window.finished.pop_front();
+            }
+            let used = window.finished.len() as u64 + u64::from(self.in_flight);
+            if used >= u64::from(window.quota.requests) {
+                later(match window.finished.front() {
+                    Some(&oldest) => {
+                        Wait::Until(oldest + window.quota.window, HeldBy::Quota(window.quota))
+                    }
+                    None => Wait::Finish(HeldBy::Quota(window.quota)),
+                });
+            }
+        }
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        self.in_flight += 1;
+        if let Some(learned) = &mut self.learned {
+            learned.remaining = learned.remaining.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, now: Instant) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        for window in &mut self.windows {
+            window.finished.push_back(now);
+        }
+    }
+
+    /// Takes in what a response (whose request is still counted in flight) says.
+    fn observe(
+        &mut self,
+        status: StatusCode,
+        retry_after: Option<Duration>,
+        window: Option<(u64, SystemTime)>,
+        now: Instant,
+        wall: SystemTime,
+    ) {
+        if let (Some(wait), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) =
+            (retry_after, status)
+        {
+            if let Some(until) = now.checked_add(wait) {
+                self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
+            }
+        }
+        let Some((remaining, reset_wire)) = window else {
+            return;
+        };
+        let Ok(until_reset) = reset_wire.duration_since(wall) else {
+            return;
+        };
+        let Some(reset) = now.checked_add(until_reset + RESET_MARGIN) else {
+            return;
+        };
+        // Requests still in flight may not have reached the server when it counted; assume each
+        // will use one of the remaining slots.
+        let others = u64::from(self.in_flight.saturating_sub(1));
+        let remaining = remaining.saturating_sub(others);
+        match &mut self.learned {
+            Some(known) if known.reset_wire == reset_wire => {
+                known.remaining = known.remaining.min(remaining)
+            }
+            // An answer to an older request, overtaken by a newer window's news.
+            Some(known) if reset_wire < known.reset_wire => {}
+            slot => {
+                *slot = Some(Learned {
+                    remaining,
+                    reset,
+                    reset_wire,
+                })
+            }
+        }
+    }
+}
+
+impl Pacer {
+    /// A pacer for `quotas`; `learn` makes it heed the server's rate-limit headers.
+    pub fn new(quotas: Vec<Quota>, learn: bool) -> Self {
+        let windows = quotas
+            .into_iter()
+            .map(|quota| Window {
+                quota,
+                finished: VecDeque::new(),
+            })
+            .collect();
+        Self {
+            state: Mutex::new(State {
+                windows,
+                in_flight: 0,
+                learned: None,
+                blocked_until: None,
+            }),
+            changed: Notify::new(),
+            learn,
+        }
+    }
+
+    /// A pacer as `pacing` configures it for a service documenting `documented`.
+    pub fn from_config(pacing: &Pacing, documented: &[Quota]) -> Self {
+        Self::new(pacing.quotas_for(documented), pacing.learn)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent across a panic elsewhere: every update is a few plain writes.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until a request may be sent and takes its slot. Fails at once, without waiting, if
+    /// the slot would only come after `deadline`. Dropping the future gives up nothing.
+    pub async fn acquire(&self, deadline: Option<Instant>) -> Result<Permit<'_>, Held> {
+        loop {
+            // Registered before looking, so a finish between the look and the wait is not missed.
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let now = Instant::now();
+            let wait = match self.lock().try_take(now) {
+                Ok(()) => return Ok(Permit { pacer: self }),
+                Err(wait) => wait,
+            };
+            match wait {
+                Wait::Until(at, by) => {
+                    if deadline.is_some_and(|d| at > d) {
+                        return Err(Held { wait: at - now, by });
+                    }
+                    tracing::debug!(wait = ?(at - now), held_by = %by, "pacing");
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at) => {}
+                        () = &mut changed => {}
+                    }
+                }
+                Wait::Finish(by) => match deadline {
+                    Some(deadline) => tokio::select! {
+                        () = tokio::time::sleep_until(deadline) => {
+                            // A slot frees a window after an in-flight request finishes: at least this.
+                            let wait = match &by { HeldBy::Quota(q) => q.window, _ => Duration::ZERO };
+                            return Err(Held { wait, by });
+                        }
+                        () = &mut changed => {}
+                    },
+                    None => changed.await,
+                },
+            }
+        }
+    }
+
+    /// Takes in a response's rate-limit headers. Call it while the request's permit is held.
+    pub fn observe(&self, meta: &ResponseMeta) {
+        if !self.learn {
+            return;
+        }
+        let limit = meta.rate_limit();
+        let window = limit.remaining.zip(limit.reset);
+        if limit.retry_after.is_none() && window.is_none() {
+            return;
+        }
+        self.lock().observe(
+            meta.status(),
+            limit.retry_after,
+            window,
+            Instant::now(),
+            SystemTime::now(),
+        );
+        self.changed.notify_waiters();
+    }
+}
+
+/// A slot taken by a request. Dropping it marks the request finished, which is when it starts to
+/// age out of the quota windows.
+#[must_use = "the slot is released when the permit is dropped"]
+pub struct Permit<'a> {
+    pacer: &'a Pacer,
+}
+
+impl fmt::Debug for Permit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Permit")
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.pacer.lock().finish(Instant::now());
+        self.pacer.changed.notify_waiters();
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -60,8 +60,9 @@ fn space_items(text: &str) -> String {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let kind = |l: &str| l.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            let is_comment = prev.trim_start().starts_with("//");
             let closes = matches!(prev.trim(), "}" | "};")
-                || (indent(prev) == 0 && prev.ends_with(';') && kind(prev) != kind(line));
+                || (!is_comment && indent(prev) == 0 && prev.ends_with(';') && kind(prev) != kind(line));
             let opens_item = !line.trim().is_empty() && !line.trim_start().starts_with('}') && !line.trim_start().starts_with(')');
             if closes && opens_item && indent(prev) == indent(line) {
                 out.push('\n');

@@ -127,7 +127,7 @@ fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVarian
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
     }

@@ -125,7 +125,7 @@ impl MediaStatus {
 
 impl ::std::fmt::Display for MediaStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -171,7 +171,7 @@ impl MediaType {
 
 impl ::std::fmt::Display for MediaType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

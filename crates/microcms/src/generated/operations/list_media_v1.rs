@@ -12,7 +12,6 @@ use crate::generated::types;
 /// Starting from December 2023, `GET /api/v2/media` is the recommended endpoint.
 ///
 /// Known issue: with an offset greater than 10,000 the data cannot be retrieved correctly;
-
 /// use `GET /api/v2/media` to read beyond 10,000 items.
 ///
 /// `GET /api/v1/media` (`listMediaV1`)

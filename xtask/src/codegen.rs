@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::emit::{self, GeneratedFile};
-use crate::model::{self, Options};
+use crate::model::{self, Api, Options};
 use crate::providers::{Provider, PROVIDERS};
 use crate::spec::Spec;
-use crate::Failure;
+use crate::{surface, Failure};
 
 /// The workspace root: the parent of `xtask/`, or `$XTASK_ROOT` (tests point it at a copy).
 pub fn workspace_root() -> PathBuf {
@@ -19,25 +19,40 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// The files of one provider's `src/generated/`, in memory.
-pub fn provider_files(root: &Path, provider: &Provider) -> Result<Vec<GeneratedFile>, Failure> {
+/// The model of one provider's spec.
+pub fn provider_api(root: &Path, provider: &Provider) -> Result<Api, Failure> {
     let spec = Spec::load(&root.join(provider.spec))?;
     let options = Options { source: provider.spec.to_owned(), rate_limits: provider.rate_limits() };
-    let api = model::build(&spec, &options)?;
-    Ok(emit::emit(&api)?)
+    Ok(model::build(&spec, &options)?)
 }
+
+/// The files of one provider's `src/generated/`, in memory.
+pub fn provider_files(root: &Path, provider: &Provider) -> Result<Vec<GeneratedFile>, Failure> {
+    Ok(emit::emit(&provider_api(root, provider)?)?)
+}
+
+/// The API surface snapshot beside each crate's `src/` (see [`crate::surface`]).
+pub const SURFACE_FILE: &str = "api-surface.txt";
 
 pub fn run(check: bool) -> Result<(), Failure> {
     let root = workspace_root();
     let mut outputs = Vec::new();
+    let mut surfaces = Vec::new();
     for provider in PROVIDERS {
         let dir = root.join(provider.crate_dir).join("src/generated");
-        outputs.push((dir, provider_files(&root, provider)?));
+        let api = provider_api(&root, provider)?;
+        outputs.push((dir, emit::emit(&api)?));
+        surfaces.push((root.join(provider.crate_dir).join(SURFACE_FILE), surface::render(&api)));
     }
     if check {
+        let stale_surfaces = surfaces
+            .iter()
+            .filter(|(path, text)| std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()))
+            .map(|(path, _)| path.clone());
         let stale: Vec<String> = outputs
             .iter()
             .flat_map(|(dir, files)| stale_files(dir, files))
+            .chain(stale_surfaces)
             .map(|p| p.strip_prefix(&root).unwrap_or(&p).display().to_string())
             .collect();
         if stale.is_empty() {
@@ -49,6 +64,12 @@ pub fn run(check: bool) -> Result<(), Failure> {
     for (dir, files) in &outputs {
         write_tree(dir, files)?;
         println!("wrote {} files to {}", files.len(), dir.strip_prefix(&root).unwrap_or(dir).display());
+    }
+    for (path, text) in &surfaces {
+        if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            write_atomic(path, text)?;
+            println!("updated {}", path.strip_prefix(&root).unwrap_or(path).display());
+        }
     }
     Ok(())
 }

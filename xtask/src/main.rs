@@ -1,19 +1,11 @@
-//! `cargo xtask`: the project's generator and maintenance commands.
-//!
-//! spec (YAML/JSON) → [`spec`] (parse, resolve) → [`model`] (validate, name, type) →
-//! [`emit`] (tokens, prettyplease) → files ([`codegen`], [`generate`]).
+//! `cargo xtask`: the project's generator and maintenance commands. The stages live in the
+//! library (`src/lib.rs`); this is only the command line.
 
-mod codegen;
-mod emit;
-mod generate;
-mod model;
-mod providers;
-mod spec;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{codegen, diff, generate, vendor};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generator and maintenance commands for the media-library clients")]
@@ -41,27 +33,25 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
-}
-
-/// Why a command failed; printed as one line a person can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum Failure {
-    #[error("{0}")]
-    Spec(#[from] spec::SpecError),
-    #[error("{0}")]
-    Emit(#[from] emit::EmitError),
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("generated files are stale; run `cargo xtask codegen`:\n  {}", .0.join("\n  "))]
-    Stale(Vec<String>),
-    #[error("{0}")]
-    Usage(String),
-}
-
-impl Failure {
-    pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Failure::Io { path: path.to_owned(), source }
-    }
+    /// Extract the OpenAPI block of a saved vendor doc page into specs/<provider>/.
+    Vendor {
+        /// The provider (only `utage` publishes its spec inside its doc pages).
+        provider: String,
+        /// The saved doc page (Markdown with one ```yaml OpenAPI block).
+        page: PathBuf,
+    },
+    /// Compare two versions of a spec in terms of the generated Rust API.
+    ApiDiff {
+        /// The old spec: a file, or `<git-rev>:<path>` (e.g. `HEAD:specs/utage/openapi.yaml`).
+        old: String,
+        /// The new spec, in the same forms.
+        new: String,
+        #[arg(long, value_enum, default_value_t = diff::Format::Markdown)]
+        format: diff::Format,
+        /// Exit non-zero when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -69,6 +59,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen { check } => codegen::run(check),
         Command::Generate { spec, out, name } => generate::run(&spec, &out, name.as_deref()),
+        Command::Vendor { provider, page } => vendor::run(&provider, &page),
+        Command::ApiDiff { old, new, format, fail_on_breaking } => diff::run(&old, &new, format, fail_on_breaking),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

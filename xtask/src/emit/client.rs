@@ -13,7 +13,11 @@ pub fn module_root(api: &Api) -> TokenStream {
     let docs = paragraphs([Some(api.title.as_str()), api.description.as_deref()]);
     let docs = super::docs::sanitize(&docs);
     let inner_docs = docs.lines().map(|l| format!(" {l}"));
-    let variables = (!api.server.variables.is_empty()).then(|| quote!(pub use client::ServerVariables;));
+    let variables = (!api.server.variables.is_empty()).then(|| {
+        quote!(
+            pub use client::ServerVariables;
+        )
+    });
     quote! {
         #( #![doc = #inner_docs] )*
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]

@@ -97,7 +97,8 @@ fn url_at(text: &str) -> Option<usize> {
     if !(text.starts_with("https://") || text.starts_with("http://")) {
         return None;
     }
-    let end = text.find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, '<' | '>' | '"')).unwrap_or(text.len());
+    let end =
+        text.find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, '<' | '>' | '"')).unwrap_or(text.len());
     let url = text[..end].trim_end_matches(['.', ',', ')', ';', ':', '!', '?']);
     Some(url.len())
 }

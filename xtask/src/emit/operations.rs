@@ -5,8 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
+use super::multipart::multipart_form;
+use super::responses::{error_enum, needs_success_enum, send, success_enum};
 use super::{bare, ident, rust_type};
-use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, StatusMatch, TypeRef};
+use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, RequestBody, TypeRef};
 
 pub fn module(api: &Api) -> TokenStream {
     let mods = api.operations.iter().map(|op| {
@@ -33,7 +35,8 @@ fn exported_names(op: &Operation) -> Vec<String> {
 
 /// The arguments `Client::<op>()` takes: required parameters, then a required body.
 pub fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
-    let mut args: Vec<_> = op.params.iter().filter(|p| p.required).map(|p| (ident(&p.rust_name), setter_type(&p.ty))).collect();
+    let mut args: Vec<_> =
+        op.params.iter().filter(|p| p.required).map(|p| (ident(&p.rust_name), setter_type(&p.ty))).collect();
     if let Some(ty) = required_body_type(op) {
         args.push((format_ident!("body"), ty));
     }
@@ -80,7 +83,11 @@ pub fn operation(op: &Operation) -> TokenStream {
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = rust_type(&p.ty);
-        if p.required { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+        if p.required {
+            quote!(#name: #ty,)
+        } else {
+            quote!(#name: Option<#ty>,)
+        }
     });
     let body_field = op.body.as_ref().map(|b| match b {
         RequestBody::Json { ty, required: false, .. } => {
@@ -163,7 +170,12 @@ fn operation_docs(op: &Operation) -> String {
 
 fn param_docs(p: &Param) -> String {
     let mut facts = Vec::new();
-    facts.push(format!("`{}` ({} parameter{})", p.wire_name, location_name(p.location), if p.required { ", required" } else { "" }));
+    facts.push(format!(
+        "`{}` ({} parameter{})",
+        p.wire_name,
+        location_name(p.location),
+        if p.required { ", required" } else { "" }
+    ));
     if let Some(default) = &p.default {
         facts.push(format!("default `{default}`"));
     }
@@ -279,7 +291,7 @@ fn path_expression(op: &Operation) -> TokenStream {
         let name = &after[..close];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let field = ident(&p.rust_name);
-            let text = text_of(&p.ty, quote!(self.#field), p.array_style);
+            let text = text_of(&p.ty, quote!(self.#field));
             args.push(quote!(::client_runtime::path_segment(&#text)));
             template.push_str("{}");
         }
@@ -294,7 +306,7 @@ fn path_expression(op: &Operation) -> TokenStream {
 }
 
 /// A parameter value as wire text (arrays joined with commas).
-fn text_of(ty: &TypeRef, value: TokenStream, _style: ArrayStyle) -> TokenStream {
+fn text_of(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Array(_) => quote!(#value.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")),
         _ => quote!(#value.to_string()),
@@ -335,7 +347,7 @@ fn write_param(p: &Param) -> TokenStream {
             quote! { for item in #borrowed { request.#add(#wire, item); } }
         }
         _ => {
-            let text = text_of(&p.ty, value, p.array_style);
+            let text = text_of(&p.ty, value);
             quote! { request.#add(#wire, #text); }
         }
     };
@@ -344,187 +356,5 @@ fn write_param(p: &Param) -> TokenStream {
     } else {
         let inner = write(quote!(value), quote!(value));
         quote! { if let Some(value) = &self.#name { #inner } }
-    }
-}
-
-fn needs_success_enum(op: &Operation) -> bool {
-    op.success.windows(2).any(|pair| pair[0].body != pair[1].body)
-}
-
-fn success_type(op: &Operation) -> TokenStream {
-    if needs_success_enum(op) {
-        let name = ident(&format!("{}Success", op.type_stem));
-        return quote!(#name);
-    }
-    match op.success.first().map(|c| &c.body) {
-        Some(ResponseBody::Json(ty)) => rust_type(ty),
-        Some(ResponseBody::Bytes) => quote!(Vec<u8>),
-        _ => quote!(()),
-    }
-}
-
-fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
-    let ok = success_type(op);
-    let multi = needs_success_enum(op);
-    let success_arms = op.success.iter().map(|case| {
-        let pattern = status_pattern(case.status);
-        let decode = success_decode(op, case, multi);
-        quote!(#pattern => #decode,)
-    });
-    let error_arms = op.errors.iter().map(|case| {
-        let pattern = status_pattern(case.status);
-        let variant = ident(&case.variant);
-        let value = match &case.body {
-            ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
-            ResponseBody::None => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant, meta: raw.meta().clone() })),
-            ResponseBody::Bytes => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: raw.meta().clone() })),
-        };
-        quote!(#pattern => Err(#value),)
-    });
-    let has_default = op.success.iter().chain(&op.errors).any(|c| c.status == StatusMatch::Default);
-    let fallback = (!has_default).then(|| quote!(_ => Err(raw.unexpected()),));
-    quote! {
-        /// Sends the request, retrying and pacing as the client is configured to, and decodes the
-        /// response by its status.
-        pub async fn send(self) -> Result<::client_runtime::Response<#ok>, ::client_runtime::Error<#error>> {
-            let request = self.to_request().map_err(::client_runtime::Error::InvalidRequest)?;
-            let raw = self.client.transport().execute::<#error>(request).await?;
-            match raw.status() {
-                #( #success_arms )*
-                #( #error_arms )*
-                #fallback
-            }
-        }
-    }
-}
-
-fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStream {
-    if !multi {
-        return match &case.body {
-            ResponseBody::Json(_) => quote!(raw.json()),
-            ResponseBody::None => quote!(Ok(::client_runtime::Response::new((), raw.meta().clone()))),
-            ResponseBody::Bytes => quote!(Ok(::client_runtime::Response::new(raw.body().to_vec(), raw.meta().clone()))),
-        };
-    }
-    let success = ident(&format!("{}Success", op.type_stem));
-    let variant = ident(&case.variant);
-    match &case.body {
-        ResponseBody::Json(ty) => {
-            let ty = rust_type(ty);
-            quote! {{
-                let (body, meta) = raw.json::<#ty, _>()?.into_parts();
-                Ok(::client_runtime::Response::new(#success::#variant(body), meta))
-            }}
-        }
-        ResponseBody::None => quote!(Ok(::client_runtime::Response::new(#success::#variant, raw.meta().clone()))),
-        ResponseBody::Bytes => {
-            quote!(Ok(::client_runtime::Response::new(#success::#variant(raw.body().to_vec()), raw.meta().clone())))
-        }
-    }
-}
-
-fn status_pattern(status: StatusMatch) -> TokenStream {
-    match status {
-        StatusMatch::Code(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote!(#code)
-        }
-        StatusMatch::Range(digit) => {
-            let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
-            let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
-            quote!(#low..=#high)
-        }
-        StatusMatch::Default => quote!(_),
-    }
-}
-
-fn case_variants(cases: &[ResponseCase]) -> impl Iterator<Item = TokenStream> + '_ {
-    cases.iter().map(|case| {
-        let status = match case.status {
-            StatusMatch::Code(code) => code.to_string(),
-            StatusMatch::Range(digit) => format!("{digit}XX"),
-            StatusMatch::Default => "any other status".to_owned(),
-        };
-        let docs = doc_attrs(&format!("`{status}`: {}", case.description));
-        let variant = ident(&case.variant);
-        match &case.body {
-            ResponseBody::Json(ty) => {
-                let ty = rust_type(ty);
-                quote!(#docs #variant(#ty),)
-            }
-            ResponseBody::None => quote!(#docs #variant,),
-            ResponseBody::Bytes => quote!(#docs #variant(Vec<u8>),),
-        }
-    })
-}
-
-fn success_enum(op: &Operation) -> TokenStream {
-    if !needs_success_enum(op) {
-        return TokenStream::new();
-    }
-    let name = ident(&format!("{}Success", op.type_stem));
-    let doc = format!(" The success responses of `{}`, by status.", op.id);
-    let variants = case_variants(&op.success);
-    quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum #name { #( #variants )* }
-    }
-}
-
-fn error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
-    let doc = format!(" The error responses `{}` declares, by status, with their decoded bodies.", op.id);
-    let variants = case_variants(&op.errors);
-    quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name { #( #variants )* }
-    }
-}
-
-fn multipart_form(op: &Operation) -> TokenStream {
-    let Some(RequestBody::Multipart { ty_name, fields, description }) = &op.body else {
-        return TokenStream::new();
-    };
-    let name = ident(ty_name);
-    let docs = doc_attrs(description.as_deref().unwrap_or(" The multipart/form-data body."));
-    let members = fields.iter().map(|f| {
-        let docs = doc_attrs(f.description.as_deref().unwrap_or_default());
-        let field = ident(&f.rust_name);
-        let ty = match &f.text {
-            None => quote!(::client_runtime::FilePart),
-            Some(ty) => rust_type(ty),
-        };
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
-        quote!(#docs pub #field: #ty,)
-    });
-    let parts = fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        let part = match &f.text {
-            None => quote!(value.into_part(#wire)),
-            Some(_) => quote!(::client_runtime::MultipartPart {
-                name: #wire, file_name: None, content_type: None, data: value.to_string().into_bytes().into(),
-            }),
-        };
-        if f.required {
-            quote! { { let value = self.#field; parts.push(#part); } }
-        } else {
-            quote! { if let Some(value) = self.#field { parts.push(#part); } }
-        }
-    });
-    quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct #name { #( #members )* }
-
-        impl #name {
-            fn into_parts(self) -> Vec<::client_runtime::MultipartPart> {
-                let mut parts = ::std::vec::Vec::new();
-                #( #parts )*
-                parts
-            }
-        }
     }
 }

@@ -32,7 +32,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_def(docs: TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_def(
+    docs: TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_option);
     let default = all_optional.then(|| quote!(Default,));
     let members = fields.iter().map(field);

@@ -58,7 +58,10 @@ fn server(spec: &Spec) -> Server {
 fn auth(spec: &Spec) -> Result<Auth, SpecError> {
     let root = spec.doc.security.as_ref().map(|r| (r, Pointer::root().push("security")));
     let from_ops = spec.doc.operations().find_map(|(path, method, op)| {
-        op.security.as_ref().filter(|s| !s.is_empty()).map(|r| (r, Pointer::root().push("paths").push(path).push(method).push("security")))
+        op.security
+            .as_ref()
+            .filter(|s| !s.is_empty())
+            .map(|r| (r, Pointer::root().push("paths").push(path).push(method).push("security")))
     });
     let Some((requirements, at)) = root.filter(|(r, _)| !r.is_empty()).or(from_ops) else {
         return Ok(Auth::None);
@@ -70,19 +73,18 @@ fn auth(spec: &Spec) -> Result<Auth, SpecError> {
     let Some(name) = first.keys().next() else { return Ok(Auth::None) };
     let schemes = spec.doc.components.as_ref().map(|c| &c.security_schemes);
     let at = Pointer::component("securitySchemes", name);
-    let item = schemes
-        .and_then(|s| s.get(name))
-        .ok_or_else(|| spec.error(&at, format!("security requirement names {name:?}, which securitySchemes does not define")))?;
+    let item = schemes.and_then(|s| s.get(name)).ok_or_else(|| {
+        spec.error(&at, format!("security requirement names {name:?}, which securitySchemes does not define"))
+    })?;
     let (scheme, at) = spec.security_scheme(item, &at)?;
     match scheme {
         SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(Auth::Bearer),
         // An OAuth2 or OpenID Connect access token is sent as a bearer token.
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(Auth::Bearer),
         SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => Ok(Auth::ApiKeyHeader(name.clone())),
-        SecurityScheme::APIKey { location, .. } => Err(spec.error(
-            &at.push("in"),
-            format!("API keys in {location:?} are not supported (only in a header)"),
-        )),
+        SecurityScheme::APIKey { location, .. } => {
+            Err(spec.error(&at.push("in"), format!("API keys in {location:?} are not supported (only in a header)")))
+        }
         SecurityScheme::HTTP { scheme, .. } => {
             Err(spec.error(&at.push("scheme"), format!("HTTP auth scheme {scheme:?} is not supported (only bearer)")))
         }
@@ -92,7 +94,8 @@ fn auth(spec: &Spec) -> Result<Auth, SpecError> {
 /// Boxes every struct field whose type contains the struct again without indirection (a `Vec` or
 /// map is indirection already), so recursive schemas give types of finite size.
 pub(super) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
-    let edges: BTreeMap<String, Vec<String>> = defs.iter().map(|(name, def)| (name.clone(), direct_edges(def))).collect();
+    let edges: BTreeMap<String, Vec<String>> =
+        defs.iter().map(|(name, def)| (name.clone(), direct_edges(def))).collect();
     let reaches = |from: &str, to: &str| -> bool {
         let mut stack = vec![from.to_owned()];
         let mut seen = BTreeSet::new();

@@ -217,11 +217,18 @@ pub struct TypeDef {
 
 #[derive(Clone, Debug)]
 pub enum TypeKind {
-    Struct { fields: Vec<Field>, additional: Option<TypeRef> },
+    Struct {
+        fields: Vec<Field>,
+        additional: Option<TypeRef>,
+    },
     /// A string enum; unknown values land in a catch-all variant.
-    Enum { variants: Vec<EnumVariant> },
+    Enum {
+        variants: Vec<EnumVariant>,
+    },
     /// `oneOf`/`anyOf`: the first variant that decodes wins.
-    Union { variants: Vec<UnionVariant> },
+    Union {
+        variants: Vec<UnionVariant>,
+    },
     Alias(TypeRef),
 }
 

@@ -5,19 +5,18 @@ use heck::{ToPascalCase, ToSnakeCase};
 
 /// Keywords that can be raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
-    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try",
-    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
 const PLAIN_KEYWORDS: &[&str] = &["crate", "self", "super", "Self", "_"];
 
 /// Names the generated code itself uses at the top of a module; types of the same name get a suffix.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec", "Box", "Self", "Response",
-];
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec", "Box", "Self", "Response"];
 
 /// Turns every non-ASCII letter or digit into a word of its own (`名前` → `U540D U524D`), so the
 /// name stays ASCII, unique and stable.

@@ -35,7 +35,8 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
             let mut params = Vec::new();
             let mut seen = BTreeSet::new();
             // Operation-level parameters override path-level ones of the same name and location.
-            let op_params = op.parameters.iter().enumerate().map(|(i, p)| (p, at.push("parameters").push(&i.to_string())));
+            let op_params =
+                op.parameters.iter().enumerate().map(|(i, p)| (p, at.push("parameters").push(&i.to_string())));
             let path_params =
                 item.parameters.iter().enumerate().map(|(i, p)| (p, at_path.push("parameters").push(&i.to_string())));
             for (p, p_at) in op_params.chain(path_params) {
@@ -130,13 +131,18 @@ fn parameter(
     let schema_ref = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,
         ParameterSchemaOrContent::Content(_) => {
-            return Err(spec.error(&at.push("content"), "parameters described by `content` are not supported; use `schema`"))
+            return Err(
+                spec.error(&at.push("content"), "parameters described by `content` are not supported; use `schema`")
+            )
         }
     };
     let at_schema = at.push("schema");
     let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", type_ident(&data.name)))?;
     if !types.is_scalar(&ty) {
-        return Err(spec.error(&at_schema, "object-valued parameters are not supported; use a scalar, an enum or an array of them"));
+        return Err(spec.error(
+            &at_schema,
+            "object-valued parameters are not supported; use a scalar, an enum or an array of them",
+        ));
     }
     let (schema, _, _) = spec.schema(schema_ref, &at_schema)?;
     let (minimum, maximum) = match &schema.schema_kind {
@@ -166,7 +172,9 @@ fn check_path_template(spec: &Spec, path: &str, params: &[Param], at: &Pointer) 
     for piece in path.split('{').skip(1) {
         let name = piece.split('}').next().unwrap_or_default();
         if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            return Err(spec.error(at, format!("path template names {{{name}}} but no path parameter {name:?} is declared")));
+            return Err(
+                spec.error(at, format!("path template names {{{name}}} but no path parameter {name:?} is declared"))
+            );
         }
     }
     Ok(())
@@ -223,7 +231,10 @@ fn request_body(
         return Ok(RequestBody::Multipart { ty_name: format!("{stem}Form"), fields, description });
     }
     let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-    Err(spec.error(&at.push("content"), format!("request body content types {kinds:?} are not supported (JSON and multipart/form-data are)")))
+    Err(spec.error(
+        &at.push("content"),
+        format!("request body content types {kinds:?} are not supported (JSON and multipart/form-data are)"),
+    ))
 }
 
 fn is_json(content_type: &str) -> bool {
@@ -250,7 +261,8 @@ fn responses(
     if let Some(default) = &responses.default {
         cases.push((StatusMatch::Default, default, at.push("default")));
     }
-    let success_count = cases.iter().filter(|(s, _, _)| is_success(*s) || (!any_success && *s == StatusMatch::Default)).count();
+    let success_count =
+        cases.iter().filter(|(s, _, _)| is_success(*s) || (!any_success && *s == StatusMatch::Default)).count();
     let (mut success, mut errors) = (Vec::new(), Vec::new());
     for (status, item, at) in cases {
         let (response, at) = spec.response(item, &at)?;
@@ -263,7 +275,9 @@ fn responses(
         };
         let body = match response.content.iter().find(|(ct, _)| is_json(ct)) {
             Some((ct, media)) => match &media.schema {
-                Some(schema) => ResponseBody::Json(types.type_of(schema, &at.push("content").push(ct).push("schema"), &hint)?.0),
+                Some(schema) => {
+                    ResponseBody::Json(types.type_of(schema, &at.push("content").push(ct).push("schema"), &hint)?.0)
+                }
                 None => ResponseBody::Json(TypeRef::Json),
             },
             None if response.content.is_empty() => ResponseBody::None,
@@ -272,7 +286,11 @@ fn responses(
         let mut headers: Vec<String> = response.headers.keys().cloned().collect();
         headers.sort();
         let case = ResponseCase { status, variant, description: response.description.clone(), body, headers };
-        if ok { success.push(case) } else { errors.push(case) }
+        if ok {
+            success.push(case)
+        } else {
+            errors.push(case)
+        }
     }
     if success.is_empty() {
         // Real specs (the Petstore's deletePet) declare only errors; any 2xx then means done.

@@ -142,12 +142,15 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), at, hint)?,
             SchemaKind::Any(any) => match any.typ.as_deref() {
                 None if any.items.is_some() => {
-                    let items = any.items.as_ref().map(|i| self.boxed_type_of(i, &at.push("items"), &format!("{hint}Item")));
+                    let items =
+                        any.items.as_ref().map(|i| self.boxed_type_of(i, &at.push("items"), &format!("{hint}Item")));
                     TypeRef::Array(Box::new(items.transpose()?.map(|t| t.0).unwrap_or(TypeRef::Json)))
                 }
                 None | Some("object") => self.map_type(any.additional_properties.as_ref(), at, hint)?,
                 Some(other) => {
-                    return Err(self.spec.error(at, format!("schema type {other:?} with these keywords is not supported")))
+                    return Err(self
+                        .spec
+                        .error(at, format!("schema type {other:?} with these keywords is not supported")))
                 }
             },
             SchemaKind::Not { .. } => return Err(self.spec.error(at, "`not` schemas are not supported")),
@@ -157,7 +160,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// A free-form object, or a map when `additionalProperties` has a schema.
-    fn map_type(&mut self, extra: Option<&AdditionalProperties>, at: &Pointer, hint: &str) -> Result<TypeRef, SpecError> {
+    fn map_type(
+        &mut self,
+        extra: Option<&AdditionalProperties>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef, SpecError> {
         Ok(match extra {
             Some(AdditionalProperties::Schema(s)) => {
                 let (value, _) = self.type_of(s, &at.push("additionalProperties"), &format!("{hint}Value"))?;
@@ -197,14 +205,20 @@ impl<'a> TypeBuilder<'a> {
                     let additional = self.additional(any.additional_properties.as_ref(), at, name)?;
                     return Ok(Some(TypeKind::Struct { fields, additional }));
                 }
-                let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                let strings: Vec<String> =
+                    any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
                 Ok((!strings.is_empty()).then(|| enum_kind(strings.into_iter())))
             }
             _ => Ok(None),
         }
     }
 
-    fn additional(&mut self, extra: Option<&AdditionalProperties>, at: &Pointer, name: &str) -> Result<Option<TypeRef>, SpecError> {
+    fn additional(
+        &mut self,
+        extra: Option<&AdditionalProperties>,
+        at: &Pointer,
+        name: &str,
+    ) -> Result<Option<TypeRef>, SpecError> {
         match extra {
             Some(AdditionalProperties::Any(true)) => Ok(Some(TypeRef::Json)),
             Some(AdditionalProperties::Schema(s)) => {
@@ -256,7 +270,12 @@ impl<'a> TypeBuilder<'a> {
         merged
     }
 
-    fn merge_members(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
+    fn merge_members(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        at: &Pointer,
+        name: &str,
+    ) -> Result<TypeKind, SpecError> {
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
         for (i, member) in members.iter().enumerate() {
@@ -305,7 +324,9 @@ fn enum_kind(values: impl Iterator<Item = String>) -> TypeKind {
 
 fn single_member(kind: &SchemaKind) -> Option<&ReferenceOr<Schema>> {
     match kind {
-        SchemaKind::AllOf { all_of: m } | SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } if m.len() == 1 => {
+        SchemaKind::AllOf { all_of: m } | SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m }
+            if m.len() == 1 =>
+        {
             m.first()
         }
         SchemaKind::Any(any) if any.properties.is_empty() => {

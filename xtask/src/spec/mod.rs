@@ -6,9 +6,7 @@ mod pointer;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use openapiv3::{
-    Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
-};
+use openapiv3::{Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
 
 pub use pointer::Pointer;
 
@@ -91,9 +89,9 @@ impl Spec {
                 ReferenceOr::Reference { reference } => {
                     let target = self.component_name(reference, "schemas", &pointer)?;
                     let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
-                    current = schemas.and_then(|s| s.get(target)).ok_or_else(|| {
-                        self.error(&pointer, format!("$ref {reference:?} points to no schema"))
-                    })?;
+                    current = schemas
+                        .and_then(|s| s.get(target))
+                        .ok_or_else(|| self.error(&pointer, format!("$ref {reference:?} points to no schema")))?;
                     name = Some(target);
                     pointer = Pointer::component("schemas", target);
                 }
@@ -148,7 +146,11 @@ impl Spec {
         self.follow(item, at, "requestBodies", |c| &c.request_bodies)
     }
 
-    pub fn header<'a>(&'a self, item: &'a ReferenceOr<Header>, at: &Pointer) -> Result<(&'a Header, Pointer), SpecError> {
+    pub fn header<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Header>,
+        at: &Pointer,
+    ) -> Result<(&'a Header, Pointer), SpecError> {
         self.follow(item, at, "headers", |c| &c.headers)
     }
 

@@ -1,0 +1,145 @@
+//! The response side of an operation: `send()` matching on the status, the typed error enum,
+//! and the success enum when several 2xx statuses carry different bodies.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::{ident, rust_type};
+use crate::model::{Operation, ResponseBody, ResponseCase, StatusMatch};
+
+pub fn needs_success_enum(op: &Operation) -> bool {
+    op.success.windows(2).any(|pair| pair[0].body != pair[1].body)
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    if needs_success_enum(op) {
+        let name = ident(&format!("{}Success", op.type_stem));
+        return quote!(#name);
+    }
+    match op.success.first().map(|c| &c.body) {
+        Some(ResponseBody::Json(ty)) => rust_type(ty),
+        Some(ResponseBody::Bytes) => quote!(Vec<u8>),
+        _ => quote!(()),
+    }
+}
+
+pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
+    let ok = success_type(op);
+    let multi = needs_success_enum(op);
+    let success_arms = op.success.iter().map(|case| {
+        let pattern = status_pattern(case.status);
+        let decode = success_decode(op, case, multi);
+        quote!(#pattern => #decode,)
+    });
+    let error_arms = op.errors.iter().map(|case| {
+        let pattern = status_pattern(case.status);
+        let variant = ident(&case.variant);
+        let value = match &case.body {
+            ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
+            ResponseBody::None => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
+            ResponseBody::Bytes => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
+        };
+        quote!(#pattern => Err(#value),)
+    });
+    let has_default = op.success.iter().chain(&op.errors).any(|c| c.status == StatusMatch::Default);
+    let fallback = (!has_default).then(|| quote!(_ => Err(raw.unexpected()),));
+    quote! {
+        /// Sends the request, retrying and pacing as the client is configured to, and decodes the
+        /// response by its status.
+        pub async fn send(self) -> Result<::client_runtime::Response<#ok>, ::client_runtime::Error<#error>> {
+            let request = self.to_request().map_err(::client_runtime::Error::InvalidRequest)?;
+            let raw = self.client.transport().execute::<#error>(request).await?;
+            match raw.status() {
+                #( #success_arms )*
+                #( #error_arms )*
+                #fallback
+            }
+        }
+    }
+}
+
+fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStream {
+    if !multi {
+        return match &case.body {
+            ResponseBody::Json(_) => quote!(raw.json()),
+            ResponseBody::None => quote!(Ok(::client_runtime::Response::new((), raw.meta().clone()))),
+            ResponseBody::Bytes => quote!(Ok(::client_runtime::Response::new(raw.body().to_vec(), raw.meta().clone()))),
+        };
+    }
+    let success = ident(&format!("{}Success", op.type_stem));
+    let variant = ident(&case.variant);
+    match &case.body {
+        ResponseBody::Json(ty) => {
+            let ty = rust_type(ty);
+            quote! {{
+                let (body, meta) = raw.json::<#ty, _>()?.into_parts();
+                Ok(::client_runtime::Response::new(#success::#variant(body), meta))
+            }}
+        }
+        ResponseBody::None => quote!(Ok(::client_runtime::Response::new(#success::#variant, raw.meta().clone()))),
+        ResponseBody::Bytes => {
+            quote!(Ok(::client_runtime::Response::new(#success::#variant(raw.body().to_vec()), raw.meta().clone())))
+        }
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn case_variants(cases: &[ResponseCase]) -> impl Iterator<Item = TokenStream> + '_ {
+    cases.iter().map(|case| {
+        let status = match case.status {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(digit) => format!("{digit}XX"),
+            StatusMatch::Default => "any other status".to_owned(),
+        };
+        let docs = doc_attrs(&format!("`{status}`: {}", case.description));
+        let variant = ident(&case.variant);
+        match &case.body {
+            ResponseBody::Json(ty) => {
+                let ty = rust_type(ty);
+                quote!(#docs #variant(#ty),)
+            }
+            ResponseBody::None => quote!(#docs #variant,),
+            ResponseBody::Bytes => quote!(#docs #variant(Vec<u8>),),
+        }
+    })
+}
+
+pub fn success_enum(op: &Operation) -> TokenStream {
+    if !needs_success_enum(op) {
+        return TokenStream::new();
+    }
+    let name = ident(&format!("{}Success", op.type_stem));
+    let doc = format!(" The success responses of `{}`, by status.", op.id);
+    let variants = case_variants(&op.success);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name { #( #variants )* }
+    }
+}
+
+pub fn error_enum(op: &Operation, name: &proc_macro2::Ident) -> TokenStream {
+    let doc = format!(" The error responses `{}` declares, by status, with their decoded bodies.", op.id);
+    let variants = case_variants(&op.errors);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name { #( #variants )* }
+    }
+}

@@ -1,0 +1,302 @@
+//! The public API of a generated crate as plain, sorted text: one item a line, written by
+//! `cargo xtask codegen` to `crates/<provider>/api-surface.txt`. When a spec changes, the diff of
+//! this file is what a reviewer reads first; `cargo xtask api-diff` then says which of those lines
+//! break callers.
+//!
+//! Everything a caller can name or rely on is here (operations and their required arguments,
+//! parameters with their bounds and defaults, bodies, success and error types, types, fields,
+//! variants, auth, server, documented rate limits); descriptions are not, so the file stays short
+//! and a docs-only change leaves it untouched. Lines are grouped by item (an operation's or a
+//! type's own line first, then its members, sorted), so the order never depends on the spec's.
+//!
+//! ```text
+//! op list_media: GET /media (listMedia) -> ListMediaResponse
+//! op list_media error 401 Unauthorized(ErrorResponse)
+//! op list_media param per_page: Option<i64> query "per_page" default=20 min=1 max=100
+//! type Media field mime_type: Option<String> wire="mime_type" optional
+//! type MediaType enum variant Image wire="image"
+//! ```
+
+use crate::model::{
+    Api, ArrayStyle, Auth, Field, FloatWidth, IntWidth, Operation, Param, ParamLocation, RequestBody, ResponseBody,
+    ResponseCase, StatusMatch, TypeDef, TypeKind, TypeRef,
+};
+
+/// The surface of `api`, ending in a newline.
+pub fn render(api: &Api) -> String {
+    let mut lines = vec![
+        format!("# Public API of the client generated from {} ({} {}).", api.source, api.title, api.version),
+        "# Written by `cargo xtask codegen`; do not edit. Review its diff when the spec changes.".to_owned(),
+    ];
+    lines.push(match &api.auth {
+        Auth::None => "auth none".to_owned(),
+        Auth::Bearer => "auth bearer".to_owned(),
+        Auth::ApiKeyHeader(name) => format!("auth header {name:?}"),
+    });
+    lines.push(format!("server {}", api.server.url));
+    let mut variables: Vec<String> = api
+        .server
+        .variables
+        .iter()
+        .map(|v| format!("server variable {}: String wire={:?} default={:?}", v.rust_name, v.name, v.default))
+        .collect();
+    variables.sort();
+    lines.extend(variables);
+    for limit in &api.rate_limits {
+        lines.push(format!("rate_limit {} per {}s", limit.requests, limit.window_secs));
+    }
+    let mut operations: Vec<&Operation> = api.operations.iter().collect();
+    operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    for op in operations {
+        lines.extend(operation(op));
+    }
+    // The model keeps types sorted by name already; sorting again keeps that a local fact.
+    let mut types: Vec<&TypeDef> = api.types.iter().collect();
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    for def in types {
+        lines.extend(type_def(def));
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
+/// One operation: its own line (the `Client` method with its required arguments, route, success
+/// type), then its members sorted.
+fn operation(op: &Operation) -> Vec<String> {
+    let name = &op.fn_name;
+    let args: Vec<String> = required_args(op).into_iter().map(|(n, ty)| format!("{n}: {ty}")).collect();
+    let args = if args.is_empty() { String::new() } else { format!("({})", args.join(", ")) };
+    let head = format!("op {name}{args}: {} {} ({}) -> {}", op.method.as_str(), op.path, op.id, success_type(op));
+    let mut members = Vec::new();
+    if op.deprecated {
+        members.push(format!("op {name} deprecated"));
+    }
+    for p in &op.params {
+        members.push(format!("op {name} param {}", param(p)));
+    }
+    match &op.body {
+        Some(RequestBody::Json { ty, required, .. }) => {
+            let (ty, presence) = if *required {
+                (type_name(ty), "required")
+            } else {
+                (format!("Option<{}>", type_name(ty)), "optional")
+            };
+            members.push(format!("op {name} body: {ty} json {presence}"));
+        }
+        Some(RequestBody::Multipart { ty_name, fields, .. }) => {
+            members.push(format!("op {name} body: {ty_name} multipart required"));
+            for f in fields {
+                let ty = f.text.as_ref().map(type_name).unwrap_or_else(|| "FilePart".to_owned());
+                let (ty, presence) = if f.required { (ty, "required") } else { (format!("Option<{ty}>"), "optional") };
+                members.push(format!("op {name} form field {}: {ty} wire={:?} {presence}", f.rust_name, f.wire_name));
+            }
+        }
+        None => {}
+    }
+    if has_success_enum(op) {
+        for case in &op.success {
+            members.push(format!("op {name} success {}", case_line(case)));
+        }
+    }
+    for case in &op.errors {
+        members.push(format!("op {name} error {}", case_line(case)));
+    }
+    members.sort();
+    let mut lines = vec![head];
+    lines.extend(members);
+    lines
+}
+
+fn param(p: &Param) -> String {
+    let ty = if p.required { type_name(&p.ty) } else { format!("Option<{}>", type_name(&p.ty)) };
+    let mut line = format!("{}: {ty} {} {:?}", p.rust_name, location(p.location), p.wire_name);
+    if p.required {
+        line.push_str(" required");
+    }
+    if matches!(p.ty, TypeRef::Array(_)) {
+        line.push_str(match p.array_style {
+            ArrayStyle::Repeat => " style=repeat",
+            ArrayStyle::Comma => " style=comma",
+        });
+    }
+    if let Some(default) = &p.default {
+        line.push_str(&format!(" default={default}"));
+    }
+    if let Some(min) = p.minimum {
+        line.push_str(&format!(" min={min}"));
+    }
+    if let Some(max) = p.maximum {
+        line.push_str(&format!(" max={max}"));
+    }
+    if p.deprecated {
+        line.push_str(" deprecated");
+    }
+    line
+}
+
+pub fn location(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+/// `200 Ok(T)`, `4XX ClientError`, `default Default(Vec<u8>)`: the status and the enum variant.
+fn case_line(case: &ResponseCase) -> String {
+    let payload = match &case.body {
+        ResponseBody::None => String::new(),
+        ResponseBody::Json(ty) => format!("({})", type_name(ty)),
+        ResponseBody::Bytes => "(Vec<u8>)".to_owned(),
+    };
+    format!("{} {}{payload}", status(case.status), case.variant)
+}
+
+pub fn status(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(digit) => format!("{digit}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+fn type_def(def: &TypeDef) -> Vec<String> {
+    let name = &def.name;
+    let mut members = Vec::new();
+    let head = match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            members.extend(fields.iter().map(|f| format!("type {name} field {}", field(f))));
+            if let Some(ty) = additional {
+                members.push(format!(
+                    "type {name} field {}: BTreeMap<String, {}> flatten",
+                    additional_field_name(fields),
+                    type_name(ty)
+                ));
+            }
+            format!("type {name} struct")
+        }
+        TypeKind::Enum { variants } => {
+            members.extend(
+                variants.iter().map(|v| format!("type {name} enum variant {} wire={:?}", v.rust_name, v.wire_value)),
+            );
+            members.push(format!("type {name} enum variant Unknown(String) catch-all"));
+            format!("type {name} enum")
+        }
+        TypeKind::Union { variants } => {
+            members.extend(
+                variants.iter().map(|v| format!("type {name} union variant {}({})", v.rust_name, type_name(&v.ty))),
+            );
+            format!("type {name} union")
+        }
+        TypeKind::Alias(ty) => format!("type {name} alias = {}", type_name(ty)),
+    };
+    members.sort();
+    let mut lines = vec![head];
+    lines.extend(members);
+    lines
+}
+
+fn field(f: &Field) -> String {
+    let mut line = format!(
+        "{}: {} wire={:?} {}",
+        f.rust_name,
+        field_type(f),
+        f.wire_name,
+        if f.required { "required" } else { "optional" }
+    );
+    if f.nullable {
+        line.push_str(" nullable");
+    }
+    if f.deprecated {
+        line.push_str(" deprecated");
+    }
+    line
+}
+
+/// The field's Rust type as declared in the struct: `Option<…>` when optional or nullable,
+/// `Box<…>` when recursive.
+pub fn field_type(f: &Field) -> String {
+    let mut ty = type_name(&f.ty);
+    if f.boxed {
+        ty = format!("Box<{ty}>");
+    }
+    if f.is_option() {
+        ty = format!("Option<{ty}>");
+    }
+    ty
+}
+
+/// The name the emitter gives the flattened map of undeclared properties.
+pub fn additional_field_name(fields: &[Field]) -> &'static str {
+    if fields.iter().any(|f| f.rust_name.trim_start_matches("r#") == "additional_properties") {
+        "extra_properties"
+    } else {
+        "additional_properties"
+    }
+}
+
+/// A model type as a caller writes it (paths shortened: `Value`, `BTreeMap`, schema names bare).
+pub fn type_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String | TypeRef::Binary => "String".to_owned(),
+        TypeRef::Integer(IntWidth::I32) => "i32".to_owned(),
+        TypeRef::Integer(IntWidth::I64) => "i64".to_owned(),
+        TypeRef::Float(FloatWidth::F32) => "f32".to_owned(),
+        TypeRef::Float(FloatWidth::F64) => "f64".to_owned(),
+        TypeRef::Boolean => "bool".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
+        TypeRef::Array(item) => format!("Vec<{}>", type_name(item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_name(value)),
+        TypeRef::Named(name) => name.clone(),
+    }
+}
+
+/// The arguments of `Client::<op>()`, in order: required parameters, then a required body.
+pub fn required_args(op: &Operation) -> Vec<(String, String)> {
+    let mut args: Vec<(String, String)> =
+        op.params.iter().filter(|p| p.required).map(|p| (p.rust_name.clone(), type_name(&p.ty))).collect();
+    match &op.body {
+        Some(RequestBody::Json { ty, required: true, .. }) => args.push(("body".to_owned(), type_name(ty))),
+        Some(RequestBody::Multipart { ty_name, .. }) => args.push(("body".to_owned(), ty_name.clone())),
+        _ => {}
+    }
+    args
+}
+
+/// Whether `send()` returns a `{Stem}Success` enum (several success statuses with different bodies).
+pub fn has_success_enum(op: &Operation) -> bool {
+    op.success.windows(2).any(|pair| pair[0].body != pair[1].body)
+}
+
+/// What `send()` returns on success.
+pub fn success_type(op: &Operation) -> String {
+    if has_success_enum(op) {
+        return format!("{}Success", op.type_stem);
+    }
+    match op.success.first().map(|c| &c.body) {
+        Some(ResponseBody::Json(ty)) => type_name(ty),
+        Some(ResponseBody::Bytes) => "Vec<u8>".to_owned(),
+        _ => "()".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codegen::{provider_api, workspace_root};
+    use crate::providers::PROVIDERS;
+
+    /// `cargo insta review` after a spec change shows what it did to each crate's API.
+    #[test]
+    fn provider_surfaces() {
+        let root = workspace_root();
+        for provider in PROVIDERS {
+            let api = match provider_api(&root, provider) {
+                Ok(api) => api,
+                Err(e) => panic!("{}: {e}", provider.name),
+            };
+            insta::assert_snapshot!(format!("surface_{}", provider.name), super::render(&api));
+        }
+    }
+}

@@ -168,10 +168,7 @@ impl Default for ClientConfig {
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // reqwest::Client's own Debug shows its default headers, where a caller may have put a key.
-        let http_client = self
-            .http_client
-            .as_ref()
-            .map(|_| "<caller's reqwest::Client>");
+        let http_client = self.http_client.as_ref().map(|_| "<caller's reqwest::Client>");
         f.debug_struct("ClientConfig")
             .field("base_url", &self.base_url)
             .field("server_variables", &self.server_variables)
@@ -196,9 +193,7 @@ pub struct ClientBuilder<C> {
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("config", &self.config)
-            .finish()
+        f.debug_struct("ClientBuilder").field("config", &self.config).finish()
     }
 }
 
@@ -211,10 +206,7 @@ impl<C: ApiClient> Default for ClientBuilder<C> {
 impl<C: ApiClient> ClientBuilder<C> {
     /// A builder with the defaults: the spec's server, retries, pacing to the documented quotas.
     pub fn new() -> Self {
-        Self {
-            config: ClientConfig::default(),
-            client: PhantomData,
-        }
+        Self { config: ClientConfig::default(), client: PhantomData }
     }
 
     /// The API's base URL. Defaults to the spec's first server (the vendor's production URL).
@@ -370,51 +362,30 @@ pub enum BuildError {
 }
 
 /// The base URL every request is resolved against, checked: https, or http to loopback only.
-pub(crate) fn resolve_base_url(
-    service: &ServiceSpec,
-    config: &ClientConfig,
-) -> Result<Url, BuildError> {
+pub(crate) fn resolve_base_url(service: &ServiceSpec, config: &ClientConfig) -> Result<Url, BuildError> {
     let text = match &config.base_url {
         Some(url) => url.clone(),
         None => expand_server_url(service, config)?,
     };
-    let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl {
-        url: text.clone(),
-        reason: e.to_string(),
-    })?;
+    let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl { url: text.clone(), reason: e.to_string() })?;
     let host = url.host_str().unwrap_or_default().to_owned();
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&host) => Ok(url),
         "http" => Err(BuildError::InsecureBaseUrl { host }),
-        other => Err(BuildError::InvalidBaseUrl {
-            url: text,
-            reason: format!("unsupported scheme {other:?}"),
-        }),
+        other => Err(BuildError::InvalidBaseUrl { url: text, reason: format!("unsupported scheme {other:?}") }),
     }
 }
 
 fn expand_server_url(service: &ServiceSpec, config: &ClientConfig) -> Result<String, BuildError> {
     let mut url = service.server_url.to_owned();
     for (name, default) in service.server_variables {
-        let value = config
-            .server_variables
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or(default);
+        let value = config.server_variables.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or(default);
         url = url.replace(&format!("{{{name}}}"), value);
     }
     if let Some(start) = url.find('{') {
-        let name = url[start + 1..]
-            .split('}')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        return Err(BuildError::MissingServerVariable {
-            url: service.server_url.to_owned(),
-            name,
-        });
+        let name = url[start + 1..].split('}').next().unwrap_or_default().to_owned();
+        return Err(BuildError::MissingServerVariable { url: service.server_url.to_owned(), name });
     }
     Ok(url)
 }
@@ -422,10 +393,7 @@ fn expand_server_url(service: &ServiceSpec, config: &ClientConfig) -> Result<Str
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
+        || host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -442,10 +410,7 @@ mod tests {
     };
 
     fn with_base(url: &str) -> ClientConfig {
-        ClientConfig {
-            base_url: Some(url.into()),
-            ..ClientConfig::default()
-        }
+        ClientConfig { base_url: Some(url.into()), ..ClientConfig::default() }
     }
 
     #[test]
@@ -471,9 +436,7 @@ mod tests {
             resolve_base_url(&SPEC, &config),
             Err(BuildError::MissingServerVariable { ref name, .. }) if name == "unset"
         ));
-        config
-            .server_variables
-            .push(("domain".into(), "mine".into()));
+        config.server_variables.push(("domain".into(), "mine".into()));
         let url = resolve_base_url(&SPEC, &config).map(|u| u.to_string());
         assert_eq!(url.ok().as_deref(), Some("https://mine.example.com/api"));
     }
@@ -485,11 +448,7 @@ mod tests {
             http_client: Some(reqwest::Client::new()),
             ..ClientConfig::default()
         };
-        let text = format!(
-            "{config:?} {:?} {}",
-            config.api_key,
-            ApiKey::new("sekrit-123")
-        );
+        let text = format!("{config:?} {:?} {}", config.api_key, ApiKey::new("sekrit-123"));
         assert!(!text.contains("sekrit"), "{text}");
     }
 }

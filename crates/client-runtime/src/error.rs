@@ -61,10 +61,7 @@ impl<E> Error<E> {
     /// Converts the typed error part, keeping everything else.
     pub fn map_api<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         match self {
-            Error::Api(e) => Error::Api(ApiError {
-                error: f(e.error),
-                meta: e.meta,
-            }),
+            Error::Api(e) => Error::Api(ApiError { error: f(e.error), meta: e.meta }),
             Error::UnexpectedStatus(e) => Error::UnexpectedStatus(e),
             Error::InvalidRequest(e) => Error::InvalidRequest(e),
             Error::Transport(e) => Error::Transport(e),
@@ -125,13 +122,7 @@ impl<E> ApiError<E> {
 
 impl<E: fmt::Debug> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} answered {}: {:?}",
-            self.meta.operation(),
-            self.meta.status(),
-            self.error
-        )?;
+        write!(f, "{} answered {}: {:?}", self.meta.operation(), self.meta.status(), self.error)?;
         write_outcome_details(f, &self.meta)
     }
 }
@@ -171,12 +162,7 @@ pub struct UnexpectedStatus {
 
 impl fmt::Display for UnexpectedStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} answered {}, which its spec does not declare",
-            self.meta.operation(),
-            self.meta.status()
-        )?;
+        write!(f, "{} answered {}, which its spec does not declare", self.meta.operation(), self.meta.status())?;
         write_outcome_details(f, &self.meta)?;
         write!(f, "; body starts: {:?}", self.excerpt)
     }
@@ -376,10 +362,7 @@ mod tests {
     fn excerpt_is_short_and_never_shows_the_key() {
         let key = "k3y-abcdef";
         let mut body = b"{\"error\":\"invalid key k3y-abcdef\"}".to_vec();
-        assert_eq!(
-            excerpt_redacted(&body, Some(key)),
-            "{\"error\":\"invalid key <redacted>\"}"
-        );
+        assert_eq!(excerpt_redacted(&body, Some(key)), "{\"error\":\"invalid key <redacted>\"}");
         // A key straddling the cut is redacted, not cut in half.
         body = vec![b'x'; EXCERPT_BYTES - 3];
         body.extend_from_slice(key.as_bytes());

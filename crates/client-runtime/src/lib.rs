@@ -18,20 +18,22 @@
 pub mod config;
 pub mod error;
 pub mod pacing;
+pub mod paginate;
 mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod transport;
 
-pub use config::{
-    ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, ServiceSpec,
-};
+pub use config::{ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, ServiceSpec};
 pub use error::{
-    ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError,
-    TimeoutError, TimeoutKind, TransportError, UnexpectedStatus,
+    ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
+    TransportError, UnexpectedStatus,
 };
 pub use pacing::{Pacer, Pacing};
+pub use paginate::{
+    Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
+};
 pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
 pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta};
 pub use retry::{Backoff, ClassifyRetry, Jitter, RetryPolicy, StandardClassifier};

@@ -49,25 +49,16 @@ impl Pacing {
     /// The quotas the provider documents (`ServiceSpec::rate_limits`), plus what the server's
     /// `X-RateLimit-*` and `Retry-After` headers say.
     pub fn documented() -> Self {
-        Self {
-            quotas: QuotaSource::Documented,
-            learn: true,
-        }
+        Self { quotas: QuotaSource::Documented, learn: true }
     }
     /// These quotas instead of the documented ones (for a plan with other limits), plus the
     /// server's headers.
     pub fn quotas(quotas: impl Into<Vec<Quota>>) -> Self {
-        Self {
-            quotas: QuotaSource::Custom(quotas.into()),
-            learn: true,
-        }
+        Self { quotas: QuotaSource::Custom(quotas.into()), learn: true }
     }
     /// No pacing: requests go out at once.
     pub fn off() -> Self {
-        Self {
-            quotas: QuotaSource::Custom(Vec::new()),
-            learn: false,
-        }
+        Self { quotas: QuotaSource::Custom(Vec::new()), learn: false }
     }
     /// Whether the server's `X-RateLimit-Remaining`/`-Reset` and a 429's `Retry-After` hold
     /// requests back (default true).
@@ -81,11 +72,7 @@ impl Pacing {
             QuotaSource::Documented => documented,
             QuotaSource::Custom(quotas) => quotas.as_slice(),
         };
-        quotas
-            .iter()
-            .copied()
-            .filter(|q| q.requests > 0 && !q.window.is_zero())
-            .collect()
+        quotas.iter().copied().filter(|q| q.requests > 0 && !q.window.is_zero()).collect()
     }
 }
 
@@ -197,19 +184,13 @@ impl State {
             }
         }
         for window in &mut self.windows {
-            while window
-                .finished
-                .front()
-                .is_some_and(|&t| t + window.quota.window <= now)
-            {
+            while window.finished.front().is_some_and(|&t| t + window.quota.window <= now) {
                 window.finished.pop_front();
             }
             let used = window.finished.len() as u64 + u64::from(self.in_flight);
             if used >= u64::from(window.quota.requests) {
                 later(match window.finished.front() {
-                    Some(&oldest) => {
-                        Wait::Until(oldest + window.quota.window, HeldBy::Quota(window.quota))
-                    }
+                    Some(&oldest) => Wait::Until(oldest + window.quota.window, HeldBy::Quota(window.quota)),
                     None => Wait::Finish(HeldBy::Quota(window.quota)),
                 });
             }
@@ -240,9 +221,7 @@ impl State {
         now: Instant,
         wall: SystemTime,
     ) {
-        if let (Some(wait), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) =
-            (retry_after, status)
-        {
+        if let (Some(wait), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) = (retry_after, status) {
             if let Some(until) = now.checked_add(wait) {
                 self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
             }
@@ -261,18 +240,10 @@ impl State {
         let others = u64::from(self.in_flight.saturating_sub(1));
         let remaining = remaining.saturating_sub(others);
         match &mut self.learned {
-            Some(known) if known.reset_wire == reset_wire => {
-                known.remaining = known.remaining.min(remaining)
-            }
+            Some(known) if known.reset_wire == reset_wire => known.remaining = known.remaining.min(remaining),
             // An answer to an older request, overtaken by a newer window's news.
             Some(known) if reset_wire < known.reset_wire => {}
-            slot => {
-                *slot = Some(Learned {
-                    remaining,
-                    reset,
-                    reset_wire,
-                })
-            }
+            slot => *slot = Some(Learned { remaining, reset, reset_wire }),
         }
     }
 }
@@ -280,20 +251,9 @@ impl State {
 impl Pacer {
     /// A pacer for `quotas`; `learn` makes it heed the server's rate-limit headers.
     pub fn new(quotas: Vec<Quota>, learn: bool) -> Self {
-        let windows = quotas
-            .into_iter()
-            .map(|quota| Window {
-                quota,
-                finished: VecDeque::new(),
-            })
-            .collect();
+        let windows = quotas.into_iter().map(|quota| Window { quota, finished: VecDeque::new() }).collect();
         Self {
-            state: Mutex::new(State {
-                windows,
-                in_flight: 0,
-                learned: None,
-                blocked_until: None,
-            }),
+            state: Mutex::new(State { windows, in_flight: 0, learned: None, blocked_until: None }),
             changed: Notify::new(),
             learn,
         }
@@ -306,9 +266,7 @@ impl Pacer {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // The state stays consistent across a panic elsewhere: every update is a few plain writes.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Waits until a request may be sent and takes its slot. Fails at once, without waiting, if
@@ -360,13 +318,7 @@ impl Pacer {
         if limit.retry_after.is_none() && window.is_none() {
             return;
         }
-        self.lock().observe(
-            meta.status(),
-            limit.retry_after,
-            window,
-            Instant::now(),
-            SystemTime::now(),
-        );
+        self.lock().observe(meta.status(), limit.retry_after, window, Instant::now(), SystemTime::now());
         self.changed.notify_waiters();
     }
 }

@@ -41,14 +41,7 @@ pub struct MultipartPart {
 impl Request {
     /// `path` is already expanded, its parameters percent-encoded (see [`path_segment`]).
     pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self {
-            operation,
-            method,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Body::Empty,
-        }
+        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), body: Body::Empty }
     }
 
     /// The `operationId`.
@@ -136,11 +129,7 @@ pub fn check_range(
         _ => None,
     };
     match problem {
-        Some(problem) => Err(InvalidRequest {
-            operation,
-            parameter: parameter.into(),
-            problem,
-        }),
+        Some(problem) => Err(InvalidRequest { operation, parameter: parameter.into(), problem }),
         None => Ok(()),
     }
 }
@@ -155,11 +144,7 @@ pub struct FilePart {
 
 impl FilePart {
     pub fn new(data: impl Into<Bytes>) -> Self {
-        Self {
-            data: data.into(),
-            file_name: None,
-            content_type: None,
-        }
+        Self { data: data.into(), file_name: None, content_type: None }
     }
     #[must_use]
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
@@ -173,11 +158,6 @@ impl FilePart {
     }
     /// The part named `name` of a multipart body.
     pub fn into_part(self, name: &'static str) -> MultipartPart {
-        MultipartPart {
-            name,
-            file_name: self.file_name,
-            content_type: self.content_type,
-            data: self.data,
-        }
+        MultipartPart { name, file_name: self.file_name, content_type: self.content_type, data: self.data }
     }
 }

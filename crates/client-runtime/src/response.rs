@@ -33,12 +33,7 @@ impl RateLimit {
     }
 
     fn from_headers_at(headers: &HeaderMap, now: SystemTime) -> Self {
-        let text = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-        };
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
         Self {
             limit: number("x-ratelimit-limit"),
@@ -90,29 +85,12 @@ pub struct ResponseMeta {
 
 impl ResponseMeta {
     /// Reads the rate-limit state and the request id header from `headers`.
-    pub fn new(
-        operation: &'static str,
-        status: StatusCode,
-        headers: HeaderMap,
-        attempts: u32,
-    ) -> Self {
+    pub fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
         let rate_limit = RateLimit::from_headers(&headers);
         let request_id = ["x-request-id", "request-id", "x-amzn-requestid"]
             .iter()
-            .find_map(|name| {
-                headers
-                    .get(*name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            });
-        Self {
-            operation,
-            status,
-            headers,
-            rate_limit,
-            request_id,
-            attempts,
-        }
+            .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(str::to_owned));
+        Self { operation, status, headers, rate_limit, request_id, attempts }
     }
     /// The `operationId` this response answers.
     pub fn operation(&self) -> &'static str {
@@ -195,11 +173,7 @@ impl RawResponse {
         if meta.request_id.is_none() {
             meta.request_id = request_id_from_body(&body);
         }
-        Self {
-            meta,
-            body,
-            secret: None,
-        }
+        Self { meta, body, secret: None }
     }
     pub(crate) fn with_secret(mut self, secret: Option<ApiKey>) -> Self {
         self.secret = secret;
@@ -235,20 +209,14 @@ impl RawResponse {
     /// Decodes a declared error status's body into the operation's typed error.
     pub fn api_error<B: DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
         match self.decode::<B, E>() {
-            Ok(body) => Error::Api(ApiError {
-                error: wrap(body),
-                meta: Box::new(self.meta),
-            }),
+            Ok(body) => Error::Api(ApiError { error: wrap(body), meta: Box::new(self.meta) }),
             Err(e) => e,
         }
     }
 
     /// A status the operation does not declare.
     pub fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus(UnexpectedStatus {
-            excerpt: self.excerpt(),
-            meta: Box::new(self.meta),
-        })
+        Error::UnexpectedStatus(UnexpectedStatus { excerpt: self.excerpt(), meta: Box::new(self.meta) })
     }
 
     fn excerpt(&self) -> String {
@@ -284,15 +252,10 @@ fn request_id_from_body(body: &[u8]) -> Option<String> {
         request_id: Option<String>,
     }
     const NEEDLE: &[u8] = b"\"request_id\"";
-    if !body.trim_ascii_start().starts_with(b"{")
-        || !body.windows(NEEDLE.len()).any(|w| w == NEEDLE)
-    {
+    if !body.trim_ascii_start().starts_with(b"{") || !body.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
         return None;
     }
-    serde_json::from_slice::<Envelope>(body)
-        .ok()?
-        .meta?
-        .request_id
+    serde_json::from_slice::<Envelope>(body).ok()?.meta?.request_id
 }
 
 #[cfg(test)]
@@ -313,16 +276,10 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_http_date() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(
-            parse_retry_after_at("120", now),
-            Some(Duration::from_secs(120))
-        );
+        assert_eq!(parse_retry_after_at("120", now), Some(Duration::from_secs(120)));
         assert_eq!(parse_retry_after_at(" 0 ", now), Some(Duration::ZERO));
         let date = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(
-            parse_retry_after_at(&date, now),
-            Some(Duration::from_secs(30))
-        );
+        assert_eq!(parse_retry_after_at(&date, now), Some(Duration::from_secs(30)));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after_at(&past, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after_at("soon", now), None);
@@ -347,10 +304,7 @@ mod tests {
         assert_eq!(rl.retry_after, Some(Duration::from_secs(7)));
         // A small reset value is a delay; garbage is ignored rather than an error.
         let rl = RateLimit::from_headers_at(
-            &headers(&[
-                ("x-ratelimit-reset", "30"),
-                ("x-ratelimit-remaining", "many"),
-            ]),
+            &headers(&[("x-ratelimit-reset", "30"), ("x-ratelimit-remaining", "many")]),
             now,
         );
         assert_eq!(rl.reset, Some(now + Duration::from_secs(30)));
@@ -360,25 +314,13 @@ mod tests {
     #[test]
     fn request_id_from_header_or_envelope() {
         let meta = ResponseMeta::new("op", StatusCode::OK, headers(&[("x-request-id", "h-1")]), 1);
-        let raw = RawResponse::new(
-            meta,
-            Bytes::from_static(br#"{"meta":{"request_id":"b-1"}}"#),
-        );
+        let raw = RawResponse::new(meta, Bytes::from_static(br#"{"meta":{"request_id":"b-1"}}"#));
         assert_eq!(raw.meta().request_id(), Some("h-1"));
-        let body = br#"{"data":[{"id":1,"meta":{"x":[1,2]}}],"error":null,"meta":{"timestamp":"t","request_id":"b-2"}}"#;
+        let body =
+            br#"{"data":[{"id":1,"meta":{"x":[1,2]}}],"error":null,"meta":{"timestamp":"t","request_id":"b-2"}}"#;
         let meta = ResponseMeta::new("op", StatusCode::OK, HeaderMap::new(), 1);
-        assert_eq!(
-            RawResponse::new(meta, Bytes::from_static(body))
-                .meta()
-                .request_id(),
-            Some("b-2")
-        );
-        for body in [
-            &b"[1]"[..],
-            b"{\"meta\":5,\"request_id\":1}",
-            b"not json",
-            b"{\"contents\":[]}",
-        ] {
+        assert_eq!(RawResponse::new(meta, Bytes::from_static(body)).meta().request_id(), Some("b-2"));
+        for body in [&b"[1]"[..], b"{\"meta\":5,\"request_id\":1}", b"not json", b"{\"contents\":[]}"] {
             assert_eq!(request_id_from_body(body), None);
         }
     }

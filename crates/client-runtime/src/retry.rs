@@ -62,18 +62,14 @@ pub struct StandardClassifier {
 
 impl Default for StandardClassifier {
     fn default() -> Self {
-        Self {
-            statuses: vec![429, 502, 503, 504],
-        }
+        Self { statuses: vec![429, 502, 503, 504] }
     }
 }
 
 impl StandardClassifier {
     /// Retries these statuses instead of 429, 502, 503 and 504.
     pub fn with_statuses(statuses: impl Into<Vec<u16>>) -> Self {
-        Self {
-            statuses: statuses.into(),
-        }
+        Self { statuses: statuses.into() }
     }
     /// The statuses retried.
     pub fn statuses(&self) -> &[u16] {
@@ -89,10 +85,7 @@ impl ClassifyRetry for StandardClassifier {
         let retryable = match outcome {
             AttemptOutcome::Response(meta) => self.statuses.contains(&meta.status().as_u16()),
             AttemptOutcome::Failure(kind) => {
-                matches!(
-                    kind,
-                    FailureKind::Connect | FailureKind::Connection | FailureKind::Timeout
-                )
+                matches!(kind, FailureKind::Connect | FailureKind::Connection | FailureKind::Timeout)
             }
         };
         if retryable {
@@ -132,11 +125,7 @@ impl Default for Backoff {
 impl Backoff {
     /// Doubles from `base` up to `cap`, with full jitter.
     pub const fn exponential(base: Duration, cap: Duration) -> Self {
-        Self {
-            base,
-            cap,
-            jitter: Jitter::Full,
-        }
+        Self { base, cap, jitter: Jitter::Full }
     }
     /// Changes the jitter.
     pub const fn with_jitter(mut self, jitter: Jitter) -> Self {
@@ -163,14 +152,8 @@ impl Backoff {
 
     /// [`delay`](Self::delay) with the random draw given: `unit` in `[0, 1]`, for tests.
     pub fn delay_with(&self, retry: u32, previous: Duration, unit: f64) -> Duration {
-        let unit = if unit.is_finite() {
-            unit.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let doubling = 1u32
-            .checked_shl(retry.saturating_sub(1))
-            .unwrap_or(u32::MAX);
+        let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.0 };
+        let doubling = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
         let exponential = self.base.saturating_mul(doubling).min(self.cap);
         match self.jitter {
             Jitter::None => exponential,
@@ -209,11 +192,7 @@ pub struct RetryState {
 impl RetryState {
     /// A call that has made no attempt yet and must end by `deadline`.
     pub fn new(deadline: Option<Instant>) -> Self {
-        Self {
-            attempts: 0,
-            previous_delay: Duration::ZERO,
-            deadline,
-        }
+        Self { attempts: 0, previous_delay: Duration::ZERO, deadline }
     }
     /// Attempts made so far.
     pub fn attempts(&self) -> u32 {
@@ -267,21 +246,14 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// 4 attempts in all, [`Backoff::default`], [`StandardClassifier`].
     fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            backoff: Backoff::default(),
-            classifier: Arc::new(StandardClassifier::default()),
-        }
+        Self { max_attempts: 4, backoff: Backoff::default(), classifier: Arc::new(StandardClassifier::default()) }
     }
 }
 
 impl RetryPolicy {
     /// One attempt, never retried.
     pub fn disabled() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self { max_attempts: 1, ..Self::default() }
     }
     /// Attempts in all, the first included (at least 1).
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
@@ -308,19 +280,8 @@ impl RetryPolicy {
     }
 
     /// Decides what follows the attempt `state` last counted.
-    pub fn decide(
-        &self,
-        request: &Request,
-        outcome: &AttemptOutcome<'_>,
-        state: &RetryState,
-    ) -> RetryDecision {
-        self.decide_with(
-            request,
-            outcome,
-            state,
-            Instant::now(),
-            rand::random::<f64>(),
-        )
+    pub fn decide(&self, request: &Request, outcome: &AttemptOutcome<'_>, state: &RetryState) -> RetryDecision {
+        self.decide_with(request, outcome, state, Instant::now(), rand::random::<f64>())
     }
 
     /// [`decide`](Self::decide) at a given moment and random draw, for tests.
@@ -338,9 +299,7 @@ impl RetryPolicy {
         if state.attempts >= self.max_attempts {
             return RetryDecision::GiveUp(GiveUpReason::AttemptsExhausted);
         }
-        let backoff = self
-            .backoff
-            .delay_with(state.attempts, state.previous_delay, unit);
+        let backoff = self.backoff.delay_with(state.attempts, state.previous_delay, unit);
         let asked = match outcome {
             AttemptOutcome::Response(meta) => server_wait(meta, SystemTime::now()),
             AttemptOutcome::Failure(_) => None,

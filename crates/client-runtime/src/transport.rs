@@ -8,9 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use reqwest::Method;
 use tokio::time::Instant;
 use tracing::field::Empty;
@@ -19,8 +17,7 @@ use url::Url;
 
 use crate::config::{resolve_base_url, ApiKey, AuthScheme, BuildError, ClientConfig, ServiceSpec};
 use crate::error::{
-    BodyTooLarge, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
-    TransportError,
+    BodyTooLarge, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind, TransportError,
 };
 use crate::pacing::{Pacer, Permit};
 use crate::redirect::{is_followed, may_send_key, next_hop};
@@ -73,32 +70,17 @@ impl Transport {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let user_agent = format!(
-            "{}/{} client-runtime/{}",
-            service.crate_name,
-            service.crate_version,
-            env!("CARGO_PKG_VERSION")
-        );
-        let user_agent = HeaderValue::from_str(&user_agent)
-            .unwrap_or_else(|_| HeaderValue::from_static("client-runtime"));
+        let user_agent =
+            format!("{}/{} client-runtime/{}", service.crate_name, service.crate_version, env!("CARGO_PKG_VERSION"));
+        let user_agent =
+            HeaderValue::from_str(&user_agent).unwrap_or_else(|_| HeaderValue::from_static("client-runtime"));
         let api_key = config.api_key.clone();
         let auth = match &api_key {
             Some(key) => auth_header(service.auth, key)?,
             None => None,
         };
         let pacer = Pacer::from_config(&config.pacing, service.rate_limits);
-        Ok(Self {
-            inner: Arc::new(Inner {
-                service,
-                base_url,
-                api_key,
-                auth,
-                http,
-                config,
-                user_agent,
-                pacer,
-            }),
-        })
+        Ok(Self { inner: Arc::new(Inner { service, base_url, api_key, auth, http, config, user_agent, pacer }) })
     }
 
     /// The base URL requests are resolved against.
@@ -130,10 +112,7 @@ impl Transport {
         let inner = &*self.inner;
         let prepared = self.prepare(&request)?;
         let started = Instant::now();
-        let deadline = inner
-            .config
-            .max_total_time
-            .and_then(|limit| started.checked_add(limit));
+        let deadline = inner.config.max_total_time.and_then(|limit| started.checked_add(limit));
         let mut state = RetryState::new(deadline);
         let mut last = None;
         loop {
@@ -142,13 +121,7 @@ impl Transport {
                 // A retry that cannot be paced in time returns what the last attempt got.
                 Err(held) => match last {
                     Some(outcome) => {
-                        return finish(
-                            &request,
-                            outcome,
-                            &state,
-                            started,
-                            GiveUpReason::OutOfTime { wait: held.wait },
-                        )
+                        return finish(&request, outcome, &state, started, GiveUpReason::OutOfTime { wait: held.wait })
                     }
                     None => {
                         return Err(Error::RateLimited(RateLimited {
@@ -162,14 +135,8 @@ impl Transport {
             };
             state.record_attempt();
             let (limit, by_deadline) = attempt_limit(inner.config.timeout, deadline);
-            let attempt =
-                tracing::debug_span!("attempt", attempt = state.attempts(), status = Empty);
-            let outcome = match tokio::time::timeout(
-                limit,
-                self.follow(&prepared, permit).instrument(attempt),
-            )
-            .await
-            {
+            let attempt = tracing::debug_span!("attempt", attempt = state.attempts(), status = Empty);
+            let outcome = match tokio::time::timeout(limit, self.follow(&prepared, permit).instrument(attempt)).await {
                 Ok(outcome) => outcome,
                 Err(_) => Err(Failure::TimedOut { total: by_deadline }),
             };
@@ -184,19 +151,13 @@ impl Transport {
                     state.record_wait(wait);
                     last = Some(outcome);
                 }
-                RetryDecision::GiveUp(reason) => {
-                    return finish(&request, outcome, &state, started, reason)
-                }
+                RetryDecision::GiveUp(reason) => return finish(&request, outcome, &state, started, reason),
             }
         }
     }
 
     /// One attempt: sends, follows redirects (the key only to the base origin), reads the body.
-    async fn follow(
-        &self,
-        prepared: &Prepared<'_>,
-        first: Permit<'_>,
-    ) -> Result<RawResponse, Failure> {
+    async fn follow(&self, prepared: &Prepared<'_>, first: Permit<'_>) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
         let mut permit = Some(first);
         let mut url = prepared.url.clone();
@@ -210,9 +171,7 @@ impl Transport {
                 // timeout bounds this wait, so no deadline of its own.
                 permit = inner.pacer.acquire(None).await.ok();
             }
-            let response = self
-                .send(prepared, &url, &method, with_body, to_origin)
-                .await?;
+            let response = self.send(prepared, &url, &method, with_body, to_origin).await?;
             if inner.config.http_client.is_some() && response.url() != &url {
                 tracing::warn!(
                     "the reqwest::Client given to .http_client() followed a redirect itself; build it with \
@@ -228,12 +187,9 @@ impl Transport {
             let max = inner.config.max_redirects;
             if is_followed(status) && max > 0 {
                 if redirects == max {
-                    return Err(Failure::Redirect(format!(
-                        "stopped after {max} redirects (see `.max_redirects(…)`)"
-                    )));
+                    return Err(Failure::Redirect(format!("stopped after {max} redirects (see `.max_redirects(…)`)")));
                 }
-                let hop = next_hop(&url, &method, status, response.headers())
-                    .map_err(Failure::Redirect)?;
+                let hop = next_hop(&url, &method, status, response.headers()).map_err(Failure::Redirect)?;
                 drop(response);
                 drop(permit.take());
                 let keeps_key = may_send_key(&inner.base_url, &hop.url);
@@ -259,64 +215,42 @@ impl Transport {
         with_key: bool,
     ) -> Result<reqwest::Response, Failure> {
         let inner = &*self.inner;
-        let mut builder = inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(prepared.headers.clone());
+        let mut builder = inner.http.request(method.clone(), url.clone()).headers(prepared.headers.clone());
         if let (true, Some((name, value))) = (with_key, &inner.auth) {
             builder = builder.header(name, value.clone());
         }
         if with_body {
             builder = match prepared.body {
                 Body::Empty => builder,
-                Body::Json(bytes) => builder
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(bytes.clone()),
+                Body::Json(bytes) => builder.header(CONTENT_TYPE, "application/json").body(bytes.clone()),
                 Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
             };
         }
-        builder
-            .send()
-            .await
-            .map_err(|e| Failure::Http(e.without_url()))
+        builder.send().await.map_err(|e| Failure::Http(e.without_url()))
     }
 
     /// Everything about a request that does not change between attempts, checked once.
     fn prepare<'r, E>(&self, request: &'r Request) -> Result<Prepared<'r>, Error<E>> {
         let invalid = |parameter: &str, problem: String| {
-            Error::InvalidRequest(InvalidRequest {
-                operation: request.operation,
-                parameter: parameter.into(),
-                problem,
-            })
+            Error::InvalidRequest(InvalidRequest { operation: request.operation, parameter: parameter.into(), problem })
         };
         let base = self.inner.base_url.as_str().trim_end_matches('/');
         let mut url = Url::parse(&format!("{base}{}", request.path))
             .map_err(|e| invalid("path", format!("gives an invalid URL: {e}")))?;
         if !request.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
         for (name, value) in &request.headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(name, "is not a valid HTTP header name".into()))?;
             let value = HeaderValue::from_str(value).map_err(|_| {
-                invalid(
-                    name,
-                    "contains characters an HTTP header cannot carry (such as a line break)".into(),
-                )
+                invalid(name, "contains characters an HTTP header cannot carry (such as a line break)".into())
             })?;
             headers.append(header, value);
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        Ok(Prepared {
-            operation: request.operation,
-            method: request.method.clone(),
-            url,
-            headers,
-            body: &request.body,
-        })
+        Ok(Prepared { operation: request.operation, method: request.method.clone(), url, headers, body: &request.body })
     }
 }
 
@@ -346,43 +280,22 @@ impl Failure {
             Failure::Http(e) if e.is_builder() => FailureKind::Permanent,
             Failure::Http(_) => FailureKind::Connection,
             Failure::TimedOut { .. } => FailureKind::Timeout,
-            Failure::TooLarge(_) | Failure::Redirect(_) | Failure::Multipart(_) => {
-                FailureKind::Permanent
-            }
+            Failure::TooLarge(_) | Failure::Redirect(_) | Failure::Multipart(_) => FailureKind::Permanent,
         }
     }
 
-    fn into_error<E>(
-        self,
-        operation: &'static str,
-        attempts: u32,
-        elapsed: Duration,
-        out_of_time: bool,
-    ) -> Error<E> {
-        let timeout = |kind| {
-            Error::Timeout(TimeoutError {
-                operation,
-                elapsed,
-                kind,
-                attempts,
-            })
-        };
+    fn into_error<E>(self, operation: &'static str, attempts: u32, elapsed: Duration, out_of_time: bool) -> Error<E> {
+        let timeout = |kind| Error::Timeout(TimeoutError { operation, elapsed, kind, attempts });
         match self {
             Failure::TimedOut { total } if total || out_of_time => timeout(TimeoutKind::Total),
             Failure::TimedOut { .. } => timeout(TimeoutKind::Attempt),
             Failure::Http(e) if e.is_timeout() => timeout(TimeoutKind::Attempt),
-            Failure::Http(source) => Error::Transport(TransportError {
-                operation,
-                attempts,
-                source,
-            }),
+            Failure::Http(source) => Error::Transport(TransportError { operation, attempts, source }),
             Failure::TooLarge(limit) => Error::BodyTooLarge(BodyTooLarge { operation, limit }),
             Failure::Redirect(problem) => Error::Redirect(RedirectError { operation, problem }),
-            Failure::Multipart(problem) => Error::InvalidRequest(InvalidRequest {
-                operation,
-                parameter: "body".into(),
-                problem,
-            }),
+            Failure::Multipart(problem) => {
+                Error::InvalidRequest(InvalidRequest { operation, parameter: "body".into(), problem })
+            }
         }
     }
 }
@@ -428,17 +341,13 @@ fn attempt_limit(timeout: Duration, deadline: Option<Instant>) -> (Duration, boo
     }
 }
 
-fn auth_header(
-    scheme: AuthScheme,
-    key: &ApiKey,
-) -> Result<Option<(HeaderName, HeaderValue)>, BuildError> {
+fn auth_header(scheme: AuthScheme, key: &ApiKey) -> Result<Option<(HeaderName, HeaderValue)>, BuildError> {
     let (name, value) = match scheme {
         AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", key.expose())),
         AuthScheme::Header(name) => {
-            let name =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
-                    reason: "the spec's key header name is not a valid HTTP header name",
-                })?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
+                reason: "the spec's key header name is not a valid HTTP header name",
+            })?;
             (name, key.expose().to_owned())
         }
         AuthScheme::None => return Ok(None),
@@ -460,10 +369,7 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, F
         }
         if let Some(content_type) = &part.content_type {
             p = p.mime_str(content_type).map_err(|_| {
-                Failure::Multipart(format!(
-                    "part `{}` has an invalid content type {content_type:?}",
-                    part.name
-                ))
+                Failure::Multipart(format!("part `{}` has an invalid content type {content_type:?}", part.name))
             })?;
         }
         form = form.part(part.name, p);
@@ -474,18 +380,11 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, F
 /// Reads the body, failing as soon as it is known to exceed `cap` — from `Content-Length` when
 /// the server sends one, else while streaming — so an oversized body is never held in memory.
 async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Bytes, Failure> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > cap as u64)
-    {
+    if response.content_length().is_some_and(|len| len > cap as u64) {
         return Err(Failure::TooLarge(cap));
     }
     let mut body = BytesMut::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| Failure::Http(e.without_url()))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Failure::Http(e.without_url()))? {
         if body.len() + chunk.len() > cap {
             return Err(Failure::TooLarge(cap));
         }

@@ -24,7 +24,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} media in all; this page has {}", page.total_count, page.media.len());
     for media in &page.media {
         let tags = media.tags.as_deref().unwrap_or_default().join(",");
-        println!("{:<38} {:<5}x{:<5} [{tags}] {}", media.id, media.width.unwrap_or(0), media.height.unwrap_or(0), media.url);
+        println!(
+            "{:<38} {:<5}x{:<5} [{tags}] {}",
+            media.id,
+            media.width.unwrap_or(0),
+            media.height.unwrap_or(0),
+            media.url
+        );
     }
     Ok(())
 }

@@ -8,5 +8,8 @@
 pub mod generated;
 
 pub use client_runtime::{ApiError, BuildError, Error, Response, ResponseMeta};
-pub use generated::{operations, types, Client, ClientBuilder};
 pub use generated::ServerVariables;
+pub use generated::{operations, types, Client, ClientBuilder};
+
+mod pagination;
+pub mod prelude;

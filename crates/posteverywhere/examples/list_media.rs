@@ -16,8 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let (_sandbox, base_url, key) = match std::env::var("POSTEVERYWHERE_API_KEY") {
         Ok(key) => {
-            let base =
-                std::env::var("POSTEVERYWHERE_BASE_URL").unwrap_or_else(|_| "https://app.posteverywhere.ai/api/v1".into());
+            let base = std::env::var("POSTEVERYWHERE_BASE_URL")
+                .unwrap_or_else(|_| "https://app.posteverywhere.ai/api/v1".into());
             (None, base, key)
         }
         Err(_) => {
@@ -31,7 +31,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let page = client.list_media().limit(20).set_type(kind).send().await?;
     println!("request {}: {} items", page.meta.request_id, page.data.items.len());
     for item in &page.data.items {
-        println!("{:<38} {:<9} {:<10} {:<28} {:>9} B", item.media_id, item.r#type, item.status, item.filename, item.size);
+        println!(
+            "{:<38} {:<9} {:<10} {:<28} {:>9} B",
+            item.media_id, item.r#type, item.status, item.filename, item.size
+        );
     }
     Ok(())
 }

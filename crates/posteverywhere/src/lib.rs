@@ -9,3 +9,6 @@ pub mod generated;
 
 pub use client_runtime::{ApiError, BuildError, Error, Response, ResponseMeta};
 pub use generated::{operations, types, Client, ClientBuilder};
+
+mod pagination;
+pub mod prelude;

@@ -26,86 +26,44 @@ fn classifier_retries_only_transient_outcomes_of_idempotent_requests() {
     let c = StandardClassifier::default();
     for status in [429, 502, 503, 504] {
         let m = meta(status, &[]);
-        assert_eq!(
-            c.classify(&get(), &AttemptOutcome::Response(&m)),
-            RetryClass::Retryable,
-            "{status}"
-        );
-        assert_eq!(
-            c.classify(&post(), &AttemptOutcome::Response(&m)),
-            RetryClass::NotRetryable
-        );
+        assert_eq!(c.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::Retryable, "{status}");
+        assert_eq!(c.classify(&post(), &AttemptOutcome::Response(&m)), RetryClass::NotRetryable);
     }
     for status in [200, 201, 400, 401, 403, 404, 500, 501] {
         let m = meta(status, &[]);
-        assert_eq!(
-            c.classify(&get(), &AttemptOutcome::Response(&m)),
-            RetryClass::NotRetryable,
-            "{status}"
-        );
+        assert_eq!(c.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::NotRetryable, "{status}");
     }
-    for kind in [
-        FailureKind::Connect,
-        FailureKind::Connection,
-        FailureKind::Timeout,
-    ] {
-        assert_eq!(
-            c.classify(&get(), &AttemptOutcome::Failure(kind)),
-            RetryClass::Retryable
-        );
-        assert_eq!(
-            c.classify(&post(), &AttemptOutcome::Failure(kind)),
-            RetryClass::NotRetryable
-        );
+    for kind in [FailureKind::Connect, FailureKind::Connection, FailureKind::Timeout] {
+        assert_eq!(c.classify(&get(), &AttemptOutcome::Failure(kind)), RetryClass::Retryable);
+        assert_eq!(c.classify(&post(), &AttemptOutcome::Failure(kind)), RetryClass::NotRetryable);
     }
     let permanent = AttemptOutcome::Failure(FailureKind::Permanent);
     assert_eq!(c.classify(&get(), &permanent), RetryClass::NotRetryable);
     let put = Request::new("op", Method::PUT, "/x".into());
     let delete = Request::new("op", Method::DELETE, "/x".into());
     let m = meta(503, &[]);
-    assert_eq!(
-        c.classify(&put, &AttemptOutcome::Response(&m)),
-        RetryClass::Retryable
-    );
-    assert_eq!(
-        c.classify(&delete, &AttemptOutcome::Response(&m)),
-        RetryClass::Retryable
-    );
+    assert_eq!(c.classify(&put, &AttemptOutcome::Response(&m)), RetryClass::Retryable);
+    assert_eq!(c.classify(&delete, &AttemptOutcome::Response(&m)), RetryClass::Retryable);
     let only_500 = StandardClassifier::with_statuses([500]);
     let m = meta(500, &[]);
-    assert_eq!(
-        only_500.classify(&get(), &AttemptOutcome::Response(&m)),
-        RetryClass::Retryable
-    );
+    assert_eq!(only_500.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::Retryable);
 }
 
 #[test]
 fn backoff_doubles_up_to_the_cap() {
-    let b = Backoff::exponential(Duration::from_millis(100), Duration::from_secs(1))
-        .with_jitter(Jitter::None);
-    let delays: Vec<_> = (1..=6)
-        .map(|n| b.delay_with(n, Duration::ZERO, 0.5).as_millis())
-        .collect();
+    let b = Backoff::exponential(Duration::from_millis(100), Duration::from_secs(1)).with_jitter(Jitter::None);
+    let delays: Vec<_> = (1..=6).map(|n| b.delay_with(n, Duration::ZERO, 0.5).as_millis()).collect();
     assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
     // Huge retry numbers saturate instead of overflowing.
-    assert_eq!(
-        b.delay_with(u32::MAX, Duration::ZERO, 0.5),
-        Duration::from_secs(1)
-    );
+    assert_eq!(b.delay_with(u32::MAX, Duration::ZERO, 0.5), Duration::from_secs(1));
 }
 
 #[test]
 fn full_jitter_stays_within_zero_and_the_exponential() {
     let b = Backoff::exponential(Duration::from_millis(100), Duration::from_secs(1));
     assert_eq!(b.delay_with(3, Duration::ZERO, 0.0), Duration::ZERO);
-    assert_eq!(
-        b.delay_with(3, Duration::ZERO, 1.0),
-        Duration::from_millis(400)
-    );
-    assert_eq!(
-        b.delay_with(3, Duration::ZERO, 0.25),
-        Duration::from_millis(100)
-    );
+    assert_eq!(b.delay_with(3, Duration::ZERO, 1.0), Duration::from_millis(400));
+    assert_eq!(b.delay_with(3, Duration::ZERO, 0.25), Duration::from_millis(100));
     assert_eq!(b.delay_with(3, Duration::ZERO, f64::NAN), Duration::ZERO);
     for _ in 0..1000 {
         let d = b.delay(4, Duration::ZERO);
@@ -118,63 +76,27 @@ fn full_jitter_stays_within_zero_and_the_exponential() {
 
 #[test]
 fn decorrelated_jitter_grows_from_the_previous_delay() {
-    let b = Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2))
-        .with_jitter(Jitter::Decorrelated);
-    assert_eq!(
-        b.delay_with(1, Duration::ZERO, 0.0),
-        Duration::from_millis(100)
-    );
-    assert_eq!(
-        b.delay_with(1, Duration::ZERO, 1.0),
-        Duration::from_millis(300)
-    );
-    assert_eq!(
-        b.delay_with(2, Duration::from_millis(500), 1.0),
-        Duration::from_millis(1500)
-    );
-    assert_eq!(
-        b.delay_with(3, Duration::from_secs(5), 1.0),
-        Duration::from_secs(2)
-    );
+    let b = Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2)).with_jitter(Jitter::Decorrelated);
+    assert_eq!(b.delay_with(1, Duration::ZERO, 0.0), Duration::from_millis(100));
+    assert_eq!(b.delay_with(1, Duration::ZERO, 1.0), Duration::from_millis(300));
+    assert_eq!(b.delay_with(2, Duration::from_millis(500), 1.0), Duration::from_millis(1500));
+    assert_eq!(b.delay_with(3, Duration::from_secs(5), 1.0), Duration::from_secs(2));
     for _ in 0..1000 {
         let d = b.delay(2, Duration::from_millis(400));
-        assert!(
-            d >= Duration::from_millis(100) && d <= Duration::from_millis(1200),
-            "{d:?}"
-        );
+        assert!(d >= Duration::from_millis(100) && d <= Duration::from_millis(1200), "{d:?}");
     }
 }
 
 #[test]
 fn server_wait_prefers_retry_after_then_reset_when_exhausted() {
     let now = SystemTime::now();
-    assert_eq!(
-        server_wait(&meta(429, &[("retry-after", "3")]), now),
-        Some(Duration::from_secs(3))
-    );
-    let in_5 = (now + Duration::from_secs(5))
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs());
+    assert_eq!(server_wait(&meta(429, &[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+    let in_5 = (now + Duration::from_secs(5)).duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs());
     let reset = in_5.map(|s| s.to_string()).unwrap_or_default();
-    let exhausted = meta(
-        200,
-        &[
-            ("x-ratelimit-remaining", "0"),
-            ("x-ratelimit-reset", &reset),
-        ],
-    );
+    let exhausted = meta(200, &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &reset)]);
     let wait = server_wait(&exhausted, now).unwrap_or_default();
-    assert!(
-        wait > Duration::from_secs(3) && wait <= Duration::from_secs(5),
-        "{wait:?}"
-    );
-    let not_exhausted = meta(
-        503,
-        &[
-            ("x-ratelimit-remaining", "7"),
-            ("x-ratelimit-reset", &reset),
-        ],
-    );
+    assert!(wait > Duration::from_secs(3) && wait <= Duration::from_secs(5), "{wait:?}");
+    let not_exhausted = meta(503, &[("x-ratelimit-remaining", "7"), ("x-ratelimit-reset", &reset)]);
     assert_eq!(server_wait(&not_exhausted, now), None);
     assert_eq!(server_wait(&meta(503, &[]), now), None);
 }
@@ -183,10 +105,7 @@ fn server_wait_prefers_retry_after_then_reset_when_exhausted() {
 fn decisions_honour_attempts_deadline_and_retry_after() {
     let policy = RetryPolicy::default()
         .with_max_attempts(3)
-        .with_backoff(Backoff::exponential(
-            Duration::from_millis(100),
-            Duration::from_secs(1),
-        ));
+        .with_backoff(Backoff::exponential(Duration::from_millis(100), Duration::from_secs(1)));
     let now = Instant::now();
     let mut state = RetryState::new(Some(now + Duration::from_secs(10)));
     state.record_attempt();
@@ -208,22 +127,14 @@ fn decisions_honour_attempts_deadline_and_retry_after() {
     // Retry-After wins over a shorter backoff.
     let throttled = meta(429, &[("retry-after", "2")]);
     assert_eq!(
-        policy.decide_with(
-            &get(),
-            &AttemptOutcome::Response(&throttled),
-            &state,
-            now,
-            1.0
-        ),
+        policy.decide_with(&get(), &AttemptOutcome::Response(&throttled), &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_secs(2))
     );
     // A wait past the deadline gives up at once.
     let far = meta(429, &[("retry-after", "60")]);
     assert_eq!(
         policy.decide_with(&get(), &AttemptOutcome::Response(&far), &state, now, 1.0),
-        RetryDecision::GiveUp(GiveUpReason::OutOfTime {
-            wait: Duration::from_secs(60)
-        })
+        RetryDecision::GiveUp(GiveUpReason::OutOfTime { wait: Duration::from_secs(60) })
     );
     state.record_attempt();
     state.record_attempt();

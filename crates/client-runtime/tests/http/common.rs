@@ -8,8 +8,8 @@ use std::time::Duration;
 use client_runtime::reqwest::Method;
 use client_runtime::serde_json::Value;
 use client_runtime::{
-    ApiClient, AuthScheme, Backoff, ClientBuilder, Error, Quota, RawResponse, Request, Response,
-    RetryPolicy, ServiceSpec, Transport,
+    ApiClient, AuthScheme, Backoff, ClientBuilder, Error, Quota, RawResponse, Request, Response, RetryPolicy,
+    ServiceSpec, Transport,
 };
 
 pub const KEY: &str = "test-key-5ecr3t";
@@ -37,11 +37,7 @@ macro_rules! spec {
 
 spec!(Bearer, AuthScheme::Bearer, &[]);
 spec!(KeyHeader, AuthScheme::Header("X-MICROCMS-API-KEY"), &[]);
-spec!(
-    Paced,
-    AuthScheme::Bearer,
-    &[Quota::new(5, Duration::from_secs(1))]
-);
+spec!(Paced, AuthScheme::Bearer, &[Quota::new(5, Duration::from_secs(1))]);
 
 /// What a generated `Client` looks like to the runtime.
 #[derive(Debug)]
@@ -52,20 +48,14 @@ pub struct TestClient<S> {
 
 impl<S> Clone for TestClient<S> {
     fn clone(&self) -> Self {
-        Self {
-            transport: self.transport.clone(),
-            spec: PhantomData,
-        }
+        Self { transport: self.transport.clone(), spec: PhantomData }
     }
 }
 
 impl<S: Spec> ApiClient for TestClient<S> {
     const SERVICE: &'static ServiceSpec = S::SPEC;
     fn from_transport(transport: Transport) -> Self {
-        Self {
-            transport,
-            spec: PhantomData,
-        }
+        Self { transport, spec: PhantomData }
     }
 }
 
@@ -80,11 +70,7 @@ impl<S: Spec> TestClient<S> {
         ClientBuilder::new()
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-    ) -> Result<Response<Value>, Error<TestError>> {
+    pub async fn call(&self, method: Method, path: &str) -> Result<Response<Value>, Error<TestError>> {
         let request = Request::new("testOp", method, path.to_owned());
         decode(self.transport.execute::<TestError>(request).await?)
     }
@@ -95,9 +81,7 @@ impl<S: Spec> TestClient<S> {
 
     pub async fn post(&self, path: &str) -> Result<Response<Value>, Error<TestError>> {
         let mut request = Request::new("testOp", Method::POST, path.to_owned());
-        request
-            .json(&client_runtime::serde_json::json!({"name": "x"}))
-            .map_err(Error::InvalidRequest)?;
+        request.json(&client_runtime::serde_json::json!({"name": "x"})).map_err(Error::InvalidRequest)?;
         decode(self.transport.execute::<TestError>(request).await?)
     }
 }
@@ -112,25 +96,17 @@ fn decode(raw: RawResponse) -> Result<Response<Value>, Error<TestError>> {
 
 /// A client for `addr` with the test key and quick retries (tests wait for nothing they need not).
 pub fn client<S: Spec>(addr: SocketAddr) -> ClientBuilder<TestClient<S>> {
-    TestClient::<S>::builder()
-        .base_url(format!("http://{addr}/v1"))
-        .api_key(KEY)
-        .retry_policy(quick_retries(3))
+    TestClient::<S>::builder().base_url(format!("http://{addr}/v1")).api_key(KEY).retry_policy(quick_retries(3))
 }
 
 pub fn quick_retries(attempts: u32) -> RetryPolicy {
     RetryPolicy::default()
         .with_max_attempts(attempts)
-        .with_backoff(Backoff::exponential(
-            Duration::from_millis(10),
-            Duration::from_millis(50),
-        ))
+        .with_backoff(Backoff::exponential(Duration::from_millis(10), Duration::from_millis(50)))
 }
 
 pub async fn serve(router: axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;

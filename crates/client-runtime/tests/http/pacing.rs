@@ -13,10 +13,7 @@ use tokio::time::Instant;
 use crate::common::{client, lock, serve, shared, Bearer, Paced};
 
 fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
 #[tokio::test]
@@ -53,11 +50,7 @@ async fn remaining_zero_holds_the_next_request_until_the_reset() {
     client.clone().get("/media").await.expect("second");
     let log = lock(&log);
     let reset = UNIX_EPOCH + Duration::from_secs(log[0].1);
-    assert!(
-        log[1].0 >= reset,
-        "second request arrived {:?} before the reset",
-        reset.duration_since(log[1].0)
-    );
+    assert!(log[1].0 >= reset, "second request arrived {:?} before the reset", reset.duration_since(log[1].0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,10 +73,7 @@ async fn documented_quota_holds_under_concurrency() {
             let client = client.clone();
             let jobs = jobs.clone();
             tokio::spawn(async move {
-                while jobs
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok()
-                {
+                while jobs.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
                     client.get("/media").await.expect("paced request");
                 }
             })
@@ -125,20 +115,10 @@ async fn custom_quotas_replace_the_documented_ones_and_fail_fast_past_the_time_l
         Err(Error::RateLimited(e)) => {
             assert!(e.wait > Duration::from_secs(3500), "{:?}", e.wait);
             let text = e.to_string();
-            assert!(
-                text.contains("2 requests per hour") && text.contains(".max_total_time("),
-                "{text}"
-            );
+            assert!(text.contains("2 requests per hour") && text.contains(".max_total_time("), "{text}");
         }
         other => panic!("expected RateLimited, got {other:?}"),
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "failed at once instead of waiting"
-    );
-    assert_eq!(
-        count.load(Ordering::SeqCst),
-        2,
-        "the third request was never sent"
-    );
+    assert!(started.elapsed() < Duration::from_secs(1), "failed at once instead of waiting");
+    assert_eq!(count.load(Ordering::SeqCst), 2, "the third request was never sent");
 }

@@ -29,17 +29,9 @@ async fn a_429_with_retry_after_is_waited_out() {
                 let mut seen = lock(&seen);
                 seen.push(Instant::now());
                 if seen.len() == 1 {
-                    (
-                        StatusCode::TOO_MANY_REQUESTS,
-                        [("retry-after", "1")],
-                        r#"{"message":"slow down"}"#,
-                    )
+                    (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], r#"{"message":"slow down"}"#)
                 } else {
-                    (
-                        StatusCode::OK,
-                        [("x-request-id", "req-42")],
-                        r#"{"ok":true}"#,
-                    )
+                    (StatusCode::OK, [("x-request-id", "req-42")], r#"{"ok":true}"#)
                 }
             }
         }),
@@ -50,18 +42,10 @@ async fn a_429_with_retry_after_is_waited_out() {
     let response = client.get("/media").await.expect("retried into a success");
     assert_eq!(response.meta().attempts(), 2);
     assert_eq!(response.meta().request_id(), Some("req-42"));
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
     let seen = lock(&arrivals);
     assert_eq!(seen.len(), 2);
-    assert!(
-        seen[1] - seen[0] >= Duration::from_millis(990),
-        "{:?}",
-        seen[1] - seen[0]
-    );
+    assert!(seen[1] - seen[0] >= Duration::from_millis(990), "{:?}", seen[1] - seen[0]);
 }
 
 #[tokio::test]
@@ -81,40 +65,22 @@ async fn a_503_storm_ends_in_a_typed_error_after_the_configured_attempts() {
         }),
     );
     let addr = serve(app).await;
-    let client = client::<Bearer>(addr)
-        .retry_policy(quick_retries(4))
-        .build()
-        .expect("client");
+    let client = client::<Bearer>(addr).retry_policy(quick_retries(4)).build().expect("client");
     let error = client.get("/media").await.expect_err("storm");
     assert_eq!(count.load(Ordering::SeqCst), 4);
-    let Error::Api(api) = &error else {
-        panic!("expected Error::Api, got {error:?}")
-    };
+    let Error::Api(api) = &error else { panic!("expected Error::Api, got {error:?}") };
     assert_eq!(api.status(), 503);
     assert_eq!(api.meta.attempts(), 4);
-    assert_eq!(
-        api.request_id(),
-        Some("env-7"),
-        "request id from the envelope"
-    );
+    assert_eq!(api.request_id(), Some("env-7"), "request id from the envelope");
     let crate::common::TestError::Unavailable(body) = &api.error;
     assert_eq!(body["error"]["code"], "busy");
     let text = error.to_string();
-    assert!(
-        text.contains("after 4 attempts") && text.contains("env-7"),
-        "{text}"
-    );
+    assert!(text.contains("after 4 attempts") && text.contains("env-7"), "{text}");
 
     // Switched off: one attempt.
     count.store(0, Ordering::SeqCst);
-    let once = crate::common::client::<Bearer>(addr)
-        .no_retries()
-        .build()
-        .expect("client");
-    assert_eq!(
-        once.get("/media").await.expect_err("503").status(),
-        Some(503)
-    );
+    let once = crate::common::client::<Bearer>(addr).no_retries().build().expect("client");
+    assert_eq!(once.get("/media").await.expect_err("503").status(), Some(503));
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
@@ -126,20 +92,12 @@ async fn a_post_is_not_retried_on_503() {
         "/v1/media",
         axum::routing::post(move || {
             counter.fetch_add(1, Ordering::SeqCst);
-            async {
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    json(r#"{"message":"busy"}"#),
-                )
-            }
+            async { (StatusCode::SERVICE_UNAVAILABLE, json(r#"{"message":"busy"}"#)) }
         }),
     );
     let addr = serve(app).await;
     let client = client::<Bearer>(addr).build().expect("client");
-    assert_eq!(
-        client.post("/media").await.expect_err("503").status(),
-        Some(503)
-    );
+    assert_eq!(client.post("/media").await.expect_err("503").status(), Some(503));
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
@@ -149,10 +107,7 @@ async fn connection_refused_is_retried_for_get_but_not_for_post() {
     let addr = listener.local_addr().expect("addr");
     drop(listener);
     let client = client::<Bearer>(addr).build().expect("client");
-    for (result, attempts) in [
-        (client.get("/media").await, 3),
-        (client.post("/media").await, 1),
-    ] {
+    for (result, attempts) in [(client.get("/media").await, 3), (client.post("/media").await, 1)] {
         match result {
             Err(Error::Transport(e)) => {
                 assert_eq!(e.attempts, attempts);
@@ -166,9 +121,7 @@ async fn connection_refused_is_retried_for_get_but_not_for_post() {
 
 /// A server that reads the request head and hangs up without answering.
 async fn hang_up_server() -> (std::net::SocketAddr, Arc<AtomicU32>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let accepted = Arc::new(AtomicU32::new(0));
     let count = accepted.clone();
@@ -194,16 +147,10 @@ async fn a_dropped_connection_is_retried_for_get_but_not_for_post() {
     let (addr, accepted) = hang_up_server().await;
     let client = client::<Bearer>(addr).build().expect("client");
     let get = client.get("/media").await;
-    assert!(
-        matches!(get, Err(Error::Transport(ref e)) if e.attempts == 3),
-        "{get:?}"
-    );
+    assert!(matches!(get, Err(Error::Transport(ref e)) if e.attempts == 3), "{get:?}");
     assert_eq!(accepted.swap(0, Ordering::SeqCst), 3);
     let post = client.post("/media").await;
-    assert!(
-        matches!(post, Err(Error::Transport(ref e)) if e.attempts == 1),
-        "{post:?}"
-    );
+    assert!(matches!(post, Err(Error::Transport(ref e)) if e.attempts == 1), "{post:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
 
@@ -217,10 +164,7 @@ async fn attempt_and_total_timeouts() {
         }),
     );
     let addr = serve(app).await;
-    let one = client::<Bearer>(addr)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .expect("client");
+    let one = client::<Bearer>(addr).timeout(Duration::from_millis(100)).build().expect("client");
     match one.get("/slow").await {
         Err(Error::Timeout(e)) => {
             assert_eq!((e.kind, e.attempts), (TimeoutKind::Attempt, 3));
@@ -228,10 +172,7 @@ async fn attempt_and_total_timeouts() {
         }
         other => panic!("expected an attempt timeout, got {other:?}"),
     }
-    let total = client::<Bearer>(addr)
-        .max_total_time(Duration::from_millis(300))
-        .build()
-        .expect("client");
+    let total = client::<Bearer>(addr).max_total_time(Duration::from_millis(300)).build().expect("client");
     let started = Instant::now();
     match total.get("/slow").await {
         Err(Error::Timeout(e)) => {
@@ -240,29 +181,17 @@ async fn attempt_and_total_timeouts() {
         }
         other => panic!("expected the total time limit, got {other:?}"),
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "the limit ends the call, not the server"
-    );
+    assert!(started.elapsed() < Duration::from_secs(5), "the limit ends the call, not the server");
 }
 
 #[tokio::test]
 async fn a_retry_after_past_the_time_limit_gives_up_at_once() {
     let app = Router::new().route(
         "/v1/media",
-        get(|| async {
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                [("retry-after", "3600")],
-                r#"{"message":"later"}"#,
-            )
-        }),
+        get(|| async { (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "3600")], r#"{"message":"later"}"#) }),
     );
     let addr = serve(app).await;
-    let client = client::<Bearer>(addr)
-        .max_total_time(Duration::from_secs(10))
-        .build()
-        .expect("client");
+    let client = client::<Bearer>(addr).max_total_time(Duration::from_secs(10)).build().expect("client");
     let error = client.get("/media").await.expect_err("429");
     assert_eq!(error.status(), Some(429));
     assert_eq!(error.meta().map(|m| m.attempts()), Some(1));
@@ -275,15 +204,8 @@ async fn headers_and_undecodable_bodies_make_clear_errors() {
     let app = Router::new().route(
         "/v1/media",
         get(|headers: HeaderMap| async move {
-            let ua = headers
-                .get("user-agent")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            (
-                StatusCode::OK,
-                format!("not json; ua={ua}; key was {}", crate::common::KEY),
-            )
+            let ua = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            (StatusCode::OK, format!("not json; ua={ua}; key was {}", crate::common::KEY))
         }),
     );
     let addr = serve(app).await;
@@ -293,10 +215,7 @@ async fn headers_and_undecodable_bodies_make_clear_errors() {
             assert_eq!(e.status, Some(200));
             assert!(e.excerpt.contains("ua=test-client/0.0.1"), "{}", e.excerpt);
             let text = e.to_string();
-            assert!(
-                !text.contains(crate::common::KEY) && text.contains("<redacted>"),
-                "{text}"
-            );
+            assert!(!text.contains(crate::common::KEY) && text.contains("<redacted>"), "{text}");
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

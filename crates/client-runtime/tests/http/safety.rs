@@ -9,9 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use client_runtime::{BuildError, Error};
 
-use crate::common::{
-    client, lock, serve, shared, Bearer, KeyHeader, Shared, Spec, TestClient, KEY,
-};
+use crate::common::{client, lock, serve, shared, Bearer, KeyHeader, Shared, Spec, TestClient, KEY};
 
 /// Which key-carrying headers a landing saw: (authorization, x-microcms-api-key).
 type Seen = Shared<Vec<(Option<String>, Option<String>)>>;
@@ -19,12 +17,7 @@ type Seen = Shared<Vec<(Option<String>, Option<String>)>>;
 fn recording(seen: &Seen) -> axum::routing::MethodRouter {
     let seen = seen.clone();
     get(move |headers: HeaderMap| {
-        let text = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         lock(&seen).push((text("authorization"), text("x-microcms-api-key")));
         async { "{}" }
     })
@@ -35,38 +28,18 @@ async fn redirects_keep_the_key_home<S: Spec>(expected: (Option<String>, Option<
     let other = serve(Router::new().route("/landing", recording(&elsewhere))).await;
     let home: Seen = shared();
     let app = Router::new()
-        .route(
-            "/v1/cross",
-            get(move || async move { Redirect::temporary(&format!("http://{other}/landing")) }),
-        )
+        .route("/v1/cross", get(move || async move { Redirect::temporary(&format!("http://{other}/landing")) }))
         .route("/v1/same", get(|| async { Redirect::to("/v1/landing") }))
-        .route(
-            "/v1/loop",
-            get(|| async { Redirect::permanent("/v1/loop") }),
-        )
+        .route("/v1/loop", get(|| async { Redirect::permanent("/v1/loop") }))
         .route("/v1/landing", recording(&home));
     let addr = serve(app).await;
     let client = client::<S>(addr).build().expect("client");
 
-    client
-        .get("/cross")
-        .await
-        .expect("cross-origin redirect followed");
-    assert_eq!(
-        lock(&elsewhere).as_slice(),
-        [(None, None)],
-        "the other origin saw the key"
-    );
+    client.get("/cross").await.expect("cross-origin redirect followed");
+    assert_eq!(lock(&elsewhere).as_slice(), [(None, None)], "the other origin saw the key");
 
-    client
-        .get("/same")
-        .await
-        .expect("same-origin redirect followed");
-    assert_eq!(
-        lock(&home).as_slice(),
-        [expected],
-        "the same origin lost the key"
-    );
+    client.get("/same").await.expect("same-origin redirect followed");
+    assert_eq!(lock(&home).as_slice(), [expected], "the same origin lost the key");
 
     match client.get("/loop").await {
         Err(Error::Redirect(e)) => assert!(e.to_string().contains("10 redirects"), "{e}"),
@@ -86,44 +59,26 @@ async fn a_custom_header_key_never_follows_a_redirect_to_another_origin() {
 
 #[tokio::test]
 async fn plain_http_is_refused_unless_loopback() {
-    let refused = TestClient::<Bearer>::builder()
-        .base_url("http://api.example.com/v1")
-        .api_key(KEY)
-        .build();
-    assert!(
-        matches!(refused, Err(BuildError::InsecureBaseUrl { ref host }) if host == "api.example.com")
-    );
+    let refused = TestClient::<Bearer>::builder().base_url("http://api.example.com/v1").api_key(KEY).build();
+    assert!(matches!(refused, Err(BuildError::InsecureBaseUrl { ref host }) if host == "api.example.com"));
     let text = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(text.contains("use https"), "{text}");
-    assert!(TestClient::<Bearer>::builder()
-        .base_url("http://127.0.0.1:9/v1")
-        .build()
-        .is_ok());
-    assert!(TestClient::<Bearer>::builder()
-        .base_url("https://api.example.com/v1")
-        .build()
-        .is_ok());
+    assert!(TestClient::<Bearer>::builder().base_url("http://127.0.0.1:9/v1").build().is_ok());
+    assert!(TestClient::<Bearer>::builder().base_url("https://api.example.com/v1").build().is_ok());
     // The spec's default server is https.
     assert!(TestClient::<Bearer>::builder().build().is_ok());
 }
 
 #[tokio::test]
 async fn debug_never_shows_the_key() {
-    let builder = TestClient::<KeyHeader>::builder()
-        .api_key(KEY)
-        .http_client(client_runtime::reqwest::Client::new());
+    let builder = TestClient::<KeyHeader>::builder().api_key(KEY).http_client(client_runtime::reqwest::Client::new());
     let text = format!("{builder:?}");
     assert!(!text.contains(KEY) && text.contains("redacted"), "{text}");
     let client = builder.build().expect("client");
     // A key that cannot be a header value is refused at build time, without being shown.
-    let bad = TestClient::<KeyHeader>::builder()
-        .api_key("bad\nkey")
-        .build();
+    let bad = TestClient::<KeyHeader>::builder().api_key("bad\nkey").build();
     let text = bad.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(
-        text.contains("API key cannot be used") && !text.contains("bad"),
-        "{text}"
-    );
+    assert!(text.contains("API key cannot be used") && !text.contains("bad"), "{text}");
     let text = format!("{client:?} {client:#?}");
     assert!(!text.contains(KEY) && text.contains("redacted"), "{text}");
 }
@@ -149,21 +104,12 @@ async fn bodies_over_the_cap_are_refused_with_or_without_content_length() {
                 assert_eq!(e.limit, 6 * 1024 * 1024);
                 assert!(e.to_string().contains(".max_response_bytes("), "{e}");
             }
-            other => panic!(
-                "{path}: expected BodyTooLarge, got {:?}",
-                other.map(|r| r.meta().status())
-            ),
+            other => panic!("{path}: expected BodyTooLarge, got {:?}", other.map(|r| r.meta().status())),
         }
     }
     assert!(client.get("/small").await.is_ok());
-    let tight = crate::common::client::<Bearer>(addr)
-        .max_response_bytes(6)
-        .build()
-        .expect("client");
-    assert!(matches!(
-        tight.get("/small").await,
-        Err(Error::BodyTooLarge(_))
-    ));
+    let tight = crate::common::client::<Bearer>(addr).max_response_bytes(6).build().expect("client");
+    assert!(matches!(tight.get("/small").await, Err(Error::BodyTooLarge(_))));
 }
 
 #[test]

@@ -1,0 +1,396 @@
+//! The state machine behind [`Pages`](super::Pages): windows planned, fetched (concurrently
+//! when the total is known), checked for shifts and de-duplicated, in order.
+
+use futures::future::{BoxFuture, FutureExt};
+use futures::stream::{FuturesOrdered, StreamExt};
+
+use super::seen::{id_hash, SeenIds};
+use super::{
+    Checkpoint, Cursor, Fetched, Page, PageError, PaginateConfig, PaginationError, ShiftPolicy, Source, Style,
+    TokenExpiry,
+};
+use crate::error::Error;
+
+type Outcome<S> = Option<Result<Page<<S as Source>::Item, <S as Source>::Body>, PageError<<S as Source>::Error>>>;
+type FetchResult<S> = Result<Fetched<<S as Source>::Item, <S as Source>::Body>, Error<<S as Source>::Error>>;
+
+/// What the microCMS v1 guard tells a caller to use instead.
+const OFFSET_HINT: &str = "page with the token-based listing (microCMS: `list_media_v2()`) to read further";
+
+/// One planned window: where its first item sits and how it was asked for.
+#[derive(Clone, Copy, Debug)]
+struct Win {
+    start: u64,
+    /// Page number (page style) — the start is recomputed from the page size the server used.
+    page: u64,
+}
+
+/// Runs `fut` on the Tokio runtime, when there is one, so it progresses while the consumer is
+/// busy; dropping the returned future cancels it.
+fn start<T: Send + 'static>(fut: BoxFuture<'static, T>) -> BoxFuture<'static, T> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(rt) => {
+            let (remote, handle) = fut.remote_handle();
+            rt.spawn(remote);
+            handle.boxed()
+        }
+        Err(_) => fut,
+    }
+}
+
+pub(crate) struct Engine<S: Source> {
+    src: S,
+    cfg: PaginateConfig,
+    style: Style,
+    seen: SeenIds,
+    yielded: u64,
+    started: bool,
+    done: bool,
+    rereads: u32,
+    /// Items per window (offset: the limit; page: the server's page size).
+    size: u64,
+    /// The position of the next item not yet yielded.
+    frontier: u64,
+    /// Items before this position are skipped (a resumed checkpoint in the middle of a page).
+    skip_below: u64,
+    /// The latest total the server reported.
+    total: Option<u64>,
+    /// The total of the previous window (page style: a change means a shift).
+    prev_total: Option<u64>,
+    /// The next window to plan.
+    next: Win,
+    /// The next window needs no proof that it continues the listing (the first one).
+    unanchored_ok: bool,
+    /// After a shift: one window at a time, proven by an item already seen.
+    rereading: bool,
+    inflight: FuturesOrdered<BoxFuture<'static, (Win, FetchResult<S>)>>,
+    /// Token style: the token of the last page, and the request for the next one.
+    token: Option<String>,
+    prefetch: Option<BoxFuture<'static, FetchResult<S>>>,
+    resume: Option<Checkpoint>,
+}
+
+impl<S: Source> Engine<S> {
+    pub(crate) fn new(src: S, cfg: PaginateConfig) -> Self {
+        let style = src.style();
+        Self {
+            src,
+            cfg,
+            style,
+            seen: SeenIds::default(),
+            yielded: 0,
+            started: false,
+            done: false,
+            rereads: 0,
+            size: 1,
+            frontier: 0,
+            skip_below: 0,
+            total: None,
+            prev_total: None,
+            next: Win { start: 0, page: 1 },
+            unanchored_ok: true,
+            rereading: false,
+            inflight: FuturesOrdered::new(),
+            token: None,
+            prefetch: None,
+            resume: None,
+        }
+    }
+
+    pub(crate) fn config_mut(&mut self) -> &mut PaginateConfig {
+        &mut self.cfg
+    }
+
+    pub(crate) fn resume_from(&mut self, checkpoint: Checkpoint) {
+        self.resume = Some(checkpoint);
+    }
+
+    pub(crate) async fn next_page(&mut self) -> Outcome<S> {
+        if self.done {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            if let Err(e) = self.init() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+        let out = match self.style {
+            Style::Token => self.next_token_page().await,
+            _ => self.next_window_page().await,
+        };
+        if matches!(out, None | Some(Err(_))) {
+            self.done = true;
+            self.inflight = FuturesOrdered::new();
+            self.prefetch = None;
+        }
+        out
+    }
+
+    fn init(&mut self) -> Result<(), PageError<S::Error>> {
+        self.src.validate().map_err(|e| PageError::Request(Error::InvalidRequest(e)))?;
+        let max = match self.style {
+            Style::Offset { max_limit, .. } => max_limit,
+            Style::PageNumber { max_per_page } => max_per_page,
+            Style::Token => return Ok(()),
+        };
+        let asked = self.cfg.page_size.or(self.src.requested_page_size());
+        // An overlap of one item needs windows of two at least.
+        self.size = asked.unwrap_or(max).clamp(2, max.max(2));
+        let requested = self.src.requested_start().unwrap_or(0);
+        self.frontier = match self.style {
+            Style::PageNumber { .. } => requested.saturating_sub(1).saturating_mul(self.size),
+            _ => requested,
+        };
+        if let Some(cp) = self.resume.take() {
+            if cp.page_size < 1 {
+                return Err(PaginationError::BadCheckpoint {
+                    operation: self.src.operation(),
+                    problem: "its page size is 0".into(),
+                }
+                .into());
+            }
+            if matches!(self.style, Style::PageNumber { .. }) {
+                self.size = cp.page_size;
+            }
+            self.frontier = cp.position;
+            self.skip_below = cp.position;
+            self.yielded = cp.yielded;
+            if let Some(h) = cp.last_id {
+                self.seen.insert(h);
+                self.unanchored_ok = cp.position == 0;
+            }
+        }
+        self.next = match self.style {
+            Style::PageNumber { .. } => {
+                let page = self.frontier / self.size + 1;
+                Win { start: (page - 1) * self.size, page }
+            }
+            _ if self.unanchored_ok => Win { start: self.frontier, page: 0 },
+            _ => Win { start: self.frontier.saturating_sub(1), page: 0 },
+        };
+        Ok(())
+    }
+
+    fn is_useful(&self, w: Win) -> bool {
+        match self.total {
+            None => true,
+            // An offset window's first item is the overlap: it is useful if it reaches past it.
+            Some(t) => match self.style {
+                Style::Offset { .. } if w.start > 0 && !self.unanchored_ok => w.start + 1 < t,
+                _ => w.start < t,
+            },
+        }
+    }
+
+    fn blocked_by_max_offset(&self, w: Win) -> bool {
+        matches!(self.style, Style::Offset { max_offset: Some(m), .. } if w.start > m)
+    }
+
+    /// Plans windows: one at a time until the total is known (and while re-reading), then up
+    /// to `concurrency`.
+    fn fill(&mut self) {
+        let width = if self.total.is_some() && !self.rereading { self.cfg.concurrency.max(1) } else { 1 };
+        while self.inflight.len() < width && self.is_useful(self.next) && !self.blocked_by_max_offset(self.next) {
+            let w = self.next;
+            let cursor = match self.style {
+                Style::PageNumber { .. } => Cursor::Page { page: w.page, per_page: self.size },
+                _ => Cursor::Offset { offset: w.start, limit: self.size },
+            };
+            let fut = self.src.fetch(cursor).map(move |r| (w, r)).boxed();
+            self.inflight.push_back(start(fut));
+            self.next = match self.style {
+                Style::PageNumber { .. } => Win { start: w.start + self.size, page: w.page + 1 },
+                // The next window overlaps this one's last item.
+                _ => Win { start: w.start + self.size - 1, page: 0 },
+            };
+        }
+    }
+
+    async fn next_window_page(&mut self) -> Outcome<S> {
+        loop {
+            self.fill();
+            let Some((win, result)) = self.inflight.next().await else {
+                if self.blocked_by_max_offset(self.next) && self.total.is_none_or(|t| self.frontier < t) {
+                    return Some(Err(PaginationError::OffsetLimit {
+                        operation: self.src.operation(),
+                        max_offset: match self.style {
+                            Style::Offset { max_offset: Some(m), .. } => m,
+                            _ => 0,
+                        },
+                        position: self.frontier,
+                        total: self.total.unwrap_or(0),
+                        hint: OFFSET_HINT,
+                    }
+                    .into()));
+                }
+                return None;
+            };
+            let fetched = match result {
+                Ok(f) => f,
+                Err(e) => return Some(Err(PageError::Request(e))),
+            };
+            match self.accept(win, fetched) {
+                Ok(Some(page)) => return Some(Ok(page)),
+                Ok(None) if self.done => return None,
+                Ok(None) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Checks one window and takes its new items; `None` when it holds nothing to yield.
+    #[allow(clippy::type_complexity)]
+    fn accept(
+        &mut self,
+        mut win: Win,
+        f: Fetched<S::Item, S::Body>,
+    ) -> Result<Option<Page<S::Item, S::Body>>, PageError<S::Error>> {
+        let is_page = matches!(self.style, Style::PageNumber { .. });
+        let mut size_changed = false;
+        if let (true, Some(reported)) = (is_page, f.page_size.filter(|s| *s >= 1)) {
+            if reported != self.size {
+                // The server clamped the page size: positions follow what it used.
+                size_changed = self.yielded > 0 || !self.inflight.is_empty();
+                self.size = reported;
+                win.start = (win.page - 1) * reported;
+                self.next = Win { start: win.page * reported, page: win.page + 1 };
+            }
+        }
+        let hashes: Vec<Option<u64>> = f.items.iter().map(|i| S::item_id(i).map(id_hash)).collect();
+        let has_ids = hashes.iter().any(Option::is_some);
+        let any_seen = hashes.iter().flatten().any(|h| self.seen.contains(*h));
+        let anchored = win.start == 0
+            || self.unanchored_ok
+            // An empty window past the start proves nothing: the items may have moved below it.
+            || (!f.items.is_empty() && !has_ids)
+            || any_seen
+            || (is_page && !self.rereading && (self.prev_total.is_none() || f.total == self.prev_total));
+        self.total = f.total.or(self.total);
+        if !anchored || size_changed {
+            return self.shifted(win).map(|()| None);
+        }
+        self.unanchored_ok = false;
+        self.rereading = false;
+        self.prev_total = f.total;
+        let n = f.items.len() as u64;
+        let mut items = Vec::with_capacity(f.items.len());
+        let mut marks = Vec::with_capacity(f.items.len());
+        for (i, (item, hash)) in f.items.into_iter().zip(hashes.iter()).enumerate() {
+            let pos = win.start + i as u64;
+            if pos < self.skip_below {
+                continue;
+            }
+            if let Some(h) = hash {
+                if !self.seen.insert(*h) {
+                    continue;
+                }
+            }
+            items.push(item);
+            marks.push((pos, *hash));
+        }
+        self.skip_below = 0;
+        self.frontier = win.start + n;
+        self.yielded += items.len() as u64;
+        let short = n < self.size;
+        if short || self.total.is_some_and(|t| self.frontier >= t) {
+            self.done = true;
+        }
+        if items.is_empty() && !(self.done && self.yielded == 0) {
+            return Ok(None);
+        }
+        let checkpoint = Some(Checkpoint {
+            position: self.frontier,
+            last_id: hashes.last().copied().flatten(),
+            page_size: self.size,
+            yielded: self.yielded,
+        });
+        Ok(Some(Page { items, body: f.body, meta: f.meta, total: f.total, checkpoint, marks }))
+    }
+
+    /// Items moved between requests: drop what is in flight and step back to a window that
+    /// holds an item already seen.
+    fn shifted(&mut self, win: Win) -> Result<(), PageError<S::Error>> {
+        if self.cfg.on_shift == ShiftPolicy::Fail || self.rereads >= self.cfg.max_rereads {
+            return Err(PaginationError::Shifted {
+                operation: self.src.operation(),
+                position: win.start,
+                rereads: self.rereads,
+            }
+            .into());
+        }
+        self.rereads += 1;
+        self.rereading = true;
+        self.inflight = FuturesOrdered::new();
+        tracing::debug!(position = win.start, "listing shifted; re-reading");
+        self.next = match self.style {
+            Style::PageNumber { .. } => {
+                let page = win.page.saturating_sub(1).max(1);
+                Win { start: (page - 1) * self.size, page }
+            }
+            _ => Win { start: win.start.saturating_sub(self.size - 1), page: 0 },
+        };
+        Ok(())
+    }
+
+    async fn next_token_page(&mut self) -> Outcome<S> {
+        loop {
+            let fut = match self.prefetch.take() {
+                Some(f) => f,
+                None => self.src.fetch(Cursor::Token(None)),
+            };
+            let f = match fut.await {
+                Ok(f) => f,
+                Err(e) if self.token.is_some() && S::is_token_expired(&e) => {
+                    let give_up =
+                        self.cfg.on_token_expired == TokenExpiry::Fail || self.rereads >= self.cfg.max_rereads;
+                    if give_up {
+                        return Some(Err(PaginationError::TokenExpired {
+                            operation: self.src.operation(),
+                            restarts: self.rereads,
+                            yielded: self.yielded,
+                        }
+                        .into()));
+                    }
+                    // Start again; what was yielded is skipped by id.
+                    tracing::debug!(yielded = self.yielded, "token expired; restarting the listing");
+                    self.rereads += 1;
+                    self.token = None;
+                    continue;
+                }
+                Err(e) => return Some(Err(PageError::Request(e))),
+            };
+            self.total = f.total;
+            let received = f.items.len();
+            let mut items = Vec::with_capacity(received);
+            let mut marks = Vec::with_capacity(received);
+            for item in f.items {
+                let hash = S::item_id(&item).map(id_hash);
+                if hash.is_some_and(|h| !self.seen.insert(h)) {
+                    continue;
+                }
+                marks.push((self.yielded + items.len() as u64, hash));
+                items.push(item);
+            }
+            self.yielded += items.len() as u64;
+            let next = f.token.filter(|t| !t.is_empty() && Some(t) != self.token.as_ref());
+            let complete = self.total.is_some_and(|t| self.seen.len() as u64 >= t);
+            match next {
+                Some(token) if received > 0 && !complete => {
+                    // Ask for the next page now, while the token is fresh.
+                    self.prefetch = Some(start(self.src.fetch(Cursor::Token(Some(token.clone())))));
+                    self.token = Some(token);
+                }
+                _ => self.done = true,
+            }
+            if items.is_empty() && !self.done {
+                continue;
+            }
+            if items.is_empty() && self.yielded > 0 {
+                return None;
+            }
+            return Some(Ok(Page { items, body: f.body, meta: f.meta, total: f.total, checkpoint: None, marks }));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! `use utage_client::prelude::*;` for `.items()` and `.pages()` on paged requests and the
+//! stream methods (`try_next`, `try_collect`, …) to consume them.
+//!
+//! ```no_run
+//! # async fn demo(client: utage_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use utage_client::prelude::*;
+//! let mut items = client.list_media().keyword("cat").items();
+//! while let Some(media) = items.try_next().await? {
+//!     println!("{:?}", media.name);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub use crate::pagination::ListMediaPaging;
+pub use client_runtime::paginate::{
+    Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
+};
+pub use futures::{StreamExt as _, TryStreamExt as _};

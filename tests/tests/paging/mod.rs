@@ -1,0 +1,40 @@
+//! Helpers shared by the pagination tests: clients with quick retries, id checks.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::hash::Hash;
+use std::time::Duration;
+
+use client_runtime::{Backoff, RetryPolicy};
+use sandbox::{Provider, RunningSandbox, Sandbox, SandboxConfig};
+
+/// Retries as in production, with delays scaled down.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_max_attempts(10)
+        .with_backoff(Backoff::exponential(Duration::from_millis(5), Duration::from_millis(40)))
+}
+
+pub async fn start(config: SandboxConfig) -> RunningSandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+pub async fn start_items(provider: Provider, items: usize) -> RunningSandbox {
+    start(SandboxConfig::new(provider).items(items)).await
+}
+
+/// Every id once; returns them as a set.
+pub fn unique<T: Eq + Hash + Clone + std::fmt::Debug>(ids: &[T]) -> HashSet<T> {
+    let set: HashSet<T> = ids.iter().cloned().collect();
+    assert_eq!(set.len(), ids.len(), "an item was yielded twice");
+    set
+}
+
+/// Turns every fault on for the next few requests.
+pub fn all_faults(sb: &RunningSandbox) {
+    let f = sb.faults();
+    f.rate_limit_burst(2, 0);
+    f.server_errors(2, 503);
+    f.drop_connections(1);
+    f.truncate_bodies(1);
+}

@@ -76,7 +76,9 @@ fn examples(provider: &str, path: &str, method: &str) -> Vec<(u16, Value)> {
 /// Optional fields that are null or absent both decode to `None`, so compare without nulls.
 fn without_nulls(value: Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
         other => other,
     }
@@ -105,7 +107,12 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 async fn utage_list_media_on_the_wire() {
     use utage_client::operations::ListMediaError;
     let server = Recorder::start().await;
-    let client = utage_client::Client::builder().base_url(server.url("/v1")).api_key("utage-secret").no_retries().build().expect("client");
+    let client = utage_client::Client::builder()
+        .base_url(server.url("/v1"))
+        .api_key("utage-secret")
+        .no_retries()
+        .build()
+        .expect("client");
     // The spec's 200 has no example; this body follows its schema and the docs (`Y-m-d H:i:s`).
     let page = json!({
         "data": [{"id": "m1", "name": "猫.png", "url": "https://cdn.example/猫.png", "size": 2048,
@@ -166,9 +173,7 @@ async fn posteverywhere_list_media_on_the_wire() {
                 assert_eq!(page.data.media_ids, ["a1b2c3d4-e5f6-7890-abcd-ef1234567890"]);
             }
             (401, Err(e)) => match e.api_error() {
-                Some(ListMediaError::Unauthorized(body)) => {
-                    assert_round_trip(body, &example)
-                }
+                Some(ListMediaError::Unauthorized(body)) => assert_round_trip(body, &example),
                 other => panic!("401 decoded as {other:?}"),
             },
             (429, Err(e)) => match e.api_error() {
@@ -187,7 +192,12 @@ async fn posteverywhere_list_media_on_the_wire() {
 async fn microcms_list_media_v1_and_v2_on_the_wire() {
     use microcms_client::operations::ListMediaV2Error;
     let server = Recorder::start().await;
-    let client = microcms_client::Client::builder().base_url(server.url("")).api_key("cms-secret").no_retries().build().expect("client");
+    let client = microcms_client::Client::builder()
+        .base_url(server.url(""))
+        .api_key("cms-secret")
+        .no_retries()
+        .build()
+        .expect("client");
 
     for (status, example) in examples("microcms", "/api/v1/media", "get") {
         server.answer(status, example.clone());

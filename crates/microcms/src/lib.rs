@@ -13,3 +13,4 @@ pub use generated::{operations, types, Client, ClientBuilder};
 
 mod pagination;
 pub mod prelude;
+pub mod quirks;

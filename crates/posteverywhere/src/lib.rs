@@ -12,3 +12,4 @@ pub use generated::{operations, types, Client, ClientBuilder};
 
 mod pagination;
 pub mod prelude;
+pub mod quirks;

@@ -94,7 +94,7 @@ fn operation(op: &Operation) -> Vec<String> {
         }
         None => {}
     }
-    if has_success_enum(op) {
+    if op.has_success_enum() {
         for case in &op.success {
             members.push(format!("op {name} success {}", case_line(case)));
         }
@@ -265,14 +265,9 @@ pub fn required_args(op: &Operation) -> Vec<(String, String)> {
     args
 }
 
-/// Whether `send()` returns a `{Stem}Success` enum (several success statuses with different bodies).
-pub fn has_success_enum(op: &Operation) -> bool {
-    op.success.windows(2).any(|pair| pair[0].body != pair[1].body)
-}
-
 /// What `send()` returns on success.
 pub fn success_type(op: &Operation) -> String {
-    if has_success_enum(op) {
+    if op.has_success_enum() {
         return format!("{}Success", op.type_stem);
     }
     match op.success.first().map(|c| &c.body) {

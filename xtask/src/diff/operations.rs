@@ -286,8 +286,8 @@ fn responses(o: &Operation, n: &Operation, out: &mut Changes) {
     let (old_ok, new_ok) = (success_type(o), success_type(n));
     let variants =
         |cases: &[ResponseCase]| cases.iter().map(|c| (c.variant.clone(), c.body.clone())).collect::<Vec<_>>();
-    let old_enum = crate::surface::has_success_enum(o).then(|| variants(&o.success));
-    let new_enum = crate::surface::has_success_enum(n).then(|| variants(&n.success));
+    let old_enum = o.has_success_enum().then(|| variants(&o.success));
+    let new_enum = n.has_success_enum().then(|| variants(&n.success));
     if old_ok != new_ok || old_enum != new_enum {
         let detail = format!(
             "`send()` returns {old_ok} → {new_ok}{}",

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
 use super::multipart::multipart_form;
-use super::responses::{error_enum, needs_success_enum, send, success_enum};
+use super::responses::{error_enum, send, success_enum};
 use super::{bare, ident, rust_type};
 use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, RequestBody, TypeRef};
 
@@ -24,7 +24,7 @@ pub fn module(api: &Api) -> TokenStream {
 
 fn exported_names(op: &Operation) -> Vec<String> {
     let mut names = vec![format!("{}Request", op.type_stem), format!("{}Error", op.type_stem)];
-    if needs_success_enum(op) {
+    if op.has_success_enum() {
         names.push(format!("{}Success", op.type_stem));
     }
     if let Some(RequestBody::Multipart { ty_name, .. }) = &op.body {

@@ -8,12 +8,8 @@ use super::docs::doc_attrs;
 use super::{ident, rust_type};
 use crate::model::{Operation, ResponseBody, ResponseCase, StatusMatch};
 
-pub fn needs_success_enum(op: &Operation) -> bool {
-    op.success.windows(2).any(|pair| pair[0].body != pair[1].body)
-}
-
 fn success_type(op: &Operation) -> TokenStream {
-    if needs_success_enum(op) {
+    if op.has_success_enum() {
         let name = ident(&format!("{}Success", op.type_stem));
         return quote!(#name);
     }
@@ -26,7 +22,7 @@ fn success_type(op: &Operation) -> TokenStream {
 
 pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     let ok = success_type(op);
-    let multi = needs_success_enum(op);
+    let multi = op.has_success_enum();
     let success_arms = op.success.iter().map(|case| {
         let pattern = status_pattern(case.status);
         let decode = success_decode(op, case, multi);
@@ -120,7 +116,7 @@ fn case_variants(cases: &[ResponseCase]) -> impl Iterator<Item = TokenStream> + 
 }
 
 pub fn success_enum(op: &Operation) -> TokenStream {
-    if !needs_success_enum(op) {
+    if !op.has_success_enum() {
         return TokenStream::new();
     }
     let name = ident(&format!("{}Success", op.type_stem));

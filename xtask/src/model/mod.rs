@@ -75,6 +75,13 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
 }
 
+impl Operation {
+    /// Whether `send()` returns a `{Stem}Success` enum: several success statuses whose bodies differ.
+    pub fn has_success_enum(&self) -> bool {
+        self.success.windows(2).any(|pair| pair[0].body != pair[1].body)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
     Get,

@@ -14,7 +14,9 @@ use super::{
 use crate::spec::{Pointer, Spec, SpecError};
 
 pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operation>, SpecError> {
-    let mut fn_names = BTreeSet::new();
+    // `builder`, `transport` and `new` are methods of the generated `Client` itself.
+    let mut fn_names = BTreeSet::from(["builder".to_owned(), "transport".to_owned(), "new".to_owned()]);
+    let mut type_stems = BTreeSet::new();
     let mut ids = BTreeSet::new();
     let mut out = Vec::new();
     for (path, item) in spec.doc.paths.iter() {
@@ -31,7 +33,7 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 return Err(spec.error(&at.push("operationId"), format!("operationId {id:?} is used twice")));
             }
             let fn_name = unique(field_ident(&id), &mut fn_names);
-            let type_stem = type_ident(&id);
+            let type_stem = unique(type_ident(&id), &mut type_stems);
             let mut params = Vec::new();
             let mut seen = BTreeSet::new();
             // Operation-level parameters override path-level ones of the same name and location.
@@ -49,7 +51,12 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
             check_path_template(spec, path, &params, &at)?;
             let mut taken = BTreeSet::new();
             for p in &mut params {
-                p.rust_name = unique(p.rust_name.clone(), &mut taken);
+                let name = if RESERVED_MEMBERS.contains(&p.rust_name.as_str()) {
+                    format!("{}_param", p.rust_name)
+                } else {
+                    p.rust_name.clone()
+                };
+                p.rust_name = unique(name, &mut taken);
             }
             let body = match &op.request_body {
                 Some(b) => Some(request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
@@ -74,6 +81,9 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
     }
     Ok(out)
 }
+
+/// Fields and methods every generated request builder has, which a parameter must not shadow.
+const RESERVED_MEMBERS: &[&str] = &["client", "body", "new", "send", "to_request"];
 
 fn method_of(name: &str) -> Option<Method> {
     Some(match name {

@@ -59,7 +59,7 @@ pub fn client(api: &Api) -> TokenStream {
         quote! {
             #docs
             pub fn #name(&self, #( #decls ),*) -> crate::generated::operations::#request {
-                crate::generated::operations::#request::new(self.clone(), #( #names ),*)
+                crate::generated::operations::#request::new(::std::clone::Clone::clone(self), #( #names ),*)
             }
         }
     });

@@ -12,7 +12,7 @@ use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, RequestBody
 
 pub fn module(api: &Api) -> TokenStream {
     let mods = api.operations.iter().map(|op| {
-        let module = ident(bare(&op.fn_name));
+        let module = ident(&op.fn_name);
         let names = exported_names(op).into_iter().map(|n| ident(&n));
         quote! { mod #module; pub use #module::{ #(#names),* }; }
     });

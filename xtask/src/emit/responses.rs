@@ -24,19 +24,24 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     let ok = success_type(op);
     let multi = op.has_success_enum();
     let success_arms = op.success.iter().map(|case| {
-        let pattern = status_pattern(case.status);
         let decode = success_decode(op, case, multi);
-        quote!(#pattern => #decode,)
+        (case.status, quote!(#decode))
     });
     let error_arms = op.errors.iter().map(|case| {
-        let pattern = status_pattern(case.status);
         let variant = ident(&case.variant);
         let value = match &case.body {
             ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
             ResponseBody::None => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
             ResponseBody::Bytes => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
         };
-        quote!(#pattern => Err(#value),)
+        (case.status, quote!(Err(#value)))
+    });
+    // One list in match order — exact codes, then ranges, then `default` — so no arm is unreachable.
+    let mut arms: Vec<(StatusMatch, TokenStream)> = success_arms.chain(error_arms).collect();
+    arms.sort_by_key(|(status, _)| *status);
+    let arms = arms.into_iter().map(|(status, value)| {
+        let pattern = status_pattern(status);
+        quote!(#pattern => #value,)
     });
     let has_default = op.success.iter().chain(&op.errors).any(|c| c.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote!(_ => Err(raw.unexpected()),));
@@ -47,8 +52,7 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
             let request = self.to_request().map_err(::client_runtime::Error::InvalidRequest)?;
             let raw = self.client.transport().execute::<#error>(request).await?;
             match raw.status() {
-                #( #success_arms )*
-                #( #error_arms )*
+                #( #arms )*
                 #fallback
             }
         }

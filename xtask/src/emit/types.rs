@@ -43,8 +43,8 @@ fn struct_def(
     let members = fields.iter().map(field);
     let extra = additional.map(|ty| {
         let ty = rust_type(ty);
-        let taken = fields.iter().any(|f| bare(&f.rust_name) == "additional_properties");
-        let member = ident(if taken { "extra_properties" } else { "additional_properties" });
+        let mut taken = fields.iter().map(|f| bare(&f.rust_name).to_owned()).collect();
+        let member = ident(&crate::model::unique_name("additional_properties".to_owned(), &mut taken));
         quote! {
             /// Properties beyond the declared ones.
             #[serde(flatten)]

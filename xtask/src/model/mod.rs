@@ -7,7 +7,7 @@ mod operations;
 mod types;
 
 pub use build::{build, Options};
-pub use naming::{field_ident, type_ident, variant_ident};
+pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
 
 /// One API, ready to emit.
 #[derive(Clone, Debug)]

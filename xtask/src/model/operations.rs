@@ -14,8 +14,9 @@ use super::{
 use crate::spec::{Pointer, Spec, SpecError};
 
 pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operation>, SpecError> {
-    // `builder`, `transport` and `new` are methods of the generated `Client` itself.
-    let mut fn_names = BTreeSet::from(["builder".to_owned(), "transport".to_owned(), "new".to_owned()]);
+    // Methods the generated `Client` has of its own (and `clone`, which a method would shadow).
+    let mut fn_names: BTreeSet<String> =
+        ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect();
     let mut type_stems = BTreeSet::new();
     let mut ids = BTreeSet::new();
     let mut out = Vec::new();
@@ -44,20 +45,15 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
             for (p, p_at) in op_params.chain(path_params) {
                 let (param, p_at) = spec.parameter(p, &p_at)?;
                 let data = param.parameter_data_ref();
+                if is_ignored_header(spec, param) {
+                    continue;
+                }
                 if seen.insert((data.name.clone(), location_key(param))) {
                     params.push(parameter(spec, types, param, &p_at, &type_stem)?);
                 }
             }
             check_path_template(spec, path, &params, &at)?;
-            let mut taken = BTreeSet::new();
-            for p in &mut params {
-                let name = if RESERVED_MEMBERS.contains(&p.rust_name.as_str()) {
-                    format!("{}_param", p.rust_name)
-                } else {
-                    p.rust_name.clone()
-                };
-                p.rust_name = unique(name, &mut taken);
-            }
+            name_members(&mut params);
             let body = match &op.request_body {
                 Some(b) => Some(request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
                 None => None,
@@ -82,8 +78,48 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
     Ok(out)
 }
 
-/// Fields and methods every generated request builder has, which a parameter must not shadow.
-const RESERVED_MEMBERS: &[&str] = &["client", "body", "new", "send", "to_request"];
+/// Fields and methods every generated request builder has (its own, `Clone`'s and the
+/// pagination traits'), which a parameter's field, setter or getter must not shadow.
+const RESERVED_MEMBERS: &[&str] =
+    &["client", "body", "new", "send", "to_request", "clone", "items", "pages", "into_source"];
+
+/// Gives each parameter a name whose field, setter and `set_`/`get_` methods collide with no
+/// other member of the builder.
+fn name_members(params: &mut [Param]) {
+    let mut taken: BTreeSet<String> = RESERVED_MEMBERS.iter().map(|m| (*m).to_owned()).collect();
+    for p in params {
+        let base = p.rust_name.trim_start_matches("r#").to_owned();
+        let mut candidate = p.rust_name.clone();
+        let mut n = 1u32;
+        loop {
+            let bare = candidate.trim_start_matches("r#");
+            let members = [bare.to_owned(), format!("set_{bare}"), format!("get_{bare}")];
+            if members.iter().all(|m| !taken.contains(m)) {
+                taken.extend(members);
+                break;
+            }
+            n += 1;
+            candidate = if n == 2 { format!("{base}_param") } else { format!("{base}_param{n}") };
+        }
+        p.rust_name = candidate;
+    }
+}
+
+/// Header parameters the client must not expose: OpenAPI says `Accept`, `Content-Type` and
+/// `Authorization` are ignored, and an API-key header is the runtime's to send (only to the
+/// configured origin), never a plain parameter that would follow a redirect.
+fn is_ignored_header(spec: &Spec, param: &Parameter) -> bool {
+    let Parameter::Header { parameter_data, .. } = param else { return false };
+    let name = parameter_data.name.to_ascii_lowercase();
+    if matches!(name.as_str(), "accept" | "content-type" | "authorization") {
+        return true;
+    }
+    let schemes = spec.doc.components.as_ref().map(|c| c.security_schemes.values()).into_iter().flatten();
+    schemes.into_iter().any(|s| match s {
+        ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { name: key, .. }) => key.eq_ignore_ascii_case(&name),
+        _ => false,
+    })
+}
 
 fn method_of(name: &str) -> Option<Method> {
     Some(match name {
@@ -267,16 +303,18 @@ fn responses(
         };
         cases.push((status, item, at.push(&key)));
     }
-    let any_success = cases.iter().any(|(s, _, _)| is_success(*s));
     if let Some(default) = &responses.default {
         cases.push((StatusMatch::Default, default, at.push("default")));
     }
+    // `default` is the success only when it is the sole response; beside declared statuses it
+    // describes the errors not listed (an implicit `2XX` success is added below if needed).
+    let default_is_success = responses.responses.is_empty();
     let success_count =
-        cases.iter().filter(|(s, _, _)| is_success(*s) || (!any_success && *s == StatusMatch::Default)).count();
+        cases.iter().filter(|(s, _, _)| is_success(*s) || (default_is_success && *s == StatusMatch::Default)).count();
     let (mut success, mut errors) = (Vec::new(), Vec::new());
     for (status, item, at) in cases {
         let (response, at) = spec.response(item, &at)?;
-        let ok = is_success(status) || (!any_success && status == StatusMatch::Default);
+        let ok = is_success(status) || (default_is_success && status == StatusMatch::Default);
         let variant = variant_name(status);
         let hint = match (ok, success_count) {
             (true, 1) => format!("{stem}Response"),

@@ -45,7 +45,9 @@ impl Client {
     ///
     /// `GET /api/v1/media`
     pub fn list_media_v1(&self) -> crate::generated::operations::ListMediaV1Request {
-        crate::generated::operations::ListMediaV1Request::new(self.clone())
+        crate::generated::operations::ListMediaV1Request::new(
+            ::std::clone::Clone::clone(self),
+        )
     }
 
     /// Upload media
@@ -55,14 +57,19 @@ impl Client {
         &self,
         body: crate::generated::operations::UploadMediaForm,
     ) -> crate::generated::operations::UploadMediaRequest {
-        crate::generated::operations::UploadMediaRequest::new(self.clone(), body)
+        crate::generated::operations::UploadMediaRequest::new(
+            ::std::clone::Clone::clone(self),
+            body,
+        )
     }
 
     /// List media (v2)
     ///
     /// `GET /api/v2/media`
     pub fn list_media_v2(&self) -> crate::generated::operations::ListMediaV2Request {
-        crate::generated::operations::ListMediaV2Request::new(self.clone())
+        crate::generated::operations::ListMediaV2Request::new(
+            ::std::clone::Clone::clone(self),
+        )
     }
 
     /// Delete media
@@ -72,7 +79,10 @@ impl Client {
         &self,
         url: impl ::std::convert::Into<String>,
     ) -> crate::generated::operations::DeleteMediaRequest {
-        crate::generated::operations::DeleteMediaRequest::new(self.clone(), url)
+        crate::generated::operations::DeleteMediaRequest::new(
+            ::std::clone::Clone::clone(self),
+            url,
+        )
     }
 }
 

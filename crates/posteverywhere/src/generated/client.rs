@@ -49,6 +49,8 @@ impl Client {
     ///
     /// `GET /media`
     pub fn list_media(&self) -> crate::generated::operations::ListMediaRequest {
-        crate::generated::operations::ListMediaRequest::new(self.clone())
+        crate::generated::operations::ListMediaRequest::new(
+            ::std::clone::Clone::clone(self),
+        )
     }
 }

@@ -342,6 +342,14 @@ pub enum BuildError {
         /// The host of the refused URL.
         host: String,
     },
+    /// A server variable's value is not a plain URL token, so it could change the host.
+    #[error("server variable {name:?} = {value:?} may hold only letters, digits, `-`, `.`, `_` and `~`")]
+    InvalidServerVariable {
+        /// The variable.
+        name: String,
+        /// The refused value.
+        value: String,
+    },
     /// The spec's server URL has a `{variable}` without a value.
     #[error("the server URL {url:?} needs the variable {name:?}: set it with `.server_variable({name:?}, …)` or `.base_url(…)`")]
     MissingServerVariable {
@@ -368,6 +376,12 @@ pub(crate) fn resolve_base_url(service: &ServiceSpec, config: &ClientConfig) -> 
         None => expand_server_url(service, config)?,
     };
     let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl { url: text.clone(), reason: e.to_string() })?;
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(BuildError::InvalidBaseUrl {
+            url: format!("{}://{}{}", url.scheme(), url.host_str().unwrap_or_default(), url.path()),
+            reason: "a base URL may not carry a query, a fragment or credentials".into(),
+        });
+    }
     let host = url.host_str().unwrap_or_default().to_owned();
     match url.scheme() {
         "https" => Ok(url),
@@ -380,7 +394,17 @@ pub(crate) fn resolve_base_url(service: &ServiceSpec, config: &ClientConfig) -> 
 fn expand_server_url(service: &ServiceSpec, config: &ClientConfig) -> Result<String, BuildError> {
     let mut url = service.server_url.to_owned();
     for (name, default) in service.server_variables {
-        let value = config.server_variables.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or(default);
+        let chosen = config.server_variables.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        // A caller's `attacker.example#` would move the whole URL, and the key with it, to
+        // another host; the spec's own defaults are trusted.
+        if let Some(value) = chosen {
+            if value.is_empty()
+                || !value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+            {
+                return Err(BuildError::InvalidServerVariable { name: (*name).to_owned(), value: value.to_owned() });
+            }
+        }
+        let value = chosen.unwrap_or(default);
         url = url.replace(&format!("{{{name}}}"), value);
     }
     if let Some(start) = url.find('{') {
@@ -427,6 +451,31 @@ mod tests {
             resolve_base_url(&SPEC, &with_base("ftp://a.example")),
             Err(BuildError::InvalidBaseUrl { .. })
         ));
+    }
+
+    #[test]
+    fn server_variables_cannot_move_the_host() {
+        for value in ["attacker.example#", "attacker.example/", "a@b", "a:1", "a?x", ""] {
+            let config =
+                ClientConfig { server_variables: vec![("domain".into(), value.into())], ..ClientConfig::default() };
+            assert!(
+                matches!(resolve_base_url(&SPEC, &config), Err(BuildError::InvalidServerVariable { .. })),
+                "{value:?} must be refused"
+            );
+        }
+        let config =
+            ClientConfig { server_variables: vec![("domain".into(), "my-svc".into())], ..ClientConfig::default() };
+        let url = resolve_base_url(&SPEC, &config).expect("a plain label");
+        assert_eq!(url.host_str(), Some("my-svc.example.com"));
+    }
+
+    #[test]
+    fn base_urls_with_query_fragment_or_credentials_are_refused() {
+        for url in ["https://a.example/v1?x=1", "https://a.example/v1#f", "https://user:pw@a.example/v1"] {
+            let error = resolve_base_url(&SPEC, &with_base(url)).expect_err(url);
+            assert!(matches!(error, BuildError::InvalidBaseUrl { .. }), "{url}");
+            assert!(!error.to_string().contains("pw"), "credentials must not be echoed: {error}");
+        }
     }
 
     #[test]

@@ -103,7 +103,16 @@ impl Request {
 }
 
 /// Percent-encodes one path segment so `/` or `?` in a value cannot change the path.
-pub fn path_segment(value: &str) -> String {
+pub fn path_segment(operation: &'static str, parameter: &str, value: &str) -> Result<String, InvalidRequest> {
+    // URL parsers resolve `.` and `..` (even percent-encoded), and an empty segment collapses the
+    // path: any of them would send the request to another resource.
+    if matches!(value, "" | "." | "..") {
+        return Err(InvalidRequest {
+            operation,
+            parameter: parameter.into(),
+            problem: format!("is {value:?}, which cannot stand as a path segment"),
+        });
+    }
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -112,7 +121,7 @@ pub fn path_segment(value: &str) -> String {
             out.push_str(&format!("%{byte:02X}"));
         }
     }
-    out
+    Ok(out)
 }
 
 /// Checks a numeric parameter against the bounds its spec declares.
@@ -159,5 +168,25 @@ impl FilePart {
     /// The part named `name` of a multipart body.
     pub fn into_part(self, name: &'static str) -> MultipartPart {
         MultipartPart { name, file_name: self.file_name, content_type: self.content_type, data: self.data }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(path_segment("op", "id", "a/b?c d").expect("encodable"), "a%2Fb%3Fc%20d");
+        assert_eq!(path_segment("op", "id", "%2e%2e").expect("the % is encoded"), "%252e%252e");
+        assert_eq!(path_segment("op", "id", "猫").expect("utf-8"), "%E7%8C%AB");
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for value in ["", ".", ".."] {
+            let error = path_segment("deleteMedia", "id", value).expect_err(value);
+            assert_eq!(error.parameter, "id");
+        }
     }
 }

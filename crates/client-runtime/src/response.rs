@@ -228,7 +228,11 @@ impl RawResponse {
             Error::Decode(DecodeError {
                 operation: self.meta.operation,
                 status: Some(self.meta.status.as_u16()),
-                message: e.to_string(),
+                // serde quotes offending values, which could be an echoed key.
+                message: match self.secret.as_ref().map(ApiKey::expose).filter(|k| !k.is_empty()) {
+                    Some(key) => e.to_string().replace(key, "<redacted>"),
+                    None => e.to_string(),
+                },
                 excerpt: self.excerpt(),
             })
         })

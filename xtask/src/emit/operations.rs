@@ -292,7 +292,8 @@ fn path_expression(op: &Operation) -> TokenStream {
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let field = ident(&p.rust_name);
             let text = text_of(&p.ty, quote!(self.#field));
-            args.push(quote!(::client_runtime::path_segment(&#text)));
+            let wire = &p.wire_name;
+            args.push(quote!(::client_runtime::path_segment(Self::OPERATION_ID, #wire, &#text)?));
             template.push_str("{}");
         }
         rest = after.get(close + 1..).unwrap_or_default();

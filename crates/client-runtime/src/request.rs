@@ -16,6 +16,8 @@ pub struct Request {
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
+    /// False for operations whose spec says `security: []`: they get no key at all.
+    pub(crate) authenticated: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -41,7 +43,7 @@ pub struct MultipartPart {
 impl Request {
     /// `path` is already expanded, its parameters percent-encoded (see [`path_segment`]).
     pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), body: Body::Empty }
+        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), body: Body::Empty, authenticated: true }
     }
 
     /// The `operationId`.
@@ -65,6 +67,11 @@ impl Request {
     /// the default retry policy never retries them.
     pub fn is_idempotent(&self) -> bool {
         !matches!(self.method, Method::POST | Method::PATCH)
+    }
+
+    /// Sends this request without the API key (the operation needs none, per its spec).
+    pub fn without_auth(&mut self) {
+        self.authenticated = false;
     }
 
     /// Adds a query parameter (already in its wire form).

@@ -171,7 +171,7 @@ impl Transport {
                 // timeout bounds this wait, so no deadline of its own.
                 permit = inner.pacer.acquire(None).await.ok();
             }
-            let response = self.send(prepared, &url, &method, with_body, to_origin).await?;
+            let response = self.send(prepared, &url, &method, with_body, to_origin && prepared.authenticated).await?;
             if inner.config.http_client.is_some() && response.url() != &url {
                 tracing::warn!(
                     "the reqwest::Client given to .http_client() followed a redirect itself; build it with \
@@ -250,7 +250,14 @@ impl Transport {
             headers.append(header, value);
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        Ok(Prepared { operation: request.operation, method: request.method.clone(), url, headers, body: &request.body })
+        Ok(Prepared {
+            operation: request.operation,
+            method: request.method.clone(),
+            url,
+            headers,
+            body: &request.body,
+            authenticated: request.authenticated,
+        })
     }
 }
 
@@ -260,6 +267,7 @@ struct Prepared<'r> {
     url: Url,
     headers: HeaderMap,
     body: &'r Body,
+    authenticated: bool,
 }
 
 /// Why an attempt got no response to hand back.

@@ -261,7 +261,8 @@ fn to_request(op: &Operation) -> TokenStream {
         Some(RequestBody::Multipart { .. }) => quote!(request.multipart(self.body.clone().into_parts());),
         None => TokenStream::new(),
     };
-    let writes_more = op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
+    let anonymous = op.anonymous.then(|| quote!(request.without_auth();));
+    let writes_more = op.anonymous || op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
     let binding = if writes_more { quote!(let mut request) } else { quote!(let request) };
     quote! {
         /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
@@ -272,6 +273,7 @@ fn to_request(op: &Operation) -> TokenStream {
                 ::client_runtime::reqwest::Method::#method,
                 #path,
             );
+            #anonymous
             #( #params )*
             #body
             Ok(request)

@@ -69,6 +69,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// The operation's own `security: []`: it is called without the key.
+    pub anonymous: bool,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     pub success: Vec<ResponseCase>,

@@ -68,6 +68,7 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 summary: op.summary.clone(),
                 description: op.description.clone(),
                 deprecated: op.deprecated,
+                anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
                 params,
                 body,
                 success,

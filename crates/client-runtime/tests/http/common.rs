@@ -70,6 +70,10 @@ impl<S: Spec> TestClient<S> {
         ClientBuilder::new()
     }
 
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     pub async fn call(&self, method: Method, path: &str) -> Result<Response<Value>, Error<TestError>> {
         let request = Request::new("testOp", method, path.to_owned());
         decode(self.transport.execute::<TestError>(request).await?)

@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
-use client_runtime::{BuildError, Error};
+use client_runtime::reqwest::Method;
+use client_runtime::{BuildError, Error, Request};
 
 use crate::common::{client, lock, serve, shared, Bearer, KeyHeader, Shared, Spec, TestClient, KEY};
 
@@ -118,4 +119,17 @@ fn execute_is_send() {
     let client = TestClient::<Bearer>::builder().build().expect("client");
     let future = client.get("/media");
     assert_send(&future);
+}
+
+/// An operation whose spec says `security: []` is sent without the key, even to its own origin.
+#[tokio::test]
+async fn anonymous_operations_carry_no_key() {
+    let seen: Seen = shared();
+    let addr = serve(Router::new().route("/v1/public", recording(&seen))).await;
+    let client = client::<KeyHeader>(addr).build().expect("client");
+    let mut request = Request::new("publicOp", Method::GET, "/public".to_owned());
+    request.without_auth();
+    client.transport().execute::<()>(request).await.expect("200");
+    client.get("/public").await.expect("200");
+    assert_eq!(lock(&seen).as_slice(), [(None, None), (None, Some(KEY.to_owned()))]);
 }

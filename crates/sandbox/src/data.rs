@@ -4,8 +4,13 @@
 //! 1,000,000 items costs a few words. Serials run from 1 (oldest) upwards; the library lists
 //! newest first, i.e. by descending serial. Inserts take fresh serials above the highest one;
 //! deletes go into a set. Uploaded files keep their own name in a small map.
+//!
+//! Filtered listings read a memoised index: the matching serials of one filter, newest first,
+//! computed by one scan and kept until the library changes (any insert or delete drops every
+//! index), so paging a filtered library costs a scan per change, not a scan per request.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use crate::util::{mix, uuid};
 
@@ -130,6 +135,22 @@ pub(crate) fn ext_kind(name: &str) -> (Kind, &'static str) {
     }
 }
 
+/// A listing filter: a predicate on serials and a key that names it (the same key must mean the
+/// same predicate for as long as the library does not change).
+pub(crate) struct Filter<'a> {
+    key: String,
+    test: &'a dyn Fn(u64) -> bool,
+}
+
+impl<'a> Filter<'a> {
+    pub fn new(key: impl Into<String>, test: &'a dyn Fn(u64) -> bool) -> Self {
+        Filter { key: key.into(), test }
+    }
+}
+
+/// Indexes kept at most; more distinct filters than this between two changes start afresh.
+const MAX_INDEXES: usize = 16;
+
 /// The library: the seeded items plus the changes made while the server runs.
 pub(crate) struct Store {
     seed: u64,
@@ -138,13 +159,41 @@ pub(crate) struct Store {
     removed: BTreeSet<u64>,
     uploaded: HashMap<u64, String>,
     folder_ids: Vec<String>,
+    /// Filter key → its matching serials, newest first, valid for the library as it is now.
+    indexes: Mutex<HashMap<String, Arc<Vec<u64>>>>,
 }
 
 impl Store {
     pub fn new(seed: u64, items: usize) -> Self {
         let folders = (items / 25).clamp(2, 50);
         let folder_ids = (0..folders).map(|i| format!("fld_{:08x}", mix(seed, 0xF01D, i as u64) as u32)).collect();
-        Store { seed, top: items as u64, removed: BTreeSet::new(), uploaded: HashMap::new(), folder_ids }
+        Store {
+            seed,
+            top: items as u64,
+            removed: BTreeSet::new(),
+            uploaded: HashMap::new(),
+            folder_ids,
+            indexes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The library changed: every memoised index is stale.
+    fn changed(&mut self) {
+        self.indexes.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// The serials `filter` matches, newest first: memoised until the library changes.
+    fn index(&self, filter: &Filter<'_>) -> Arc<Vec<u64>> {
+        let mut indexes = self.indexes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = indexes.get(&filter.key) {
+            return Arc::clone(found);
+        }
+        let found: Arc<Vec<u64>> = Arc::new(self.iter_below(u64::MAX).filter(|s| (filter.test)(*s)).collect());
+        if indexes.len() >= MAX_INDEXES {
+            indexes.clear();
+        }
+        indexes.insert(filter.key.clone(), Arc::clone(&found));
+        found
     }
 
     pub fn seed(&self) -> u64 {
@@ -284,15 +333,9 @@ impl Store {
         u64::try_from(s).ok().filter(|s| *s >= 1)
     }
 
-    /// One page by position, and the number of matching items when `count` (scanning the whole
-    /// library if there is a filter).
-    pub fn offset_page(
-        &self,
-        offset: usize,
-        limit: usize,
-        filter: Option<&dyn Fn(u64) -> bool>,
-        count: bool,
-    ) -> (Vec<u64>, usize) {
+    /// One page by position, and the number of matching items (a filter reads its memoised
+    /// index, built by one scan of the library the first time).
+    pub fn offset_page(&self, offset: usize, limit: usize, filter: Option<&Filter<'_>>) -> (Vec<u64>, usize) {
         match filter {
             None => {
                 let page = match self.nth(offset) {
@@ -302,37 +345,35 @@ impl Store {
                 (page, self.len())
             }
             Some(f) => {
-                let mut page = Vec::new();
-                let mut total = 0;
-                for s in self.iter_below(u64::MAX).filter(|s| f(*s)) {
-                    if total >= offset && page.len() < limit {
-                        page.push(s);
-                    } else if !count && page.len() >= limit {
-                        break;
-                    }
-                    total += 1;
-                }
-                (page, total)
+                let index = self.index(f);
+                let page = index.iter().skip(offset).take(limit).copied().collect();
+                (page, index.len())
             }
         }
     }
 
     /// The matching items below the cursor serial, and the number of matching items overall.
-    pub fn cursor_page(&self, below: u64, limit: usize, filter: Option<&dyn Fn(u64) -> bool>) -> (Vec<u64>, usize) {
+    pub fn cursor_page(&self, below: u64, limit: usize, filter: Option<&Filter<'_>>) -> (Vec<u64>, usize) {
         match filter {
             None => (self.iter_below(below).take(limit).collect(), self.len()),
             Some(f) => {
-                let page = self.iter_below(below).filter(|s| f(*s)).take(limit).collect();
-                (page, self.iter_below(u64::MAX).filter(|s| f(*s)).count())
+                let index = self.index(f);
+                // Newest first, so the serials below the cursor are a suffix.
+                let from = index.partition_point(|s| *s >= below);
+                (index[from..].iter().take(limit).copied().collect(), index.len())
             }
         }
     }
 
     pub fn insert_front(&mut self, k: usize) {
+        if k > 0 {
+            self.changed();
+        }
         self.top = self.top.saturating_add(k as u64);
     }
 
     pub fn insert_uploaded(&mut self, name: String) -> u64 {
+        self.changed();
         self.top = self.top.saturating_add(1);
         self.uploaded.insert(self.top, name);
         self.top
@@ -340,11 +381,18 @@ impl Store {
 
     pub fn delete_front(&mut self, k: usize) {
         let front: Vec<u64> = self.iter_below(u64::MAX).take(k).collect();
+        if !front.is_empty() {
+            self.changed();
+        }
         self.removed.extend(front);
     }
 
     pub fn remove(&mut self, serial: u64) -> bool {
-        self.contains(serial) && self.removed.insert(serial)
+        let removed = self.contains(serial) && self.removed.insert(serial);
+        if removed {
+            self.changed();
+        }
+        removed
     }
 }
 
@@ -371,7 +419,7 @@ mod tests {
         let all: Vec<u64> = s.iter_below(u64::MAX).collect();
         assert_eq!(all.len(), 17);
         for offset in 0..20 {
-            let (page, total) = s.offset_page(offset, 3, None, true);
+            let (page, total) = s.offset_page(offset, 3, None);
             let want: Vec<u64> = all.iter().skip(offset).take(3).copied().collect();
             assert_eq!(page, want, "offset {offset}");
             assert_eq!(total, 17);
@@ -382,17 +430,48 @@ mod tests {
     fn front_inserts_and_deletes() {
         let mut s = Store::new(1, 10);
         s.insert_front(2);
-        assert_eq!(s.offset_page(0, 1, None, true), (vec![12], 12));
+        assert_eq!(s.offset_page(0, 1, None), (vec![12], 12));
         s.delete_front(3);
-        assert_eq!(s.offset_page(0, 1, None, true), (vec![9], 9));
+        assert_eq!(s.offset_page(0, 1, None), (vec![9], 9));
     }
 
     #[test]
     fn a_million_items_cost_nothing_up_front() {
         let s = Store::new(42, 1_000_000);
         assert_eq!(s.len(), 1_000_000);
-        let (page, _) = s.offset_page(999_990, 100, None, true);
+        let (page, _) = s.offset_page(999_990, 100, None);
         assert_eq!(page.len(), 10);
         assert_eq!(page[9], 1);
+    }
+
+    #[test]
+    fn filtered_pages_follow_changes() {
+        let mut s = Store::new(3, 500);
+        let even = |x: u64| x % 2 == 0;
+        let scan = |s: &Store, offset: usize| -> (Vec<u64>, usize) {
+            let all: Vec<u64> = s.iter_below(u64::MAX).filter(|x| even(*x)).collect();
+            (all.iter().skip(offset).take(7).copied().collect(), all.len())
+        };
+        for step in 0..6 {
+            for offset in [0, 5, 100, 249, 260] {
+                assert_eq!(
+                    s.offset_page(offset, 7, Some(&Filter::new("even", &even))),
+                    scan(&s, offset),
+                    "step {step}"
+                );
+            }
+            let (page, total) = s.cursor_page(301, 4, Some(&Filter::new("even", &even)));
+            assert_eq!(page, s.iter_below(301).filter(|x| even(*x)).take(4).collect::<Vec<_>>());
+            assert_eq!(total, scan(&s, 0).1);
+            match step {
+                0 => s.insert_front(3),
+                1 => s.delete_front(4),
+                2 => assert!(s.remove(200)),
+                3 => {
+                    s.insert_uploaded("new.png".into());
+                }
+                _ => s.insert_front(1),
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{FuturesOrdered, StreamExt};
 
+use super::decide::{self, SEEN_CAPACITY};
 use super::seen::{id_hash, SeenIds};
 use super::{
     Checkpoint, Cursor, Fetched, Page, PageError, PaginateConfig, PaginationError, ShiftPolicy, Source, Style,
@@ -63,6 +64,12 @@ pub(crate) struct Engine<S: Source> {
     unanchored_ok: bool,
     /// After a shift: one window at a time, proven by an item already seen.
     rereading: bool,
+    /// Hash of the item at `frontier - 1` (the last one read), to measure drift.
+    last_hash: Option<u64>,
+    /// Positions the listing moved down between two requests, as last measured (offset style).
+    drift: u64,
+    /// Token style, after a restart with a lossy `seen`: skip items until one already seen.
+    skip_to_seen: bool,
     inflight: FuturesOrdered<BoxFuture<'static, (Win, FetchResult<S>)>>,
     /// Token style: the token of the last page, and the request for the next one.
     token: Option<String>,
@@ -77,7 +84,7 @@ impl<S: Source> Engine<S> {
             src,
             cfg,
             style,
-            seen: SeenIds::default(),
+            seen: SeenIds::bounded(SEEN_CAPACITY),
             yielded: 0,
             started: false,
             done: false,
@@ -90,6 +97,9 @@ impl<S: Source> Engine<S> {
             next: Win { start: 0, page: 1 },
             unanchored_ok: true,
             rereading: false,
+            last_hash: None,
+            drift: 0,
+            skip_to_seen: false,
             inflight: FuturesOrdered::new(),
             token: None,
             prefetch: None,
@@ -144,12 +154,8 @@ impl<S: Source> Engine<S> {
             _ => requested,
         };
         if let Some(cp) = self.resume.take() {
-            if cp.page_size < 1 {
-                return Err(PaginationError::BadCheckpoint {
-                    operation: self.src.operation(),
-                    problem: "its page size is 0".into(),
-                }
-                .into());
+            if let Some(problem) = decide::checkpoint_problem(&cp, self.style) {
+                return Err(PaginationError::BadCheckpoint { operation: self.src.operation(), problem }.into());
             }
             if matches!(self.style, Style::PageNumber { .. }) {
                 self.size = cp.page_size;
@@ -157,6 +163,7 @@ impl<S: Source> Engine<S> {
             self.frontier = cp.position;
             self.skip_below = cp.position;
             self.yielded = cp.yielded;
+            self.last_hash = cp.last_id;
             if let Some(h) = cp.last_id {
                 self.seen.insert(h);
                 self.unanchored_ok = cp.position == 0;
@@ -191,7 +198,9 @@ impl<S: Source> Engine<S> {
     /// Plans windows: one at a time until the total is known (and while re-reading), then up
     /// to `concurrency`.
     fn fill(&mut self) {
-        let width = if self.total.is_some() && !self.rereading { self.cfg.concurrency.max(1) } else { 1 };
+        // While the listing drifts, windows go one at a time, each placed by the last measure.
+        let width =
+            if self.total.is_some() && !self.rereading && self.drift == 0 { self.cfg.concurrency.max(1) } else { 1 };
         while self.inflight.len() < width && self.is_useful(self.next) && !self.blocked_by_max_offset(self.next) {
             let w = self.next;
             let cursor = match self.style {
@@ -202,8 +211,8 @@ impl<S: Source> Engine<S> {
             self.inflight.push_back(start(fut));
             self.next = match self.style {
                 Style::PageNumber { .. } => Win { start: w.start + self.size, page: w.page + 1 },
-                // The next window overlaps this one's last item.
-                _ => Win { start: w.start + self.size - 1, page: 0 },
+                // The next window overlaps this one's last item (and more, while items are deleted).
+                _ => Win { start: w.start + self.size - 1 - decide::lead(self.drift, self.size), page: 0 },
             };
         }
     }
@@ -261,15 +270,26 @@ impl<S: Source> Engine<S> {
         let hashes: Vec<Option<u64>> = f.items.iter().map(|i| S::item_id(i).map(id_hash)).collect();
         let has_ids = hashes.iter().any(Option::is_some);
         let any_seen = hashes.iter().flatten().any(|h| self.seen.contains(*h));
-        let anchored = win.start == 0
-            || self.unanchored_ok
-            // An empty window past the start proves nothing: the items may have moved below it.
-            || (!f.items.is_empty() && !has_ids)
-            || any_seen
-            || (is_page && !self.rereading && (self.prev_total.is_none() || f.total == self.prev_total));
+        let anchored = decide::is_anchored(&decide::Window {
+            start: win.start,
+            unanchored_ok: self.unanchored_ok,
+            empty: f.items.is_empty(),
+            has_ids,
+            any_seen,
+            is_page,
+            rereading: self.rereading,
+            prev_total: self.prev_total,
+            total: f.total,
+        });
         self.total = f.total.or(self.total);
         if !anchored || size_changed {
             return self.shifted(win).map(|()| None);
+        }
+        let is_offset = matches!(self.style, Style::Offset { .. });
+        if let (true, Some(last)) = (is_offset, self.last_hash) {
+            if let Some(moved) = decide::drift(self.frontier.saturating_sub(1), win.start, &hashes, last) {
+                self.drift = moved;
+            }
         }
         self.unanchored_ok = false;
         self.rereading = false;
@@ -292,6 +312,14 @@ impl<S: Source> Engine<S> {
         }
         self.skip_below = 0;
         self.frontier = win.start + n;
+        if let Some(last) = hashes.last() {
+            self.last_hash = *last;
+        }
+        if is_offset && self.inflight.is_empty() {
+            // Place the next window by what was just measured.
+            let back = 1 + decide::lead(self.drift, self.size);
+            self.next = Win { start: self.frontier.saturating_sub(back), page: 0 };
+        }
         self.yielded += items.len() as u64;
         let short = n < self.size;
         if short || self.total.is_some_and(|t| self.frontier >= t) {
@@ -320,17 +348,28 @@ impl<S: Source> Engine<S> {
             }
             .into());
         }
-        self.rereads += 1;
-        self.rereading = true;
-        self.inflight = FuturesOrdered::new();
-        tracing::debug!(position = win.start, "listing shifted; re-reading");
-        self.next = match self.style {
+        let next = match self.style {
             Style::PageNumber { .. } => {
                 let page = win.page.saturating_sub(1).max(1);
                 Win { start: (page - 1) * self.size, page }
             }
             _ => Win { start: win.start.saturating_sub(self.size - 1), page: 0 },
         };
+        // Items that far back may have been forgotten: re-reading them could repeat one.
+        let reach = self.frontier.saturating_sub(next.start).saturating_add(self.size);
+        if self.seen.is_lossy() && reach > SEEN_CAPACITY as u64 {
+            return Err(PaginationError::Shifted {
+                operation: self.src.operation(),
+                position: win.start,
+                rereads: self.rereads,
+            }
+            .into());
+        }
+        self.rereads += 1;
+        self.rereading = true;
+        self.inflight = FuturesOrdered::new();
+        tracing::debug!(position = win.start, "listing shifted; re-reading");
+        self.next = next;
         Ok(())
     }
 
@@ -357,6 +396,10 @@ impl<S: Source> Engine<S> {
                     tracing::debug!(yielded = self.yielded, "token expired; restarting the listing");
                     self.rereads += 1;
                     self.token = None;
+                    // Some yielded ids were forgotten: skip the restarted listing up to the first
+                    // item still remembered (everything before it was yielded, or is newer than
+                    // the listing), then de-duplicate as usual.
+                    self.skip_to_seen = self.seen.is_lossy();
                     continue;
                 }
                 Err(e) => return Some(Err(PageError::Request(e))),
@@ -367,6 +410,10 @@ impl<S: Source> Engine<S> {
             let mut marks = Vec::with_capacity(received);
             for item in f.items {
                 let hash = S::item_id(&item).map(id_hash);
+                if self.skip_to_seen {
+                    self.skip_to_seen = !hash.is_some_and(|h| self.seen.contains(h));
+                    continue;
+                }
                 if hash.is_some_and(|h| !self.seen.insert(h)) {
                     continue;
                 }
@@ -374,15 +421,23 @@ impl<S: Source> Engine<S> {
                 items.push(item);
             }
             self.yielded += items.len() as u64;
-            let next = f.token.filter(|t| !t.is_empty() && Some(t) != self.token.as_ref());
-            let complete = self.total.is_some_and(|t| self.seen.len() as u64 >= t);
-            match next {
-                Some(token) if received > 0 && !complete => {
+            let complete = self.total.is_some_and(|t| self.yielded >= t);
+            match decide::next_token(f.token, self.token.as_ref(), received, complete) {
+                Some(token) => {
                     // Ask for the next page now, while the token is fresh.
                     self.prefetch = Some(start(self.src.fetch(Cursor::Token(Some(token.clone())))));
                     self.token = Some(token);
                 }
-                _ => self.done = true,
+                None => self.done = true,
+            }
+            if self.done && self.skip_to_seen {
+                // The restarted listing never reached an item still remembered.
+                return Some(Err(PaginationError::TokenExpired {
+                    operation: self.src.operation(),
+                    restarts: self.rereads,
+                    yielded: self.yielded,
+                }
+                .into()));
             }
             if items.is_empty() && !self.done {
                 continue;

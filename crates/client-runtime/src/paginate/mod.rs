@@ -5,11 +5,12 @@
 //! (a [`Cursor`]), how to split a response into its items and its metadata ([`Fetched`]), and
 //! an item's id. The engine does the rest:
 //!
-//! - **each item once**: ids are remembered as 64-bit hashes (8 bytes each, ≤ 16 bytes per item
-//!   with the set's overhead); offset windows overlap the previous one by an item, so an insert
+//! - **each item once**: ids are remembered as 64-bit hashes, the most recent 65,536 of them
+//!   (about 1.5 MB, so memory stays flat however long the listing); offset windows overlap the previous one by an item, so an insert
 //!   or delete between requests (a shifted offset) is detected and the listing re-reads from a
 //!   window that contains an item already seen ([`ShiftPolicy`]), or ends with
-//!   [`PaginationError::Shifted`] — never silently;
+//!   [`PaginationError::Shifted`] — never silently; when items keep being deleted, the engine
+//!   measures how far the listing moves per request and starts each window that much earlier;
 //! - **concurrency**: when the first response reports the total (offset and page styles), later
 //!   windows are fetched concurrently, at most [`PaginateConfig::concurrency`] (default 8) at once, and
 //!   yielded in order; every request goes through the client's runtime (retries, pacing);
@@ -18,6 +19,7 @@
 //!   ([`TokenExpiry`]);
 //! - **resume**: offset and page listings expose a serializable [`Checkpoint`].
 
+mod decide;
 mod engine;
 mod seen;
 mod stream;
@@ -349,3 +351,6 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,8 @@
 //! The ids a listing has yielded, as 64-bit hashes: 8 bytes each, about 10 with the set's
-//! overhead, whatever the length of the ids.
+//! overhead, whatever the length of the ids. A bounded set keeps only the most recent ones, so a
+//! listing of a million items uses no more memory than one of a hundred thousand.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A stable 64-bit hash of an id (FNV-1a, then a SplitMix64 finaliser): the same in every
@@ -37,16 +38,44 @@ impl Hasher for PassThrough {
     }
 }
 
-/// The set of id hashes yielded so far.
+/// The set of id hashes yielded so far (all of them, or the most recent ones when bounded).
 #[derive(Default, Debug, Clone)]
 pub struct SeenIds {
     set: HashSet<u64, BuildHasherDefault<PassThrough>>,
+    /// Bounded: the hashes in insertion order, and how many are kept at most.
+    order: VecDeque<u64>,
+    capacity: Option<usize>,
+    evicted: u64,
 }
 
 impl SeenIds {
+    /// A set that keeps only the `capacity` most recent hashes (at least 1).
+    pub fn bounded(capacity: usize) -> Self {
+        Self { capacity: Some(capacity.max(1)), ..Self::default() }
+    }
     /// Records `hash`; false when it was there already.
     pub fn insert(&mut self, hash: u64) -> bool {
-        self.set.insert(hash)
+        if !self.set.insert(hash) {
+            return false;
+        }
+        if let Some(capacity) = self.capacity {
+            self.order.push_back(hash);
+            if self.order.len() > capacity {
+                if let Some(old) = self.order.pop_front() {
+                    self.set.remove(&old);
+                    self.evicted += 1;
+                }
+            }
+        }
+        true
+    }
+    /// The most hashes kept, if bounded.
+    pub fn capacity(&self) -> Option<usize> {
+        self.capacity
+    }
+    /// Whether a hash was ever forgotten to stay within the capacity.
+    pub fn is_lossy(&self) -> bool {
+        self.evicted > 0
     }
     /// Whether `hash` was recorded.
     pub fn contains(&self, hash: u64) -> bool {
@@ -75,5 +104,20 @@ mod tests {
         assert!(!seen.insert(id_hash("a")));
         assert!(seen.contains(id_hash("a")));
         assert_eq!(seen.len(), 1);
+    }
+
+    #[test]
+    fn a_bounded_set_forgets_the_oldest() {
+        let mut seen = SeenIds::bounded(3);
+        for h in 1..=3 {
+            assert!(seen.insert(h));
+        }
+        assert!(!seen.is_lossy());
+        assert!(!seen.insert(2), "a repeat is not recorded twice");
+        assert!(seen.insert(4));
+        assert!(seen.is_lossy());
+        assert!(!seen.contains(1));
+        assert!((2..=4).all(|h| seen.contains(h)));
+        assert_eq!(seen.len(), 3);
     }
 }

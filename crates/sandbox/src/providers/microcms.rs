@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{error, invalid, json_response, Params};
-use crate::data::{Kind, Store};
+use crate::data::{Filter, Kind, Store};
 use crate::state::{lock, Shared};
 use crate::util::{base64_decode, base64_encode, fnv1a, iso8601_millis, mix, now_unix_ms, percent_encode};
 
@@ -85,9 +85,9 @@ async fn list_v1(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -
     let body = {
         let store = lock(&shared.store);
         let images = |s: u64| store.kind(s) == Kind::Image;
-        let filter: Option<&dyn Fn(u64) -> bool> = if image_only { Some(&images) } else { None };
+        let filter = image_only.then(|| Filter::new("v1:imageOnly", &images));
         let offset_usize = usize::try_from(effective).unwrap_or(usize::MAX);
-        let (page, total) = store.offset_page(offset_usize, limit as usize, filter, true);
+        let (page, total) = store.offset_page(offset_usize, limit as usize, filter.as_ref());
         let media: Vec<Value> = page
             .into_iter()
             .map(|s| {
@@ -206,8 +206,10 @@ async fn list_v2(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -
                 && cursor.file_name.as_ref().is_none_or(|f| store.name(s).contains(f.as_str()))
         };
         let filtered = cursor.image_only || by_item;
-        let filter: Option<&dyn Fn(u64) -> bool> = if filtered { Some(&matches) } else { None };
-        let (page, total) = store.cursor_page(cursor.below, cursor.limit as usize, filter);
+        // The filter's key: the conditions the token carries, nothing else.
+        let key = || format!("v2:{:?}/{:?}/{:?}/{:?}", cursor.image_only, cursor.file_name, cursor.tags, cursor.alt);
+        let filter = filtered.then(|| Filter::new(key(), &matches));
+        let (page, total) = store.cursor_page(cursor.below, cursor.limit as usize, filter.as_ref());
         let next = Cursor {
             below: page.last().copied().unwrap_or(cursor.below),
             expires_ms: now_unix_ms().saturating_add(i64::try_from(shared.token_ttl.as_millis()).unwrap_or(i64::MAX)),

@@ -11,7 +11,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::{invalid, json_response, meta, Invalid, Params};
-use crate::data::{Kind, Store};
+use crate::data::{Filter, Kind, Store};
 use crate::state::{lock, Shared};
 use crate::util::iso8601_millis;
 
@@ -60,10 +60,9 @@ async fn list(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> R
     let data = {
         let store = lock(&shared.store);
         let of_kind = |s: u64| Some(store.kind(s)) == q.kind;
-        let filter: Option<&dyn Fn(u64) -> bool> = if q.kind.is_some() { Some(&of_kind) } else { None };
+        let filter = q.kind.map(|k| Filter::new(format!("type:{k:?}"), &of_kind));
         let offset = usize::try_from(q.offset).unwrap_or(usize::MAX);
-        // No total in this API, so a filtered page need not scan the whole library.
-        let (page, _) = store.offset_page(offset, q.limit as usize, filter, false);
+        let (page, _) = store.offset_page(offset, q.limit as usize, filter.as_ref());
         let ids: Vec<String> = page.iter().map(|s| store.uuid(*s)).collect();
         let items: Vec<Value> = page.into_iter().map(|s| item(&store, s)).collect();
         json!({

@@ -10,7 +10,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::{invalid, json_response, Invalid, Params};
-use crate::data::Store;
+use crate::data::{Filter, Store};
 use crate::state::{lock, Shared};
 use crate::util::{percent_encode, ymd_hms};
 
@@ -71,7 +71,8 @@ async fn list(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> R
         };
         let offset = (page - 1).saturating_mul(per_page);
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        let (items, total) = store.offset_page(offset, per_page as usize, Some(&matches), true);
+        let filter = Filter::new(format!("{keyword:?}/{folder_id:?}"), &matches);
+        let (items, total) = store.offset_page(offset, per_page as usize, Some(&filter));
         let data: Vec<Value> = items.into_iter().map(|s| media(&store, s)).collect();
         json!({
             "data": data,

@@ -1,0 +1,77 @@
+//! The engine's decisions as pure functions: whether a window continues the listing, how far
+//! the listing drifted, when a token listing stops, whether a checkpoint can be resumed.
+
+use super::{Checkpoint, Style};
+
+/// Hashes of yielded ids kept for de-duplication: the most recent 65,536 (about 1.5 MB), so
+/// memory stays flat whatever the listing's length.
+pub(super) const SEEN_CAPACITY: usize = 1 << 16;
+
+/// What is known about one fetched window when deciding whether it continues the listing.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Window {
+    /// Position of its first item.
+    pub start: u64,
+    /// No proof is needed (the first window of a listing).
+    pub unanchored_ok: bool,
+    pub empty: bool,
+    /// Whether any of its items has an id.
+    pub has_ids: bool,
+    /// Whether any of its items was yielded already.
+    pub any_seen: bool,
+    /// Page-number style.
+    pub is_page: bool,
+    /// The engine is re-reading after a shift.
+    pub rereading: bool,
+    /// Totals reported by the previous window and by this one.
+    pub prev_total: Option<u64>,
+    pub total: Option<u64>,
+}
+
+/// Whether the window provably continues what was yielded; if not, the listing shifted.
+pub(super) fn is_anchored(w: &Window) -> bool {
+    w.start == 0
+        || w.unanchored_ok
+        // An empty window past the start proves nothing: the items may have moved below it.
+        || (!w.empty && !w.has_ids)
+        || w.any_seen
+        || (w.is_page && !w.rereading && (w.prev_total.is_none() || w.total == w.prev_total))
+}
+
+/// How many positions the listing moved down (items deleted before the frontier) since the last
+/// yielded item (hash `last`, expected at `expected`) was read: `None` when the window, starting
+/// at `start`, does not hold it; 0 when it did not move down (or moved up).
+pub(super) fn drift(expected: u64, start: u64, hashes: &[Option<u64>], last: u64) -> Option<u64> {
+    let index = hashes.iter().position(|h| *h == Some(last))?;
+    Some(expected.saturating_sub(start + index as u64))
+}
+
+/// How far before the last yielded item the next offset window starts, so that a listing that
+/// keeps moving down by `drift` per request still overlaps it: twice the drift, and always
+/// leaving room for new items in a window of `size`.
+pub(super) fn lead(drift: u64, size: u64) -> u64 {
+    drift.saturating_mul(2).min(size.saturating_sub(2) / 2)
+}
+
+/// The token to ask for next, or `None` when the token listing is over: no usable token (empty,
+/// or the one just used), an empty page, or every item of the reported total seen.
+pub(super) fn next_token(
+    token: Option<String>,
+    used: Option<&String>,
+    received: usize,
+    complete: bool,
+) -> Option<String> {
+    token.filter(|t| !t.is_empty() && Some(t) != used && received > 0 && !complete)
+}
+
+/// Why `checkpoint` cannot be resumed by a listing of `style`, if it cannot.
+pub(super) fn checkpoint_problem(checkpoint: &Checkpoint, style: Style) -> Option<String> {
+    match style {
+        _ if checkpoint.page_size < 1 => Some("its page size is 0".into()),
+        Style::Token => Some("token listings cannot resume from a position".into()),
+        Style::PageNumber { max_per_page } if checkpoint.page_size > max_per_page => {
+            Some(format!("its page size {} is larger than the API's maximum {max_per_page}", checkpoint.page_size))
+        }
+        _ => None,
+    }
+}

@@ -51,8 +51,9 @@ pub fn field_ident(raw: &str) -> String {
     name
 }
 
-/// A `PascalCase` type name.
-pub fn type_ident(raw: &str) -> String {
+/// A `PascalCase` piece of a longer type name (`ListMedia` + `Error`): like [`type_ident`] but
+/// free to be `Error`, since it is never a name on its own.
+pub fn name_part(raw: &str) -> String {
     let mut name = asciify(raw).to_pascal_case();
     if name.is_empty() {
         name = "Type".into();
@@ -60,6 +61,12 @@ pub fn type_ident(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("T{name}");
     }
+    name
+}
+
+/// A `PascalCase` type name.
+pub fn type_ident(raw: &str) -> String {
+    let mut name = name_part(raw);
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         name.push_str("Type");
     }

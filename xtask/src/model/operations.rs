@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, StatusCode, Type};
 
-use super::naming::{field_ident, type_ident, unique};
+use super::naming::{field_ident, name_part, unique};
 use super::types::TypeBuilder;
 use super::{
     ArrayStyle, Method, MultipartField, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
@@ -34,7 +34,7 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 return Err(spec.error(&at.push("operationId"), format!("operationId {id:?} is used twice")));
             }
             let fn_name = unique(field_ident(&id), &mut fn_names);
-            let type_stem = unique(type_ident(&id), &mut type_stems);
+            let type_stem = unique(name_part(&id), &mut type_stems);
             let mut params = Vec::new();
             let mut seen = BTreeSet::new();
             // Operation-level parameters override path-level ones of the same name and location.
@@ -142,7 +142,7 @@ fn derived_id(method: Method, path: &str) -> String {
         .split('/')
         .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
         .filter(|s| !s.is_empty())
-        .map(type_ident)
+        .map(name_part)
         .collect();
     format!("{}{}", method.as_str().to_lowercase(), words.concat())
 }
@@ -184,7 +184,7 @@ fn parameter(
         }
     };
     let at_schema = at.push("schema");
-    let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", type_ident(&data.name)))?;
+    let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", name_part(&data.name)))?;
     if !types.is_scalar(&ty) {
         return Err(spec.error(
             &at_schema,
@@ -261,7 +261,7 @@ fn request_body(
                 None
             } else {
                 let item = ReferenceOr::Item(prop_schema.clone());
-                let (ty, _) = types.type_of(&item, &p_at, &format!("{stem}{}", type_ident(name)))?;
+                let (ty, _) = types.type_of(&item, &p_at, &format!("{stem}{}", name_part(name)))?;
                 if !types.is_scalar(&ty) {
                     return Err(spec.error(&p_at, "multipart text parts must be scalars"));
                 }

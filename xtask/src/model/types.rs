@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
-use super::naming::{field_ident, type_ident, unique, variant_ident};
+use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
 use super::{EnumVariant, Field, FloatWidth, IntWidth, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::spec::{Pointer, Spec, SpecError};
 
@@ -239,7 +239,7 @@ impl<'a> TypeBuilder<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (wire_name, item) in properties {
             let at = at.push("properties").push(wire_name);
-            let hint = format!("{owner}{}", type_ident(wire_name));
+            let hint = format!("{owner}{}", name_part(wire_name));
             let (ty, nullable) = self.boxed_type_of(item, &at, &hint)?;
             let (description, deprecated) = match item {
                 ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),

@@ -7,11 +7,11 @@ use crate::generated::types;
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<types::ErrorResponseErrorType>,
+    pub error: Option<types::ErrorResponseError>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ErrorResponseErrorType {
+pub struct ErrorResponseError {
     /// エラーコード
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,

@@ -92,6 +92,31 @@ async fn v1_faults_shifts_and_resume() {
 }
 
 #[tokio::test]
+async fn v1_resumes_after_items_were_inserted_or_deleted_before_the_checkpoint() {
+    for (insert, delete) in [(6, 0), (0, 6)] {
+        let sb = start_items(Provider::MicroCms, 400).await;
+        let c = client(&sb);
+        let before = direct_v1(&c, false).await;
+        let mut items = c.list_media_v1().limit(25).items();
+        let mut got = Vec::new();
+        for _ in 0..80 {
+            got.push(items.try_next().await.unwrap().unwrap().id);
+        }
+        let checkpoint = items.checkpoint().cloned().expect("checkpoint");
+        drop(items);
+        sb.faults().insert_items(insert);
+        sb.faults().delete_items(delete);
+        let now = direct_v1(&c, false).await;
+        let rest = v1_ids(c.list_media_v1().limit(25).items().resume_from(checkpoint)).await;
+        let after = now.iter().position(|id| id == &got[79]).expect("the last item read is still there") + 1;
+        assert_eq!(rest, now[after..], "insert {insert}, delete {delete}");
+        got.extend(rest);
+        unique(&got);
+        assert_eq!(got, before, "insert {insert}, delete {delete}");
+    }
+}
+
+#[tokio::test]
 async fn v1_refuses_to_read_past_offset_10000() {
     let sb = start_items(Provider::MicroCms, 10_400).await;
     let c = client(&sb);

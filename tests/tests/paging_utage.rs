@@ -121,6 +121,33 @@ async fn resumes_from_a_checkpoint() {
 }
 
 #[tokio::test]
+async fn resumes_after_items_were_inserted_or_deleted_before_the_checkpoint() {
+    for (insert, delete, read) in [(7, 0, 47), (0, 7, 47), (5, 0, 60), (0, 5, 60)] {
+        let sb = start_items(Provider::Utage, 700).await;
+        let c = client(&sb);
+        let before = direct(&c, None).await;
+        let mut items = c.list_media().per_page(20).items();
+        let mut got = Vec::new();
+        for _ in 0..read {
+            got.push(items.try_next().await.unwrap().unwrap().id.unwrap());
+        }
+        let checkpoint = items.checkpoint().cloned().expect("a checkpoint");
+        drop(items);
+        sb.faults().insert_items(insert);
+        sb.faults().delete_items(delete);
+        let now = direct(&c, None).await;
+        let rest = ids(c.list_media().per_page(20).items().resume_from(checkpoint)).await;
+        // Exactly what now follows the last item read, and nothing read before.
+        let last = got.last().expect("some read");
+        let after = now.iter().position(|id| id == last).expect("the last item read is still there") + 1;
+        assert_eq!(rest, now[after..], "insert {insert}, delete {delete}, read {read}");
+        got.extend(rest);
+        unique(&got);
+        assert_eq!(got, before, "insert {insert}, delete {delete}, read {read}");
+    }
+}
+
+#[tokio::test]
 async fn invalid_parameters_fail_before_sending() {
     let sb = start_items(Provider::Utage, 50).await;
     let c = client(&sb);

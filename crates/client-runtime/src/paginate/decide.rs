@@ -53,15 +53,37 @@ pub(super) fn lead(drift: u64, size: u64) -> u64 {
     drift.saturating_mul(2).min(size.saturating_sub(2) / 2)
 }
 
-/// The token to ask for next, or `None` when the token listing is over: no usable token (empty,
-/// or the one just used), an empty page, or every item of the reported total seen.
-pub(super) fn next_token(
-    token: Option<String>,
-    used: Option<&String>,
-    received: usize,
-    complete: bool,
-) -> Option<String> {
-    token.filter(|t| !t.is_empty() && Some(t) != used && received > 0 && !complete)
+/// What one page of a token listing says about the listing's end.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct TokenPage {
+    /// Items the page held (yielded before or not).
+    pub received: u64,
+    /// Whether the page added something: an item not yielded before (or, while catching up
+    /// after a restart, a page unlike the previous one).
+    pub added: bool,
+    /// The page size asked for, if known.
+    pub limit: Option<u64>,
+    /// Distinct items yielded so far, this page's included.
+    pub yielded: u64,
+    /// The total the server reported with this page.
+    pub total: Option<u64>,
+}
+
+/// The token to ask for next, or `None` when the token listing is over:
+///
+/// - no token, or an empty one, or an empty page;
+/// - the token just used, on a page that added nothing: the cursor is stuck (a repeated token
+///   alone is not the end — an API may return one token for a whole session, as the microCMS
+///   v2 docs can be read: "specify the value of token included in the initial response");
+/// - the reported total reached: as many distinct items yielded as the total — and, when the
+///   page size is known, a short page. The count alone could end early: when items already
+///   yielded are deleted and as many are added ahead of the cursor, the total stays the same
+///   while items remain unread; a full page is therefore followed by one more request (an empty
+///   or short page then ends the listing).
+pub(super) fn next_token(token: Option<String>, used: Option<&String>, page: &TokenPage) -> Option<String> {
+    let counted = page.total.is_some_and(|t| page.yielded >= t);
+    let complete = counted && page.limit.is_none_or(|limit| page.received < limit);
+    token.filter(|t| !t.is_empty() && page.received > 0 && !complete && (Some(t) != used || page.added))
 }
 
 /// Why `checkpoint` cannot be resumed by a listing of `style`, if it cannot.

@@ -5,12 +5,15 @@ use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{FuturesOrdered, StreamExt};
 
 use super::decide::{self, SEEN_CAPACITY};
+use super::resume::ResumeSearch;
 use super::seen::{id_hash, SeenIds};
 use super::{
     Checkpoint, Cursor, Fetched, Page, PageError, PaginateConfig, PaginationError, ShiftPolicy, Source, Style,
     TokenExpiry,
 };
 use crate::error::Error;
+
+mod token;
 
 type Outcome<S> = Option<Result<Page<<S as Source>::Item, <S as Source>::Body>, PageError<<S as Source>::Error>>>;
 type FetchResult<S> = Result<Fetched<<S as Source>::Item, <S as Source>::Body>, Error<<S as Source>::Error>>;
@@ -70,6 +73,12 @@ pub(crate) struct Engine<S: Source> {
     drift: u64,
     /// Token style, after a restart with a lossy `seen`: skip items until one already seen.
     skip_to_seen: bool,
+    /// Token style, after a restart: no new item since (pages of yielded items are expected).
+    catching_up: bool,
+    /// Token style: a fingerprint of the last page's ids (a page served again adds nothing).
+    last_print: Option<u64>,
+    /// Resuming from a checkpoint: looking for its last item (one window at a time).
+    search: Option<ResumeSearch>,
     inflight: FuturesOrdered<BoxFuture<'static, (Win, FetchResult<S>)>>,
     /// Token style: the token of the last page, and the request for the next one.
     token: Option<String>,
@@ -100,6 +109,9 @@ impl<S: Source> Engine<S> {
             last_hash: None,
             drift: 0,
             skip_to_seen: false,
+            catching_up: false,
+            last_print: None,
+            search: None,
             inflight: FuturesOrdered::new(),
             token: None,
             prefetch: None,
@@ -111,8 +123,16 @@ impl<S: Source> Engine<S> {
         &mut self.cfg
     }
 
-    pub(crate) fn resume_from(&mut self, checkpoint: Checkpoint) {
-        self.resume = Some(checkpoint);
+    /// Resumes from `checkpoint` — only before the listing started; false if it had.
+    pub(crate) fn resume_from(&mut self, checkpoint: Checkpoint) -> bool {
+        if !self.started {
+            self.resume = Some(checkpoint);
+        }
+        !self.started
+    }
+
+    pub(crate) fn is_started(&self) -> bool {
+        self.started
     }
 
     pub(crate) async fn next_page(&mut self) -> Outcome<S> {
@@ -161,12 +181,22 @@ impl<S: Source> Engine<S> {
                 self.size = cp.page_size;
             }
             self.frontier = cp.position;
-            self.skip_below = cp.position;
             self.yielded = cp.yielded;
             self.last_hash = cp.last_id;
-            if let Some(h) = cp.last_id {
-                self.seen.insert(h);
-                self.unanchored_ok = cp.position == 0;
+            match cp.last_id.filter(|_| cp.position > 0) {
+                // Positions may have moved since: go on right after the last item, wherever it is.
+                Some(h) => {
+                    self.seen.insert(h);
+                    self.unanchored_ok = false;
+                    let mut search = ResumeSearch::new(h, cp.position - 1);
+                    let is_page = matches!(self.style, Style::PageNumber { .. });
+                    let start = search.next_start(self.size, is_page, None).unwrap_or(0);
+                    self.next = Win { start, page: start / self.size + 1 };
+                    self.search = Some(search);
+                    return Ok(());
+                }
+                // Items without ids: by position.
+                None => self.skip_below = cp.position,
             }
         }
         self.next = match self.style {
@@ -199,9 +229,12 @@ impl<S: Source> Engine<S> {
     /// to `concurrency`.
     fn fill(&mut self) {
         // While the listing drifts, windows go one at a time, each placed by the last measure.
-        let width =
-            if self.total.is_some() && !self.rereading && self.drift == 0 { self.cfg.concurrency.max(1) } else { 1 };
-        while self.inflight.len() < width && self.is_useful(self.next) && !self.blocked_by_max_offset(self.next) {
+        let steady = self.total.is_some() && !self.rereading && self.drift == 0 && self.search.is_none();
+        let width = if steady { self.cfg.concurrency.max(1) } else { 1 };
+        while self.inflight.len() < width
+            && (self.search.is_some() || self.is_useful(self.next))
+            && !self.blocked_by_max_offset(self.next)
+        {
             let w = self.next;
             let cursor = match self.style {
                 Style::PageNumber { .. } => Cursor::Page { page: w.page, per_page: self.size },
@@ -261,13 +294,32 @@ impl<S: Source> Engine<S> {
         if let (true, Some(reported)) = (is_page, f.page_size.filter(|s| *s >= 1)) {
             if reported != self.size {
                 // The server clamped the page size: positions follow what it used.
-                size_changed = self.yielded > 0 || !self.inflight.is_empty();
+                size_changed = (self.yielded > 0 || !self.inflight.is_empty()) && self.search.is_none();
                 self.size = reported;
                 win.start = (win.page - 1) * reported;
                 self.next = Win { start: win.page * reported, page: win.page + 1 };
             }
         }
         let hashes: Vec<Option<u64>> = f.items.iter().map(|i| S::item_id(i).map(id_hash)).collect();
+        if let Some(search) = self.search.as_mut() {
+            match hashes.iter().position(|h| *h == Some(search.hash)) {
+                // Found: only what follows it is new.
+                Some(i) => {
+                    self.search = None;
+                    self.frontier = win.start + i as u64 + 1;
+                    self.skip_below = self.frontier;
+                }
+                None => {
+                    self.total = f.total.or(self.total);
+                    let Some(start) = search.next_start(self.size, is_page, self.total) else {
+                        let problem = search.problem();
+                        return Err(PaginationError::BadCheckpoint { operation: self.src.operation(), problem }.into());
+                    };
+                    self.next = Win { start, page: start / self.size + 1 };
+                    return Ok(None);
+                }
+            }
+        }
         let has_ids = hashes.iter().any(Option::is_some);
         let any_seen = hashes.iter().flatten().any(|h| self.seen.contains(*h));
         let anchored = decide::is_anchored(&decide::Window {
@@ -371,81 +423,5 @@ impl<S: Source> Engine<S> {
         tracing::debug!(position = win.start, "listing shifted; re-reading");
         self.next = next;
         Ok(())
-    }
-
-    async fn next_token_page(&mut self) -> Outcome<S> {
-        loop {
-            let fut = match self.prefetch.take() {
-                Some(f) => f,
-                None => self.src.fetch(Cursor::Token(None)),
-            };
-            let f = match fut.await {
-                Ok(f) => f,
-                Err(e) if self.token.is_some() && S::is_token_expired(&e) => {
-                    let give_up =
-                        self.cfg.on_token_expired == TokenExpiry::Fail || self.rereads >= self.cfg.max_rereads;
-                    if give_up {
-                        return Some(Err(PaginationError::TokenExpired {
-                            operation: self.src.operation(),
-                            restarts: self.rereads,
-                            yielded: self.yielded,
-                        }
-                        .into()));
-                    }
-                    // Start again; what was yielded is skipped by id.
-                    tracing::debug!(yielded = self.yielded, "token expired; restarting the listing");
-                    self.rereads += 1;
-                    self.token = None;
-                    // Some yielded ids were forgotten: skip the restarted listing up to the first
-                    // item still remembered (everything before it was yielded, or is newer than
-                    // the listing), then de-duplicate as usual.
-                    self.skip_to_seen = self.seen.is_lossy();
-                    continue;
-                }
-                Err(e) => return Some(Err(PageError::Request(e))),
-            };
-            self.total = f.total;
-            let received = f.items.len();
-            let mut items = Vec::with_capacity(received);
-            let mut marks = Vec::with_capacity(received);
-            for item in f.items {
-                let hash = S::item_id(&item).map(id_hash);
-                if self.skip_to_seen {
-                    self.skip_to_seen = !hash.is_some_and(|h| self.seen.contains(h));
-                    continue;
-                }
-                if hash.is_some_and(|h| !self.seen.insert(h)) {
-                    continue;
-                }
-                marks.push((self.yielded + items.len() as u64, hash));
-                items.push(item);
-            }
-            self.yielded += items.len() as u64;
-            let complete = self.total.is_some_and(|t| self.yielded >= t);
-            match decide::next_token(f.token, self.token.as_ref(), received, complete) {
-                Some(token) => {
-                    // Ask for the next page now, while the token is fresh.
-                    self.prefetch = Some(start(self.src.fetch(Cursor::Token(Some(token.clone())))));
-                    self.token = Some(token);
-                }
-                None => self.done = true,
-            }
-            if self.done && self.skip_to_seen {
-                // The restarted listing never reached an item still remembered.
-                return Some(Err(PaginationError::TokenExpired {
-                    operation: self.src.operation(),
-                    restarts: self.rereads,
-                    yielded: self.yielded,
-                }
-                .into()));
-            }
-            if items.is_empty() && !self.done {
-                continue;
-            }
-            if items.is_empty() && self.yielded > 0 {
-                return None;
-            }
-            return Some(Ok(Page { items, body: f.body, meta: f.meta, total: f.total, checkpoint: None, marks }));
-        }
     }
 }

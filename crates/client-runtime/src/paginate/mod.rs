@@ -10,17 +10,31 @@
 //!   or delete between requests (a shifted offset) is detected and the listing re-reads from a
 //!   window that contains an item already seen ([`ShiftPolicy`]), or ends with
 //!   [`PaginationError::Shifted`] — never silently; when items keep being deleted, the engine
-//!   measures how far the listing moves per request and starts each window that much earlier;
+//!   measures how far the listing moves per request and starts each window that much earlier.
+//!
+//!   *Limitation of page-number of page-number listings* (UTAGE): pages cannot overlap, so a shift is seen only
+//!   as a change of the total the server reports. A delete before the current page and an
+//!   insert after it (or the reverse) between two requests leave the total unchanged and go
+//!   unnoticed: an item that moved back across the page boundary is then missed (one that moved
+//!   forward is read again and left out by its id). Lower concurrency does not help — sequential
+//!   requests have the same blind spot. A caller that must not miss an item should list again
+//!   and compare, or narrow the listing with a filter whose contents stay put while paging
+//!   (UTAGE: a `folder_id` or `keyword` that the concurrent changes do not touch);
 //! - **concurrency**: when the first response reports the total (offset and page styles), later
 //!   windows are fetched concurrently, at most [`PaginateConfig::concurrency`] (default 8) at once, and
 //!   yielded in order; every request goes through the client's runtime (retries, pacing);
 //! - **tokens**: the next page is requested as soon as a page arrives, so a token is used while
 //!   it is fresh; a lapsed token restarts the listing and skips what was yielded
-//!   ([`TokenExpiry`]);
-//! - **resume**: offset and page listings expose a serializable [`Checkpoint`].
+//!   ([`TokenExpiry`]); a token repeated from the previous page is not taken as the end unless
+//!   the page added nothing (one token may serve a whole session);
+//! - **resume**: offset and page listings expose a serializable [`Checkpoint`]; resuming goes on
+//!   right after the checkpoint's last item wherever it now stands (items inserted or deleted
+//!   before it in the meantime are allowed for), or fails with
+//!   [`PaginationError::BadCheckpoint`] when that item is gone.
 
 mod decide;
 mod engine;
+mod resume;
 mod seen;
 mod stream;
 

@@ -70,13 +70,20 @@ impl<S: Source> Pages<S> {
         self.configure(|c| *c = config)
     }
 
-    /// Continues a listing where `checkpoint` says it stood (offset and page styles).
+    /// Continues a listing where `checkpoint` says it stood (offset and page styles). Only
+    /// before the first poll: on a listing already started it changes nothing.
     pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
         if let Some(engine) = self.engine.as_mut() {
-            engine.resume_from(checkpoint.clone());
-            self.checkpoint = Some(checkpoint);
+            if engine.resume_from(checkpoint.clone()) {
+                self.checkpoint = Some(checkpoint);
+            }
         }
         self
+    }
+
+    /// Whether the listing was polled already.
+    fn is_started(&self) -> bool {
+        self.running.is_some() || self.engine.as_ref().is_none_or(|e| e.is_started())
     }
 
     /// Where the listing stands after the last page yielded (offset and page styles).
@@ -133,6 +140,11 @@ impl<S: Source> Stream for Pages<S> {
 }
 
 /// A stream of items, in order, each once. Nothing is sent until it is first polled.
+///
+/// Set its knobs before that. On a running listing, between two items, `concurrency`,
+/// `on_shift`, `on_token_expired` and `max_rereads` apply from the next request, while
+/// `page_size` and `resume_from` change nothing; what was yielded and [`Items::checkpoint`]
+/// carry on either way.
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<S: Source> {
     pages: Pages<S>,
@@ -149,11 +161,11 @@ impl<S: Source> Items<S> {
         Pages::new(source).items()
     }
 
+    /// Changes the listing's knobs; what was yielded and the per-item checkpoint stay as they
+    /// are (a running listing goes on where it stood).
     fn map_pages(self, f: impl FnOnce(Pages<S>) -> Pages<S>) -> Self {
-        let Items { pages, current, .. } = self;
-        let mut items = f(pages).items();
-        items.current = current;
-        items
+        let Items { pages, current, page_size, yielded, checkpoint } = self;
+        Items { pages: f(pages), current, page_size, yielded, checkpoint }
     }
 
     /// Windows in flight at once when the total is known (default 8; 1: sequential).
@@ -186,9 +198,17 @@ impl<S: Source> Items<S> {
         self.map_pages(|p| p.config(config))
     }
 
-    /// Continues a listing where `checkpoint` says it stood (offset and page styles).
-    pub fn resume_from(self, checkpoint: Checkpoint) -> Self {
-        self.map_pages(|p| p.resume_from(checkpoint))
+    /// Continues a listing where `checkpoint` says it stood (offset and page styles). Only
+    /// before the first poll: on a listing already started it changes nothing.
+    pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
+        if self.pages.is_started() {
+            return self;
+        }
+        self.page_size = Some(checkpoint.page_size);
+        self.yielded = checkpoint.yielded;
+        self.checkpoint = Some(checkpoint.clone());
+        self.pages = self.pages.resume_from(checkpoint);
+        self
     }
 
     /// Where the listing stands after the last item yielded (offset and page styles): save it,

@@ -45,12 +45,21 @@ fn drift_is_measured_by_the_last_item_read() {
 #[test]
 fn token_stop_conditions() {
     let used = "t1".to_owned();
-    assert_eq!(decide::next_token(Some("t2".into()), Some(&used), 100, false), Some("t2".into()));
-    assert_eq!(decide::next_token(Some("t1".into()), Some(&used), 100, false), None, "the same token again");
-    assert_eq!(decide::next_token(Some(String::new()), None, 100, false), None);
-    assert_eq!(decide::next_token(None, None, 100, false), None);
-    assert_eq!(decide::next_token(Some("t2".into()), Some(&used), 0, false), None, "an empty page");
-    assert_eq!(decide::next_token(Some("t2".into()), Some(&used), 100, true), None, "the total is reached");
+    let page = decide::TokenPage { received: 100, added: true, limit: Some(100), yielded: 300, total: Some(1_000) };
+    let next = |token: Option<&str>, used: Option<&String>, page: decide::TokenPage| {
+        decide::next_token(token.map(str::to_owned), used, &page)
+    };
+    assert_eq!(next(Some("t2"), Some(&used), page), Some("t2".into()));
+    assert_eq!(next(Some("t1"), Some(&used), page), Some("t1".into()), "a session token, new items: go on");
+    assert_eq!(next(Some("t1"), Some(&used), decide::TokenPage { added: false, ..page }), None, "stuck");
+    assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { added: false, ..page }), Some("t2".into()));
+    assert_eq!(next(Some(""), None, page), None);
+    assert_eq!(next(None, None, page), None);
+    assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { received: 0, ..page }), None, "an empty page");
+    let counted = decide::TokenPage { yielded: 1_000, ..page };
+    assert_eq!(next(Some("t2"), Some(&used), counted), Some("t2".into()), "a full page: ask once more");
+    assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { received: 40, ..counted }), None, "total reached");
+    assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { limit: None, ..counted }), None, "no limit known");
 }
 
 #[test]
@@ -121,4 +130,216 @@ async fn continuous_deletes_are_outpaced() {
         let fetched = fetches.load(Ordering::Relaxed);
         assert!(fetched <= 3_000 / (99 - 2 * deletes) + 6, "{fetched} requests with {deletes} deletes per request");
     }
+}
+
+/// A listing held in memory (`i0`, `i1`, …), in any style, with pages of 10, that a test can
+/// change between requests. Token style: the token names the last item returned, or with
+/// `session` one token serves the whole listing and the server keeps the cursor.
+#[derive(Clone)]
+struct Memory {
+    items: Arc<Mutex<Vec<String>>>,
+    style: Style,
+    session: bool,
+    cursor: Arc<Mutex<Option<String>>>,
+    fetches: Arc<AtomicUsize>,
+    /// Applied to the listing right after the fetch with this number (1-based).
+    change: Option<(usize, Edit)>,
+}
+
+/// A change to a listing.
+type Edit = fn(&mut Vec<String>);
+
+const PAGE: u64 = 10;
+
+impl Memory {
+    fn new(style: Style, n: usize) -> Self {
+        Self {
+            items: Arc::new(Mutex::new((0..n).map(|i| format!("i{i}")).collect())),
+            style,
+            session: false,
+            cursor: Arc::default(),
+            fetches: Arc::default(),
+            change: None,
+        }
+    }
+    fn ids(&self) -> Vec<String> {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    fn edit(&self, f: impl FnOnce(&mut Vec<String>)) {
+        f(&mut self.items.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+}
+
+impl Source for Memory {
+    type Item = String;
+    type Body = ();
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        "listTest"
+    }
+    fn style(&self) -> Style {
+        self.style
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        Some(PAGE)
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+        let n = self.fetches.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        let window = |start: u64, len: u64| -> Vec<String> {
+            items.iter().skip(start as usize).take(len as usize).cloned().collect()
+        };
+        let (page, page_size, token) = match cursor {
+            Cursor::Offset { offset, limit } => (window(offset, limit), None, None),
+            Cursor::Page { page, per_page } => (window((page - 1) * per_page, per_page), Some(per_page), None),
+            Cursor::Token(token) => {
+                let mut cursor = self.cursor.lock().unwrap_or_else(|e| e.into_inner());
+                let after = match (token, self.session) {
+                    (None, _) => None,
+                    (Some(_), true) => cursor.clone(),
+                    (Some(t), false) => Some(t),
+                };
+                let start = after.and_then(|a| items.iter().position(|i| *i == a)).map_or(0, |p| p + 1);
+                let page = window(start as u64, PAGE);
+                let last = page.last().cloned().or(cursor.clone());
+                *cursor = last.clone();
+                let token = if self.session { Some("session".to_owned()) } else { last };
+                (page, None, token)
+            }
+        };
+        let total = Some(items.len() as u64);
+        if let Some((_, change)) = self.change.filter(|(after, _)| *after == n) {
+            change(&mut items);
+        }
+        let meta = ResponseMeta::new("listTest", StatusCode::OK, HeaderMap::new(), 1);
+        let fetched = Fetched { items: page, body: (), meta, total, page_size, token };
+        async move { Ok(fetched) }.boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+}
+
+const OFFSET: Style = Style::Offset { max_limit: 100, max_offset: None };
+const PAGES: Style = Style::PageNumber { max_per_page: 100 };
+
+/// Reads 50 of 100 items, checkpoints, lets `change` edit the listing, resumes: the rest comes
+/// exactly once, and is exactly what now follows the last item read.
+async fn resume_after(style: Style, change: Edit) {
+    let src = Memory::new(style, 100);
+    let mut items = Pages::new(src.clone()).items();
+    let mut got = Vec::new();
+    for _ in 0..50 {
+        got.push(items.try_next().await.expect("item").expect("more"));
+    }
+    let checkpoint = items.checkpoint().cloned().expect("checkpoint");
+    assert_eq!((checkpoint.position, checkpoint.yielded), (50, 50));
+    drop(items);
+    src.edit(change);
+    let rest: Vec<String> = Pages::new(src.clone()).items().resume_from(checkpoint).try_collect().await.expect("rest");
+    let now = src.ids();
+    let after_last = now.iter().position(|i| i == "i49").expect("i49 is there") + 1;
+    assert_eq!(rest, now[after_last..], "{style:?}");
+    got.extend(rest);
+    let original: Vec<String> = (0..100).map(|i| format!("i{i}")).collect();
+    assert_eq!(got, original, "{style:?}: lost or repeated items");
+}
+
+fn insert_5_before(ids: &mut Vec<String>) {
+    ids.splice(0..0, (0..5).map(|i| format!("new{i}")));
+}
+
+fn delete_5_before(ids: &mut Vec<String>) {
+    ids.drain(0..5);
+}
+
+#[tokio::test]
+async fn page_resume_after_deletes_before_the_checkpoint() {
+    resume_after(PAGES, delete_5_before).await;
+}
+
+#[tokio::test]
+async fn page_resume_after_inserts_before_the_checkpoint() {
+    resume_after(PAGES, insert_5_before).await;
+}
+
+#[tokio::test]
+async fn offset_resume_after_inserts_before_the_checkpoint() {
+    resume_after(OFFSET, insert_5_before).await;
+}
+
+#[tokio::test]
+async fn offset_resume_after_deletes_before_the_checkpoint() {
+    resume_after(OFFSET, delete_5_before).await;
+}
+
+#[tokio::test]
+async fn resume_fails_when_the_last_item_is_gone() {
+    for style in [OFFSET, PAGES] {
+        let src = Memory::new(style, 100);
+        let mut items = Pages::new(src.clone()).items();
+        for _ in 0..50 {
+            items.try_next().await.expect("item").expect("more");
+        }
+        let checkpoint = items.checkpoint().cloned().expect("checkpoint");
+        src.edit(|ids| ids.retain(|i| i != "i49"));
+        let err = Pages::new(src.clone()).items().resume_from(checkpoint).try_next().await.expect_err("gone");
+        assert!(matches!(err.pagination(), Some(PaginationError::BadCheckpoint { .. })), "{style:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn knobs_on_a_running_listing_keep_its_checkpoint() {
+    let src = Memory::new(OFFSET, 100);
+    let mut items = Pages::new(src.clone()).items();
+    let mut got = Vec::new();
+    for _ in 0..5 {
+        got.push(items.try_next().await.expect("item").expect("more"));
+    }
+    let mut items = items.concurrency(2).max_rereads(9);
+    let checkpoint = items.checkpoint().cloned().expect("checkpoint");
+    assert_eq!((checkpoint.position, checkpoint.yielded), (5, 5));
+    for _ in 0..2 {
+        got.push(items.try_next().await.expect("item").expect("more"));
+    }
+    let checkpoint = items.checkpoint().cloned().expect("checkpoint");
+    assert_eq!((checkpoint.position, checkpoint.yielded), (7, 7));
+    // A resume asked of a running listing changes nothing.
+    let mut items = items.resume_from(Checkpoint { position: 1, ..checkpoint.clone() });
+    assert_eq!(items.checkpoint(), Some(&checkpoint));
+    assert_eq!(items.try_next().await.expect("item").as_deref(), Some("i7"));
+    drop(items);
+    let rest: Vec<String> = Pages::new(src).items().resume_from(checkpoint).try_collect().await.expect("rest");
+    got.extend(rest);
+    assert_eq!(got, (0..100).map(|i| format!("i{i}")).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_session_token_repeated_on_every_page_is_followed() {
+    let src = Memory { session: true, ..Memory::new(Style::Token, 35) };
+    let got: Vec<String> = Pages::new(src.clone()).items().try_collect().await.expect("listing");
+    assert_eq!(got, src.ids());
+    // A server stuck on one page (the same token and items again) ends the listing.
+    let stuck = Memory { change: Some((1, |ids| ids.truncate(10))), ..Memory::new(Style::Token, 35) };
+    let got: Vec<String> = Pages::new(stuck.clone()).items().try_collect().await.expect("listing");
+    assert_eq!(got, stuck.ids());
+}
+
+#[tokio::test]
+async fn a_token_listing_reaching_its_total_after_changes_reads_on() {
+    // After the first page, 5 yielded items are deleted and 5 added ahead of the cursor: the
+    // total stays 30, but 25 items remain after the 10 yielded.
+    fn change(ids: &mut Vec<String>) {
+        ids.drain(0..5);
+        let at = ids.iter().position(|i| i == "i20").expect("i20");
+        ids.splice(at..at, (0..5).map(|i| format!("new{i}")));
+    }
+    let src = Memory { change: Some((1, change)), ..Memory::new(Style::Token, 30) };
+    let got: Vec<String> = Pages::new(src.clone()).items().try_collect().await.expect("listing");
+    let mut want: Vec<String> = (0..10).map(|i| format!("i{i}")).collect();
+    want.extend(src.ids().into_iter().skip(5));
+    assert_eq!(got, want);
 }

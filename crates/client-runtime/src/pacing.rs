@@ -9,6 +9,20 @@
 //! the answer's time is a safe bound. A request still in flight holds its place in every window
 //! until it finishes. This keeps "at most N in any window" true as the server sees it, whatever
 //! the latency, at the price of a window of slack about one round trip long.
+//!
+//! The server's `X-RateLimit-Remaining` (counted down by every request sent since, and by every
+//! request then in flight, which it may not have counted yet) holds requests back once it reaches
+//! 0, until its `X-RateLimit-Reset`: whole seconds, so up to a second late, plus a small margin.
+//! That hold is dropped when this process's own requests explain the server's count (see
+//! `Learned::explained_by`): the server has counted no more requests in its window than it
+//! answered for us there — nobody else uses the key — and a configured quota fits the server's
+//! window (no more requests than its `X-RateLimit-Limit`, a window no shorter than the server's
+//! has visibly lasted). Counted from finishes, such a quota already keeps every stretch as long
+//! as the server's window within its limit, so the quota's precise release times decide. If the
+//! server says its window is used up, a fitting quota is full until the window is over; the hold
+//! then only keeps the earliest the reset can be as a floor. When the counts disagree (another
+//! process uses the key), after a 429 in the window, without an `X-RateLimit-Limit` header or
+//! without a quota that fits, the header's reset and margin decide as before.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -22,9 +36,14 @@ use tokio::time::Instant;
 use crate::config::Quota;
 use crate::response::ResponseMeta;
 
-/// The server's reset is a whole second on its clock; waiting a little past it avoids a request
-/// that arrives a hair early and is refused.
+/// Waiting for the server's reset, the pacer waits a little past it: the reset is a whole second
+/// on the server's clock, and the two clocks may differ a little. Only where the header's reset
+/// decides; where the pacer's own count explains the server's, the quotas' release times (which
+/// count from finishes, a round trip later than the server counts) need none.
 const RESET_MARGIN: Duration = Duration::from_millis(200);
+
+/// `X-RateLimit-Reset` is in whole seconds: the real reset may come up to this much before it.
+const RESET_PRECISION: Duration = Duration::from_secs(1);
 
 /// Which quotas a client paces its requests to. Default: [`Pacing::documented`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,13 +160,69 @@ struct Window {
     finished: VecDeque<Instant>,
 }
 
+/// What the server's `X-RateLimit-*` headers say about its current window.
 #[derive(Debug, Clone, Copy)]
 struct Learned {
-    /// Requests that may still start before `reset`.
+    /// Requests that may still start before `reset`: the server's `Remaining` less every request
+    /// sent since (or in flight then, which it may not have counted yet).
     remaining: u64,
+    /// The header's reset plus [`RESET_MARGIN`].
     reset: Instant,
+    /// The earliest the server's window can really reset: the header's reset less
+    /// [`RESET_PRECISION`].
+    reset_floor: Instant,
     /// The reset as the server sent it, to tell its windows apart.
     reset_wire: SystemTime,
+    /// The server's count for this window; `None` if a response lacked `X-RateLimit-Limit` or
+    /// was a 429: then nothing explains the count.
+    count: Option<ServerCount>,
+    /// Requests of ours the server answered in this window (their responses carried this reset).
+    ours: u64,
+    /// When the first response of this window arrived: the window began no later.
+    first_seen: Instant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ServerCount {
+    /// `X-RateLimit-Limit`.
+    limit: u64,
+    /// The most requests it said it had counted (`Limit − Remaining`).
+    used: u64,
+}
+
+impl Learned {
+    /// Whether this process's own requests explain the server's count, so that `windows` (the
+    /// configured quotas) keep the server's window within its limit and its coarse reset adds
+    /// nothing:
+    /// - the server counted no more requests in this window than it answered for us there: as far
+    ///   as can be seen, nobody else uses the key (no foreign count, no 429);
+    /// - a quota fits the server's window: no more requests than its `Limit`, and a window no
+    ///   shorter than the server's has visibly lasted (from its first answer to the earliest
+    ///   reset). Counted from finishes, such a quota lets at most `Limit` of our requests arrive
+    ///   in any stretch as long as the server's window.
+    fn explained_by(&self, windows: &[Window]) -> bool {
+        self.count.is_some_and(|count| {
+            count.used <= self.ours
+                && windows.iter().any(|w| {
+                    u64::from(w.quota.requests) <= count.limit && self.first_seen + w.quota.window >= self.reset_floor
+                })
+        })
+    }
+
+    /// Until when the server's window holds requests back, once `remaining` is 0.
+    fn hold(&self, windows: &[Window]) -> Option<Instant> {
+        if !self.explained_by(windows) {
+            return Some(self.reset);
+        }
+        match self.count {
+            // The server says its window is used up, by us: a quota that fits is then full until
+            // the window is over; this only bounds it by the earliest the reset can be.
+            Some(count) if count.used >= count.limit => Some(self.reset_floor),
+            // Only the countdown reached 0, by assuming that every request in flight still had to
+            // reach the server (most had been counted already): the quotas decide alone.
+            _ => None,
+        }
+    }
 }
 
 enum Wait {
@@ -180,7 +255,10 @@ impl State {
             if learned.reset <= now {
                 self.learned = None;
             } else if learned.remaining == 0 {
-                later(Wait::Until(learned.reset, HeldBy::ServerWindow));
+                // The header's reset, unless this process's own requests explain the server's count.
+                if let Some(until) = learned.hold(&self.windows).filter(|&until| until > now) {
+                    later(Wait::Until(until, HeldBy::ServerWindow));
+                }
             }
         }
         for window in &mut self.windows {
@@ -212,11 +290,13 @@ impl State {
         }
     }
 
-    /// Takes in what a response (whose request is still counted in flight) says.
+    /// Takes in what a response (whose request is still counted in flight) says: its status,
+    /// `Retry-After`, `X-RateLimit-Limit` and (`X-RateLimit-Remaining`, `X-RateLimit-Reset`).
     fn observe(
         &mut self,
         status: StatusCode,
         retry_after: Option<Duration>,
+        limit: Option<u64>,
         window: Option<(u64, SystemTime)>,
         now: Instant,
         wall: SystemTime,
@@ -232,18 +312,30 @@ impl State {
         let Ok(until_reset) = reset_wire.duration_since(wall) else {
             return;
         };
-        let Some(reset) = now.checked_add(until_reset + RESET_MARGIN) else {
+        let Some(reset) = now.checked_add(until_reset).and_then(|at| at.checked_add(RESET_MARGIN)) else {
             return;
         };
+        let reset_floor = now + until_reset.saturating_sub(RESET_PRECISION);
+        // A refusal means the server counts something this process does not.
+        let refused = status == StatusCode::TOO_MANY_REQUESTS;
+        let count =
+            limit.filter(|_| !refused).map(|limit| ServerCount { limit, used: limit.saturating_sub(remaining) });
+        let ours = u64::from(!refused);
         // Requests still in flight may not have reached the server when it counted; assume each
         // will use one of the remaining slots.
         let others = u64::from(self.in_flight.saturating_sub(1));
         let remaining = remaining.saturating_sub(others);
         match &mut self.learned {
-            Some(known) if known.reset_wire == reset_wire => known.remaining = known.remaining.min(remaining),
+            Some(known) if known.reset_wire == reset_wire => {
+                known.remaining = known.remaining.min(remaining);
+                known.count = known.count.zip(count).and_then(|(a, b)| {
+                    (a.limit == b.limit).then_some(ServerCount { limit: a.limit, used: a.used.max(b.used) })
+                });
+                known.ours += ours;
+            }
             // An answer to an older request, overtaken by a newer window's news.
             Some(known) if reset_wire < known.reset_wire => {}
-            slot => *slot = Some(Learned { remaining, reset, reset_wire }),
+            slot => *slot = Some(Learned { remaining, reset, reset_floor, reset_wire, count, ours, first_seen: now }),
         }
     }
 }
@@ -318,7 +410,7 @@ impl Pacer {
         if limit.retry_after.is_none() && window.is_none() {
             return;
         }
-        self.lock().observe(meta.status(), limit.retry_after, window, Instant::now(), SystemTime::now());
+        self.lock().observe(meta.status(), limit.retry_after, limit.limit, window, Instant::now(), SystemTime::now());
         self.changed.notify_waiters();
     }
 }

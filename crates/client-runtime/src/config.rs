@@ -405,6 +405,13 @@ fn expand_server_url(service: &ServiceSpec, config: &ClientConfig) -> Result<Str
             }
         }
         let value = chosen.unwrap_or(default);
+        // An empty default is how a spec says "no sensible default: the caller must choose".
+        if value.is_empty() {
+            return Err(BuildError::MissingServerVariable {
+                url: service.server_url.to_owned(),
+                name: (*name).to_owned(),
+            });
+        }
         url = url.replace(&format!("{{{name}}}"), value);
     }
     if let Some(start) = url.find('{') {

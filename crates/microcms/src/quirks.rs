@@ -73,6 +73,15 @@ mod tests {
     }
 
     #[test]
+    fn the_service_domain_must_be_chosen() {
+        use crate::ServerVariables;
+        let error = Client::builder().api_key("k").build().expect_err("no default host exists");
+        assert!(error.to_string().contains("serviceDomain"), "{error}");
+        let client = Client::builder().service_domain("my-service").api_key("k").build().expect("a chosen domain");
+        assert_eq!(client.transport().base_url().as_str(), "https://my-service.microcms-management.io/");
+    }
+
+    #[test]
     fn oversized_uploads_are_refused_before_sending() {
         let client = Client::builder().base_url("http://127.0.0.1:9").api_key("k").build().expect("client");
         let error = client.upload_file(FilePart::new(vec![0u8; MAX_UPLOAD_BYTES + 1])).expect_err("too big");

@@ -116,6 +116,13 @@ pub fn client(api: &Api) -> TokenStream {
     }
 }
 
+fn server_variable_note(name: &str, url: &str, default: &str) -> String {
+    match default {
+        "" => format!("Sets `{{{name}}}` in `{url}`; required, as the spec gives no default."),
+        _ => format!("Sets `{{{name}}}` in `{url}` (default `{default}`)."),
+    }
+}
+
 /// A typed setter per `{variable}` of the server URL.
 fn server_variables(api: &Api) -> TokenStream {
     if api.server.variables.is_empty() {
@@ -125,7 +132,7 @@ fn server_variables(api: &Api) -> TokenStream {
         let name = ident(&v.rust_name);
         let docs = doc_attrs(&paragraphs([
             v.description.as_deref(),
-            Some(format!("Sets `{{{}}}` in `{}` (default `{}`).", v.name, api.server.url, v.default).as_str()),
+            Some(server_variable_note(&v.name, &api.server.url, &v.default).as_str()),
         ]));
         quote!(#docs fn #name(self, value: impl ::std::convert::Into<String>) -> Self;)
     });

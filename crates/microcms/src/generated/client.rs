@@ -20,7 +20,7 @@ impl ::client_runtime::ApiClient for Client {
         crate_name: env!("CARGO_PKG_NAME"),
         crate_version: env!("CARGO_PKG_VERSION"),
         server_url: "https://{serviceDomain}.microcms-management.io",
-        server_variables: &[("serviceDomain", "your-service-domain")],
+        server_variables: &[("serviceDomain", "")],
         auth: ::client_runtime::AuthScheme::Header("X-MICROCMS-API-KEY"),
         rate_limits: &[],
     };
@@ -88,9 +88,9 @@ impl Client {
 
 /// Typed setters for the variables of the spec's server URL.
 pub trait ServerVariables: Sized {
-    /// サービスドメイン (the `xxxx` of `xxxx.microcms.io`).
+    /// サービスドメイン (the `xxxx` of `xxxx.microcms.io`). Required.
     ///
-    /// Sets `{serviceDomain}` in `https://{serviceDomain}.microcms-management.io` (default `your-service-domain`).
+    /// Sets `{serviceDomain}` in `https://{serviceDomain}.microcms-management.io`; required, as the spec gives no default.
     fn service_domain(self, value: impl ::std::convert::Into<String>) -> Self;
 }
 

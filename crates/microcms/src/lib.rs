@@ -3,6 +3,24 @@
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
 //! re-exported here.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use microcms_client::prelude::*;
+//! use microcms_client::ServerVariables;
+//!
+//! let client = microcms_client::Client::builder()
+//!     .service_domain("your-service") // https://your-service.microcms-management.io
+//!     .api_key(std::env::var("MICROCMS_API_KEY")?)
+//!     .build()?;
+//!
+//! // v2 pages by token; the paginator fetches ahead so a 15 s token never lapses.
+//! let mut items = client.list_media_v2().tags(["animals"]).items();
+//! while let Some(media) = items.try_next().await? {
+//!     println!("{} {:?}", media.url, media.alt);
+//! }
+//! # Ok(()) }
+//! ```
 
 #[rustfmt::skip]
 pub mod generated;

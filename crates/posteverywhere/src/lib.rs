@@ -3,6 +3,23 @@
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
 //! re-exported here.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use posteverywhere_client::prelude::*;
+//! use posteverywhere_client::types::MediaType;
+//!
+//! let client = posteverywhere_client::Client::builder()
+//!     .api_key(std::env::var("POSTEVERYWHERE_API_KEY")?) // base URL defaults to https://app.posteverywhere.ai/api/v1
+//!     .build()?;
+//!
+//! let page = client.list_media().r#type(MediaType::Image).limit(50).send().await?;
+//! println!("request {}: media_ids {:?}", page.request_id(), page.data.media_ids);
+//!
+//! let videos: Vec<_> = client.list_media().r#type(MediaType::Video).items().try_collect().await?;
+//! println!("{} videos", videos.len());
+//! # Ok(()) }
+//! ```
 
 #[rustfmt::skip]
 pub mod generated;

@@ -3,6 +3,26 @@
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
 //! re-exported here.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use utage_client::prelude::*;
+//!
+//! let client = utage_client::Client::builder()
+//!     .api_key(std::env::var("UTAGE_API_KEY")?) // base URL defaults to https://api.utage-system.com/v1
+//!     .build()?;
+//!
+//! // One request: typed parameters, typed body, metadata (rate limit, request id).
+//! let page = client.list_media().keyword("cat").per_page(100).send().await?;
+//! println!("{:?} in all; {:?} left this minute", page.meta.as_ref().and_then(|m| m.total), page.meta().rate_limit().remaining);
+//!
+//! // Every item, paging handled (pages fetched concurrently, nothing lost or repeated).
+//! let mut items = client.list_media().keyword("cat").items();
+//! while let Some(media) = items.try_next().await? {
+//!     println!("{:?} {:?}", media.name, media.created_at_datetime());
+//! }
+//! # Ok(()) }
+//! ```
 
 #[rustfmt::skip]
 pub mod generated;

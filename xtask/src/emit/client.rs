@@ -20,7 +20,7 @@ pub fn module_root(api: &Api) -> TokenStream {
     });
     quote! {
         #( #![doc = #inner_docs] )*
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::type_complexity)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod client;
@@ -56,8 +56,11 @@ pub fn client(api: &Api) -> TokenStream {
         let names = args.iter().map(|(n, _)| n);
         let route = format!("`{} {}`", op.method.as_str(), op.path);
         let docs = doc_attrs(&paragraphs([op.summary.as_deref(), Some(route.as_str())]));
+        let deprecated =
+            op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
         quote! {
             #docs
+            #deprecated
             pub fn #name(&self, #( #decls ),*) -> crate::generated::operations::#request {
                 crate::generated::operations::#request::new(::std::clone::Clone::clone(self), #( #names ),*)
             }

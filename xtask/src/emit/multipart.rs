@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{ident, rust_type};
-use crate::model::{Operation, RequestBody};
+use crate::model::{Operation, RequestBody, TypeRef};
 
 pub fn multipart_form(op: &Operation) -> TokenStream {
     let Some(RequestBody::Multipart { ty_name, fields, description }) = &op.body else {
@@ -26,16 +26,35 @@ pub fn multipart_form(op: &Operation) -> TokenStream {
     let parts = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let part = match &f.text {
-            None => quote!(value.into_part(#wire)),
-            Some(_) => quote!(::client_runtime::MultipartPart {
-                name: #wire, file_name: None, content_type: None, data: value.to_string().into_bytes().into(),
-            }),
+        let text = |value: TokenStream| {
+            quote!(::client_runtime::MultipartPart {
+                name: #wire, file_name: None, content_type: None, data: #value.to_string().into_bytes().into(),
+            })
+        };
+        let push = match &f.text {
+            None => quote!(parts.push(value.into_part(#wire));),
+            Some(_) if f.json => quote! {
+                let data = ::client_runtime::serde_json::to_vec(&value).map_err(|e| ::client_runtime::InvalidRequest {
+                    operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
+                })?;
+                parts.push(::client_runtime::MultipartPart {
+                    name: #wire, file_name: None, content_type: Some("application/json".into()), data: data.into(),
+                });
+            },
+            // An array of scalars is one part per element, all under the field's name.
+            Some(TypeRef::Array(_)) => {
+                let part = text(quote!(item));
+                quote! { for item in value { parts.push(#part); } }
+            }
+            Some(_) => {
+                let part = text(quote!(value));
+                quote!(parts.push(#part);)
+            }
         };
         if f.required {
-            quote! { { let value = self.#field; parts.push(#part); } }
+            quote! { { let value = self.#field; #push } }
         } else {
-            quote! { if let Some(value) = self.#field { parts.push(#part); } }
+            quote! { if let Some(value) = self.#field { #push } }
         }
     });
     quote! {
@@ -44,10 +63,10 @@ pub fn multipart_form(op: &Operation) -> TokenStream {
         pub struct #name { #( #members )* }
 
         impl #name {
-            fn into_parts(self) -> Vec<::client_runtime::MultipartPart> {
+            fn into_parts(self, operation: &'static str) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
                 let mut parts = ::std::vec::Vec::new();
                 #( #parts )*
-                parts
+                Ok(parts)
             }
         }
     }

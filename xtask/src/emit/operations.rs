@@ -121,14 +121,12 @@ pub fn operation(op: &Operation) -> TokenStream {
     let success_enum = success_enum(op);
     let error_enum = error_enum(op, &error);
     let form = multipart_form(op);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
     quote! {
         use crate::generated::client::Client;
         #[allow(unused_imports)]
         use crate::generated::types;
 
         #docs
-        #deprecated
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
         pub struct #request {
@@ -258,7 +256,9 @@ fn to_request(op: &Operation) -> TokenStream {
         Some(RequestBody::Json { required: false, .. }) => quote! {
             if let Some(body) = &self.body { request.json(body)?; }
         },
-        Some(RequestBody::Multipart { .. }) => quote!(request.multipart(self.body.clone().into_parts());),
+        Some(RequestBody::Multipart { .. }) => {
+            quote!(request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);)
+        }
         None => TokenStream::new(),
     };
     let anonymous = op.anonymous.then(|| quote!(request.without_auth();));

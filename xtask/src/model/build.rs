@@ -54,23 +54,36 @@ fn server(spec: &Spec) -> Server {
     Server { url: first.url.clone(), variables }
 }
 
-/// The scheme of the first security requirement (root level, else the first operation's).
+/// The first supported scheme among the security requirements (root level first, then each
+/// operation's), so one exotic alternative does not make a whole spec unusable. When no
+/// requirement can be met, the first reason is the error.
 fn auth(spec: &Spec) -> Result<Auth, SpecError> {
-    let root = spec.doc.security.as_ref().map(|r| (r, Pointer::root().push("security")));
-    let from_ops = spec.doc.operations().find_map(|(path, method, op)| {
-        op.security
-            .as_ref()
-            .filter(|s| !s.is_empty())
-            .map(|r| (r, Pointer::root().push("paths").push(path).push(method).push("security")))
+    let root = spec.doc.security.iter().map(|r| (r, Pointer::root().push("security")));
+    let ops = spec.doc.operations().filter_map(|(path, method, op)| {
+        op.security.as_ref().map(|r| (r, Pointer::root().push("paths").push(path).push(method).push("security")))
     });
-    let Some((requirements, at)) = root.filter(|(r, _)| !r.is_empty()).or(from_ops) else {
-        return Ok(Auth::None);
-    };
-    let Some(first) = requirements.first() else { return Ok(Auth::None) };
-    if first.len() > 1 {
-        return Err(spec.error(&at.push("0"), "a requirement that combines several schemes is not supported"));
+    let mut first_error = None;
+    for (requirements, at) in root.chain(ops) {
+        for (i, requirement) in requirements.iter().enumerate() {
+            let outcome = match requirement.len() {
+                0 => continue,
+                1 => requirement.keys().next().map(|name| scheme_auth(spec, name)),
+                _ => Some(Err(spec
+                    .error(&at.push(&i.to_string()), "a requirement that combines several schemes is not supported"))),
+            };
+            match outcome {
+                Some(Ok(auth)) => return Ok(auth),
+                Some(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                None => {}
+            }
+        }
     }
-    let Some(name) = first.keys().next() else { return Ok(Auth::None) };
+    first_error.map_or(Ok(Auth::None), Err)
+}
+
+fn scheme_auth(spec: &Spec, name: &str) -> Result<Auth, SpecError> {
     let schemes = spec.doc.components.as_ref().map(|c| &c.security_schemes);
     let at = Pointer::component("securitySchemes", name);
     let item = schemes.and_then(|s| s.get(name)).ok_or_else(|| {

@@ -156,6 +156,8 @@ pub struct MultipartField {
     pub required: bool,
     /// `None` for a file part; the value's type for a text part.
     pub text: Option<TypeRef>,
+    /// A structured text part, sent as JSON (`Content-Type: application/json`).
+    pub json: bool,
     pub description: Option<String>,
 }
 

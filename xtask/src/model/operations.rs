@@ -239,8 +239,11 @@ fn request_body(
     if let Some((_, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) {
         let ct = body.content.keys().find(|ct| is_json(ct)).cloned().unwrap_or_default();
         let at = at.push("content").push(&ct).push("schema");
-        let schema = media.schema.as_ref().ok_or_else(|| spec.error(&at, "a JSON request body needs a schema"))?;
-        let (ty, _) = types.type_of(schema, &at, &format!("{stem}Body"))?;
+        // No schema: any JSON value.
+        let ty = match media.schema.as_ref() {
+            Some(schema) => types.type_of(schema, &at, &format!("{stem}Body"))?.0,
+            None => TypeRef::Json,
+        };
         return Ok(RequestBody::Json { ty, required: body.required, description });
     }
     if let Some(media) = body.content.get("multipart/form-data") {
@@ -257,21 +260,18 @@ fn request_body(
             let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;
             let is_file = matches!(&prop_schema.schema_kind, SchemaKind::Type(Type::String(s))
                 if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)));
-            let text = if is_file {
-                None
-            } else {
-                let item = ReferenceOr::Item(prop_schema.clone());
-                let (ty, _) = types.type_of(&item, &p_at, &format!("{stem}{}", name_part(name)))?;
-                if !types.is_scalar(&ty) {
-                    return Err(spec.error(&p_at, "multipart text parts must be scalars"));
-                }
-                Some(ty)
+            let text = match is_file {
+                true => None,
+                false => Some(types.boxed_type_of(prop, &p_at, &format!("{stem}{}", name_part(name)))?.0),
             };
+            // Objects and arrays of objects travel as JSON parts.
+            let json = text.as_ref().is_some_and(|ty| !types.is_scalar(ty));
             fields.push(MultipartField {
                 wire_name: name.clone(),
                 rust_name: unique(field_ident(name), &mut taken),
                 required: object.required.contains(name),
                 text,
+                json,
                 description: prop_schema.schema_data.description.clone(),
             });
         }

@@ -89,7 +89,12 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn boxed_type_of(&mut self, item: &ReferenceOr<Box<Schema>>, at: &Pointer, hint: &str) -> Result<Typed, SpecError> {
+    pub fn boxed_type_of(
+        &mut self,
+        item: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<Typed, SpecError> {
         match item {
             ReferenceOr::Reference { .. } => {
                 let (schema, name, _) = self.spec.boxed_schema(item, at)?;
@@ -141,7 +146,11 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), at, hint)?,
             SchemaKind::Any(any) => match any.typ.as_deref() {
-                None if any.items.is_some() => {
+                Some("string") => TypeRef::String,
+                Some("integer") => TypeRef::Integer(IntWidth::I64),
+                Some("number") => TypeRef::Float(FloatWidth::F64),
+                Some("boolean") => TypeRef::Boolean,
+                None | Some("array") if any.items.is_some() => {
                     let items =
                         any.items.as_ref().map(|i| self.boxed_type_of(i, &at.push("items"), &format!("{hint}Item")));
                     TypeRef::Array(Box::new(items.transpose()?.map(|t| t.0).unwrap_or(TypeRef::Json)))
@@ -192,22 +201,26 @@ impl<'a> TypeBuilder<'a> {
                 let key = kind_key(&schema.schema_kind);
                 self.union(members, &at.push(key), name).map(Some)
             }
-            SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
+            // openapiv3 lands here when keywords mix (`type` with `oneOf`, an enum with `null`, …).
+            SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() {
                     return self.merged(&any.all_of, &at.push("allOf"), name).map(Some);
                 }
-                let members = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+                let (members, key) =
+                    if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
                 if !members.is_empty() {
-                    return self.union(members, &at.push("oneOf"), name).map(Some);
+                    return self.union(members, &at.push(key), name).map(Some);
                 }
-                if !any.properties.is_empty() {
+                let objectish = matches!(any.typ.as_deref(), None | Some("object"));
+                if objectish && !any.properties.is_empty() {
                     let fields = self.fields(&any.properties, &any.required, at, name)?;
                     let additional = self.additional(any.additional_properties.as_ref(), at, name)?;
                     return Ok(Some(TypeKind::Struct { fields, additional }));
                 }
                 let strings: Vec<String> =
                     any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-                Ok((!strings.is_empty()).then(|| enum_kind(strings.into_iter())))
+                let stringish = matches!(any.typ.as_deref(), None | Some("string"));
+                Ok((stringish && !strings.is_empty()).then(|| enum_kind(strings.into_iter())))
             }
             _ => Ok(None),
         }
@@ -286,6 +299,8 @@ impl<'a> TypeBuilder<'a> {
                     additional = additional.or(extra);
                     fields
                 }
+                // A member that only annotates (a description, `required`, an empty object) adds no fields.
+                None if is_annotation_only(schema) => Vec::new(),
                 _ => return Err(self.spec.error(&at, "an `allOf` member must be an object schema with properties")),
             };
             for field in member_fields {
@@ -316,10 +331,32 @@ impl<'a> TypeBuilder<'a> {
 
 fn enum_kind(values: impl Iterator<Item = String>) -> TypeKind {
     let mut taken = BTreeSet::from(["Unknown".to_owned()]);
+    // A value listed twice is one variant (specs in the wild repeat them).
+    let mut seen = BTreeSet::new();
     let variants = values
+        .filter(|v| seen.insert(v.clone()))
         .map(|wire_value| EnumVariant { rust_name: unique(variant_ident(&wire_value), &mut taken), wire_value })
         .collect();
     TypeKind::Enum { variants }
+}
+
+/// A schema with nothing that shapes a value: no type other than object, no properties, no
+/// composition, no enum.
+fn is_annotation_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.properties.is_empty() && o.additional_properties.is_none(),
+        SchemaKind::Any(any) => {
+            matches!(any.typ.as_deref(), None | Some("object"))
+                && any.properties.is_empty()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.enumeration.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+        }
+        _ => false,
+    }
 }
 
 fn single_member(kind: &SchemaKind) -> Option<&ReferenceOr<Schema>> {

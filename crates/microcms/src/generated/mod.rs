@@ -11,7 +11,8 @@
 #![allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
-    clippy::doc_lazy_continuation
+    clippy::doc_lazy_continuation,
+    clippy::type_complexity
 )]
 #![allow(
     rustdoc::bare_urls,

@@ -47,7 +47,7 @@ impl UploadMediaRequest {
             ::client_runtime::reqwest::Method::POST,
             String::from("/api/v1/media"),
         );
-        request.multipart(self.body.clone().into_parts());
+        request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);
         Ok(request)
     }
 
@@ -96,13 +96,16 @@ pub struct UploadMediaForm {
 }
 
 impl UploadMediaForm {
-    fn into_parts(self) -> Vec<::client_runtime::MultipartPart> {
+    fn into_parts(
+        self,
+        operation: &'static str,
+    ) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
         let mut parts = ::std::vec::Vec::new();
         {
             let value = self.file;
             parts.push(value.into_part("file"));
         }
 
-        parts
+        Ok(parts)
     }
 }

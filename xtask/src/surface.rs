@@ -84,7 +84,7 @@ fn operation(op: &Operation) -> Vec<String> {
             };
             members.push(format!("op {name} body: {ty} json {presence}"));
         }
-        Some(RequestBody::Multipart { ty_name, fields, .. }) => {
+        Some(RequestBody::Form { ty_name, fields, .. }) => {
             members.push(format!("op {name} body: {ty_name} multipart required"));
             for f in fields {
                 let ty = f.text.as_ref().map(type_name).unwrap_or_else(|| "FilePart".to_owned());
@@ -259,7 +259,7 @@ pub fn required_args(op: &Operation) -> Vec<(String, String)> {
         op.params.iter().filter(|p| p.required).map(|p| (p.rust_name.clone(), type_name(&p.ty))).collect();
     match &op.body {
         Some(RequestBody::Json { ty, required: true, .. }) => args.push(("body".to_owned(), type_name(ty))),
-        Some(RequestBody::Multipart { ty_name, .. }) => args.push(("body".to_owned(), ty_name.clone())),
+        Some(RequestBody::Form { ty_name, .. }) => args.push(("body".to_owned(), ty_name.clone())),
         _ => {}
     }
     args

@@ -75,10 +75,16 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "operationId \"same\" is used twice",
     ),
     (
-        "form_body",
-        "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object}\n      responses: {'200': {description: ok}}\n",
+        "xml_body",
+        "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/xml:\n            schema: {type: object}\n      responses: {'200': {description: ok}}\n",
         "#/paths/~1a/post/requestBody/content",
-        "are not supported (JSON and multipart/form-data are)",
+        "request body content types [\"application/xml\"] are not supported",
+    ),
+    (
+        "nested_url_encoded_form",
+        "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object, properties: {inner: {type: object, properties: {x: {type: string}}}}}\n      responses: {'200': {description: ok}}\n",
+        "#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/inner",
+        "URL-encoded forms support scalars and arrays of them only",
     ),
     (
         "basic_auth",

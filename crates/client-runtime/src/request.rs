@@ -24,6 +24,7 @@ pub struct Request {
 pub(crate) enum Body {
     Empty,
     Json(Bytes),
+    Form(Bytes),
     Multipart(Vec<MultipartPart>),
 }
 
@@ -107,6 +108,14 @@ impl Request {
     pub fn multipart(&mut self, parts: Vec<MultipartPart>) {
         self.body = Body::Multipart(parts);
     }
+
+    /// Sets an `application/x-www-form-urlencoded` body from name/value pairs (a name may repeat).
+    pub fn form(&mut self, pairs: &[(&'static str, String)]) {
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
+        self.body = Body::Form(encoded.into_bytes().into());
+    }
 }
 
 /// Percent-encodes one path segment so `/` or `?` in a value cannot change the path.
@@ -187,6 +196,16 @@ mod tests {
         assert_eq!(path_segment("op", "id", "a/b?c d").expect("encodable"), "a%2Fb%3Fc%20d");
         assert_eq!(path_segment("op", "id", "%2e%2e").expect("the % is encoded"), "%252e%252e");
         assert_eq!(path_segment("op", "id", "猫").expect("utf-8"), "%E7%8C%AB");
+    }
+
+    #[test]
+    fn form_bodies_are_url_encoded() {
+        let mut request = super::Request::new("op", reqwest::Method::POST, "/p".into());
+        request.form(&[("name", "猫 & dog".into()), ("tag", "a".into()), ("tag", "b".into())]);
+        match &request.body {
+            super::Body::Form(bytes) => assert_eq!(&bytes[..], b"name=%E7%8C%AB+%26+dog&tag=a&tag=b"),
+            other => panic!("expected a form body, got {other:?}"),
+        }
     }
 
     #[test]

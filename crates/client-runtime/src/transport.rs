@@ -223,6 +223,9 @@ impl Transport {
             builder = match prepared.body {
                 Body::Empty => builder,
                 Body::Json(bytes) => builder.header(CONTENT_TYPE, "application/json").body(bytes.clone()),
+                Body::Form(bytes) => {
+                    builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(bytes.clone())
+                }
                 Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
             };
         }

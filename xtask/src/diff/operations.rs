@@ -237,8 +237,8 @@ fn body(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
             }
         }
         (
-            Some(RequestBody::Multipart { ty_name: a, fields: fa, description: da }),
-            Some(RequestBody::Multipart { ty_name: b, fields: fb, description: db }),
+            Some(RequestBody::Form { ty_name: a, fields: fa, description: da, .. }),
+            Some(RequestBody::Form { ty_name: b, fields: fb, description: db, .. }),
         ) => {
             if a != b {
                 out.push(Class::Breaking, "request_body_changed", &item, format!("{a} → {b}"));

@@ -52,9 +52,7 @@ fn roots(api: &Api) -> (Vec<&TypeRef>, Vec<&TypeRef>) {
         request.extend(op.params.iter().map(|p| &p.ty));
         match &op.body {
             Some(RequestBody::Json { ty, .. }) => request.push(ty),
-            Some(RequestBody::Multipart { fields, .. }) => {
-                request.extend(fields.iter().filter_map(|f| f.text.as_ref()))
-            }
+            Some(RequestBody::Form { fields, .. }) => request.extend(fields.iter().filter_map(|f| f.text.as_ref())),
             None => {}
         }
         for case in op.success.iter().chain(&op.errors) {

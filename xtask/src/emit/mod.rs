@@ -3,7 +3,7 @@
 
 mod client;
 mod docs;
-mod multipart;
+mod forms;
 mod operations;
 mod responses;
 mod types;

@@ -5,10 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
-use super::multipart::multipart_form;
+use super::forms::form_struct;
 use super::responses::{error_enum, send, success_enum};
 use super::{bare, ident, rust_type};
-use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, RequestBody, TypeRef};
+use crate::model::{Api, ArrayStyle, FormEncoding, Operation, Param, ParamLocation, RequestBody, TypeRef};
 
 pub fn module(api: &Api) -> TokenStream {
     let mods = api.operations.iter().map(|op| {
@@ -27,7 +27,7 @@ fn exported_names(op: &Operation) -> Vec<String> {
     if op.has_success_enum() {
         names.push(format!("{}Success", op.type_stem));
     }
-    if let Some(RequestBody::Multipart { ty_name, .. }) = &op.body {
+    if let Some(RequestBody::Form { ty_name, .. }) = &op.body {
         names.push(ty_name.clone());
     }
     names
@@ -46,7 +46,7 @@ pub fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
 fn required_body_type(op: &Operation) -> Option<TokenStream> {
     match &op.body {
         Some(RequestBody::Json { ty, required: true, .. }) => Some(rust_type(ty)),
-        Some(RequestBody::Multipart { ty_name, .. }) => {
+        Some(RequestBody::Form { ty_name, .. }) => {
             let name = ident(ty_name);
             Some(quote!(crate::generated::operations::#name))
         }
@@ -120,7 +120,7 @@ pub fn operation(op: &Operation) -> TokenStream {
     let send = send(op, &error);
     let success_enum = success_enum(op);
     let error_enum = error_enum(op, &error);
-    let form = multipart_form(op);
+    let form = form_struct(op);
     quote! {
         use crate::generated::client::Client;
         #[allow(unused_imports)]
@@ -256,8 +256,11 @@ fn to_request(op: &Operation) -> TokenStream {
         Some(RequestBody::Json { required: false, .. }) => quote! {
             if let Some(body) = &self.body { request.json(body)?; }
         },
-        Some(RequestBody::Multipart { .. }) => {
+        Some(RequestBody::Form { encoding: FormEncoding::Multipart, .. }) => {
             quote!(request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);)
+        }
+        Some(RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. }) => {
+            quote!(request.form(&self.body.clone().into_pairs());)
         }
         None => TokenStream::new(),
     };

@@ -39,22 +39,31 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     // One list in match order — exact codes, then ranges, then `default` — so no arm is unreachable.
     let mut arms: Vec<(StatusMatch, TokenStream)> = success_arms.chain(error_arms).collect();
     arms.sort_by_key(|(status, _)| *status);
-    let arms = arms.into_iter().map(|(status, value)| {
-        let pattern = status_pattern(status);
-        quote!(#pattern => #value,)
-    });
-    let has_default = op.success.iter().chain(&op.errors).any(|c| c.status == StatusMatch::Default);
-    let fallback = (!has_default).then(|| quote!(_ => Err(raw.unexpected()),));
+    let decode = match arms.as_slice() {
+        // A spec with only `default`: every status decodes the same way.
+        [(StatusMatch::Default, value)] => value.clone(),
+        _ => {
+            let has_default = arms.iter().any(|(status, _)| *status == StatusMatch::Default);
+            let fallback = (!has_default).then(|| quote!(_ => Err(raw.unexpected()),));
+            let arms = arms.iter().map(|(status, value)| {
+                let pattern = status_pattern(*status);
+                quote!(#pattern => #value,)
+            });
+            quote! {
+                match raw.status() {
+                    #( #arms )*
+                    #fallback
+                }
+            }
+        }
+    };
     quote! {
         /// Sends the request, retrying and pacing as the client is configured to, and decodes the
         /// response by its status.
         pub async fn send(self) -> Result<::client_runtime::Response<#ok>, ::client_runtime::Error<#error>> {
             let request = self.to_request().map_err(::client_runtime::Error::InvalidRequest)?;
             let raw = self.client.transport().execute::<#error>(request).await?;
-            match raw.status() {
-                #( #arms )*
-                #fallback
-            }
+            #decode
         }
     }
 }

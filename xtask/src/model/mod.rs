@@ -1,6 +1,7 @@
 //! Stage 2: the intermediate model between the spec and the tokens. It knows the API in Rust
 //! terms (names, types, parameter kinds, response statuses) but no YAML and no tokens.
 
+mod bodies;
 mod build;
 mod naming;
 mod operations;
@@ -145,8 +146,24 @@ pub struct Param {
 
 #[derive(Clone, Debug)]
 pub enum RequestBody {
-    Json { ty: TypeRef, required: bool, description: Option<String> },
-    Multipart { ty_name: String, fields: Vec<MultipartField>, description: Option<String> },
+    Json {
+        ty: TypeRef,
+        required: bool,
+        description: Option<String>,
+    },
+    /// A form: `multipart/form-data` (files allowed) or `application/x-www-form-urlencoded`.
+    Form {
+        ty_name: String,
+        fields: Vec<MultipartField>,
+        description: Option<String>,
+        encoding: FormEncoding,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormEncoding {
+    Multipart,
+    UrlEncoded,
 }
 
 #[derive(Clone, Debug)]

@@ -7,10 +7,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Sc
 
 use super::naming::{field_ident, name_part, unique};
 use super::types::TypeBuilder;
-use super::{
-    ArrayStyle, Method, MultipartField, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
-    StatusMatch, TypeRef,
-};
+use super::{ArrayStyle, Method, Operation, Param, ParamLocation, ResponseBody, ResponseCase, StatusMatch, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
 
 pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operation>, SpecError> {
@@ -55,7 +52,7 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
             check_path_template(spec, path, &params, &at)?;
             name_members(&mut params);
             let body = match &op.request_body {
-                Some(b) => Some(request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
+                Some(b) => Some(super::bodies::request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
                 None => None,
             };
             let (success, errors) = responses(spec, types, &op.responses, &at.push("responses"), &type_stem)?;
@@ -227,64 +224,7 @@ fn check_path_template(spec: &Spec, path: &str, params: &[Param], at: &Pointer) 
     Ok(())
 }
 
-fn request_body(
-    spec: &Spec,
-    types: &mut TypeBuilder<'_>,
-    item: &ReferenceOr<openapiv3::RequestBody>,
-    at: &Pointer,
-    stem: &str,
-) -> Result<RequestBody, SpecError> {
-    let (body, at) = spec.request_body(item, at)?;
-    let description = body.description.clone();
-    if let Some((_, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) {
-        let ct = body.content.keys().find(|ct| is_json(ct)).cloned().unwrap_or_default();
-        let at = at.push("content").push(&ct).push("schema");
-        // No schema: any JSON value.
-        let ty = match media.schema.as_ref() {
-            Some(schema) => types.type_of(schema, &at, &format!("{stem}Body"))?.0,
-            None => TypeRef::Json,
-        };
-        return Ok(RequestBody::Json { ty, required: body.required, description });
-    }
-    if let Some(media) = body.content.get("multipart/form-data") {
-        let at = at.push("content").push("multipart/form-data").push("schema");
-        let schema = media.schema.as_ref().ok_or_else(|| spec.error(&at, "a multipart body needs a schema"))?;
-        let (schema, _, at) = spec.schema(schema, &at)?;
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            return Err(spec.error(&at, "a multipart body must be an object schema"));
-        };
-        let mut taken = BTreeSet::new();
-        let mut fields = Vec::new();
-        for (name, prop) in &object.properties {
-            let p_at = at.push("properties").push(name);
-            let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;
-            let is_file = matches!(&prop_schema.schema_kind, SchemaKind::Type(Type::String(s))
-                if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)));
-            let text = match is_file {
-                true => None,
-                false => Some(types.boxed_type_of(prop, &p_at, &format!("{stem}{}", name_part(name)))?.0),
-            };
-            // Objects and arrays of objects travel as JSON parts.
-            let json = text.as_ref().is_some_and(|ty| !types.is_scalar(ty));
-            fields.push(MultipartField {
-                wire_name: name.clone(),
-                rust_name: unique(field_ident(name), &mut taken),
-                required: object.required.contains(name),
-                text,
-                json,
-                description: prop_schema.schema_data.description.clone(),
-            });
-        }
-        return Ok(RequestBody::Multipart { ty_name: format!("{stem}Form"), fields, description });
-    }
-    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-    Err(spec.error(
-        &at.push("content"),
-        format!("request body content types {kinds:?} are not supported (JSON and multipart/form-data are)"),
-    ))
-}
-
-fn is_json(content_type: &str) -> bool {
+pub(super) fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     essence == "application/json" || essence.ends_with("+json")
 }

@@ -100,6 +100,7 @@ impl UploadMediaForm {
         self,
         operation: &'static str,
     ) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
+        let _ = operation;
         let mut parts = ::std::vec::Vec::new();
         {
             let value = self.file;

@@ -1,14 +1,14 @@
-//! A multipart operation's form: a struct with a field per part, turned into runtime parts.
+//! A form body's struct: a field per part, turned into multipart parts or URL-encoded pairs.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{ident, rust_type};
-use crate::model::{Operation, RequestBody, TypeRef};
+use crate::model::{FormEncoding, MultipartField, Operation, RequestBody, TypeRef};
 
-pub fn multipart_form(op: &Operation) -> TokenStream {
-    let Some(RequestBody::Multipart { ty_name, fields, description }) = &op.body else {
+pub fn form_struct(op: &Operation) -> TokenStream {
+    let Some(RequestBody::Form { ty_name, fields, description, encoding }) = &op.body else {
         return TokenStream::new();
     };
     let name = ident(ty_name);
@@ -23,6 +23,22 @@ pub fn multipart_form(op: &Operation) -> TokenStream {
         let ty = if f.required { ty } else { quote!(Option<#ty>) };
         quote!(#docs pub #field: #ty,)
     });
+    let conversion = match encoding {
+        FormEncoding::Multipart => into_parts(fields),
+        FormEncoding::UrlEncoded => into_pairs(fields),
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name { #( #members )* }
+
+        impl #name {
+            #conversion
+        }
+    }
+}
+
+fn into_parts(fields: &[MultipartField]) -> TokenStream {
     let parts = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
@@ -57,17 +73,38 @@ pub fn multipart_form(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = self.#field { #push } }
         }
     });
+    // The operation names a part that cannot be encoded; only JSON parts can fail.
+    let unused = (!fields.iter().any(|f| f.json)).then(|| quote!(let _ = operation;));
     quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct #name { #( #members )* }
+        fn into_parts(self, operation: &'static str) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
+            #unused
+            let mut parts = ::std::vec::Vec::new();
+            #( #parts )*
+            Ok(parts)
+        }
+    }
+}
 
-        impl #name {
-            fn into_parts(self, operation: &'static str) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
-                let mut parts = ::std::vec::Vec::new();
-                #( #parts )*
-                Ok(parts)
-            }
+/// Name/value pairs; an array is one pair per element, all under the field's name.
+fn into_pairs(fields: &[MultipartField]) -> TokenStream {
+    let pairs = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let push = match &f.text {
+            Some(TypeRef::Array(_)) => quote! { for item in value { pairs.push((#wire, item.to_string())); } },
+            _ => quote! { pairs.push((#wire, value.to_string())); },
+        };
+        if f.required {
+            quote! { { let value = self.#field; #push } }
+        } else {
+            quote! { if let Some(value) = self.#field { #push } }
+        }
+    });
+    quote! {
+        fn into_pairs(self) -> Vec<(&'static str, String)> {
+            let mut pairs = ::std::vec::Vec::new();
+            #( #pairs )*
+            pairs
         }
     }
 }

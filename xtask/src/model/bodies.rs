@@ -1,0 +1,88 @@
+//! Request bodies: JSON, and forms (`multipart/form-data` with file parts, or
+//! `application/x-www-form-urlencoded`) as a struct with a field per part.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+
+use super::naming::{field_ident, name_part, unique};
+use super::operations::is_json;
+use super::types::TypeBuilder;
+use super::{FormEncoding, MultipartField, RequestBody, TypeRef};
+use crate::spec::{Pointer, Spec, SpecError};
+
+const MULTIPART: &str = "multipart/form-data";
+const URL_ENCODED: &str = "application/x-www-form-urlencoded";
+
+pub fn request_body(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    item: &ReferenceOr<openapiv3::RequestBody>,
+    at: &Pointer,
+    stem: &str,
+) -> Result<RequestBody, SpecError> {
+    let (body, at) = spec.request_body(item, at)?;
+    let description = body.description.clone();
+    if let Some((ct, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) {
+        let at = at.push("content").push(ct).push("schema");
+        // No schema: any JSON value.
+        let ty = match media.schema.as_ref() {
+            Some(schema) => types.type_of(schema, &at, &format!("{stem}Body"))?.0,
+            None => TypeRef::Json,
+        };
+        return Ok(RequestBody::Json { ty, required: body.required, description });
+    }
+    for (content_type, encoding) in [(MULTIPART, FormEncoding::Multipart), (URL_ENCODED, FormEncoding::UrlEncoded)] {
+        if let Some(media) = body.content.get(content_type) {
+            let at = at.push("content").push(content_type).push("schema");
+            let schema = media.schema.as_ref().ok_or_else(|| spec.error(&at, "a form body needs a schema"))?;
+            let fields = form_fields(spec, types, schema, &at, stem, encoding)?;
+            return Ok(RequestBody::Form { ty_name: format!("{stem}Form"), fields, description, encoding });
+        }
+    }
+    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+    Err(spec.error(
+        &at.push("content"),
+        format!("request body content types {kinds:?} are not supported (JSON, {MULTIPART} and {URL_ENCODED} are)"),
+    ))
+}
+
+fn form_fields(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    schema: &ReferenceOr<openapiv3::Schema>,
+    at: &Pointer,
+    stem: &str,
+    encoding: FormEncoding,
+) -> Result<Vec<MultipartField>, SpecError> {
+    let (schema, _, at) = spec.schema(schema, at)?;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Err(spec.error(&at, "a form body must be an object schema"));
+    };
+    let mut taken = BTreeSet::new();
+    let mut fields = Vec::new();
+    for (name, prop) in &object.properties {
+        let p_at = at.push("properties").push(name);
+        let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;
+        let is_file = matches!(&prop_schema.schema_kind, SchemaKind::Type(Type::String(s))
+            if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)));
+        let text = match is_file {
+            true => None,
+            false => Some(types.boxed_type_of(prop, &p_at, &format!("{stem}{}", name_part(name)))?.0),
+        };
+        // Objects (and arrays of them) travel as JSON parts; a URL-encoded form has no room for them.
+        let json = text.as_ref().is_some_and(|ty| !types.is_scalar(ty));
+        if encoding == FormEncoding::UrlEncoded && (is_file || json) {
+            return Err(spec.error(&p_at, "URL-encoded forms support scalars and arrays of them only"));
+        }
+        fields.push(MultipartField {
+            wire_name: name.clone(),
+            rust_name: unique(field_ident(name), &mut taken),
+            required: object.required.contains(name),
+            text,
+            json,
+            description: prop_schema.schema_data.description.clone(),
+        });
+    }
+    Ok(fields)
+}

@@ -45,10 +45,10 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "`not` schemas are not supported",
     ),
     (
-        "cookie_param",
-        "paths:\n  /a:\n    get:\n      parameters:\n        - {name: session, in: cookie, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",
-        "#/paths/~1a/get/parameters/0",
-        "cookie parameters are not supported",
+        "path_item_ref",
+        "paths:\n  /a: {$ref: '#/components/pathItems/A'}\n",
+        "#/paths/~1a",
+        "path item $refs are not supported",
     ),
     (
         "object_query_param",

@@ -15,6 +15,7 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     /// False for operations whose spec says `security: []`: they get no key at all.
     pub(crate) authenticated: bool,
@@ -44,7 +45,16 @@ pub struct MultipartPart {
 impl Request {
     /// `path` is already expanded, its parameters percent-encoded (see [`path_segment`]).
     pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), body: Body::Empty, authenticated: true }
+        Self {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            authenticated: true,
+        }
     }
 
     /// The `operationId`.
@@ -91,6 +101,32 @@ impl Request {
     /// Adds a header parameter.
     pub fn header(&mut self, name: &'static str, value: impl ToString) {
         self.headers.push((name, value.to_string()));
+    }
+
+    /// Adds a cookie parameter; all of them travel in one `Cookie` header, which never follows a
+    /// redirect to another origin.
+    pub fn cookie(&mut self, name: &'static str, value: impl ToString) {
+        self.cookies.push((name, value.to_string()));
+    }
+
+    /// The `Cookie` header value: `a=1; b=2`, each value percent-encoded where a cookie cannot
+    /// carry it (`;`, `,`, spaces, quotes, backslashes, non-ASCII).
+    pub(crate) fn cookie_header(&self) -> Option<String> {
+        if self.cookies.is_empty() {
+            return None;
+        }
+        let encode = |value: &str| {
+            value.bytes().fold(String::new(), |mut out, b| {
+                if b.is_ascii_graphic() && !matches!(b, b';' | b',' | b'"' | b'\\' | b'%') {
+                    out.push(b as char);
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+                out
+            })
+        };
+        let pairs: Vec<String> = self.cookies.iter().map(|(name, value)| format!("{name}={}", encode(value))).collect();
+        Some(pairs.join("; "))
     }
 
     /// Sets a JSON body.
@@ -206,6 +242,15 @@ mod tests {
             super::Body::Form(bytes) => assert_eq!(&bytes[..], b"name=%E7%8C%AB+%26+dog&tag=a&tag=b"),
             other => panic!("expected a form body, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn cookies_share_one_header_and_are_encoded() {
+        let mut request = super::Request::new("op", reqwest::Method::GET, "/p".into());
+        assert_eq!(request.cookie_header(), None);
+        request.cookie("session", "a b;c");
+        request.cookie("theme", "dark");
+        assert_eq!(request.cookie_header().as_deref(), Some("session=a%20b%3Bc; theme=dark"));
     }
 
     #[test]

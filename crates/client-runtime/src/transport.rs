@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION, USER_AGENT,
+};
 use reqwest::Method;
 use tokio::time::Instant;
 use tracing::field::Empty;
@@ -215,7 +217,20 @@ impl Transport {
         with_key: bool,
     ) -> Result<reqwest::Response, Failure> {
         let inner = &*self.inner;
-        let mut builder = inner.http.request(method.clone(), url.clone()).headers(prepared.headers.clone());
+        let headers = if may_send_key(&inner.base_url, url) {
+            prepared.headers.clone()
+        } else {
+            // Another origin gets no credentials of any kind, whoever set them.
+            let mut headers = prepared.headers.clone();
+            for name in [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE] {
+                headers.remove(name);
+            }
+            if let Some((name, _)) = &inner.auth {
+                headers.remove(name);
+            }
+            headers
+        };
+        let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers);
         if let (true, Some((name, value))) = (with_key, &inner.auth) {
             builder = builder.header(name, value.clone());
         }
@@ -251,6 +266,11 @@ impl Transport {
                 invalid(name, "contains characters an HTTP header cannot carry (such as a line break)".into())
             })?;
             headers.append(header, value);
+        }
+        if let Some(cookies) = request.cookie_header() {
+            let value = HeaderValue::from_str(&cookies)
+                .map_err(|_| invalid("Cookie", "cannot be sent as an HTTP header".into()))?;
+            headers.insert(COOKIE, value);
         }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         Ok(Prepared {

@@ -192,6 +192,7 @@ fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 
@@ -346,6 +347,7 @@ fn write_param(p: &Param) -> TokenStream {
     let name = ident(&p.rust_name);
     let add = match p.location {
         ParamLocation::Header => quote!(header),
+        ParamLocation::Cookie => quote!(cookie),
         _ => quote!(query),
     };
     let write = |value: TokenStream, borrowed: TokenStream| match (&p.ty, p.array_style, p.location) {

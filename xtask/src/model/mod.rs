@@ -117,6 +117,7 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
 }
 
 /// How an array parameter is written on the wire.

@@ -170,7 +170,7 @@ fn parameter(
         }
         Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Comma),
         Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
-        Parameter::Cookie { .. } => return Err(spec.error(at, "cookie parameters are not supported")),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Comma),
     };
     let schema_ref = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,

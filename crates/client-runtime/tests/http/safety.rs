@@ -133,3 +133,29 @@ async fn anonymous_operations_carry_no_key() {
     client.get("/public").await.expect("200");
     assert_eq!(lock(&seen).as_slice(), [(None, None), (None, Some(KEY.to_owned()))]);
 }
+
+/// Credentials a request carries as parameters (a `Cookie`, an `Authorization` of the caller's)
+/// stay home too: a cross-origin redirect drops them.
+#[tokio::test]
+async fn caller_credentials_do_not_follow_a_redirect_to_another_origin() {
+    let elsewhere: Shared<Vec<(Option<String>, Option<String>)>> = shared();
+    let seen = elsewhere.clone();
+    let other = serve(Router::new().route(
+        "/landing",
+        get(move |headers: HeaderMap| {
+            let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            lock(&seen).push((text("cookie"), text("x-trace")));
+            async { "{}" }
+        }),
+    ))
+    .await;
+    let app = Router::new()
+        .route("/v1/cross", get(move || async move { Redirect::temporary(&format!("http://{other}/landing")) }));
+    let addr = serve(app).await;
+    let client = client::<KeyHeader>(addr).build().expect("client");
+    let mut request = Request::new("op", Method::GET, "/cross".to_owned());
+    request.header("Cookie", "session=s3cret");
+    request.header("X-Trace", "t1");
+    client.transport().execute::<()>(request).await.expect("redirect followed");
+    assert_eq!(lock(&elsewhere).as_slice(), [(None, Some("t1".to_owned()))]);
+}

@@ -30,6 +30,17 @@ pub fn unique<T: Eq + Hash + Clone + std::fmt::Debug>(ids: &[T]) -> HashSet<T> {
     set
 }
 
+/// A listing resumed after the collection changed: `rest` is exactly what `now` holds after the
+/// last item read, and `read` + `rest` is the original listing `before`, nothing repeated.
+pub fn assert_resumed(mut read: Vec<String>, rest: Vec<String>, now: &[String], before: &[String], context: &str) {
+    let last = read.last().expect("some items were read before the checkpoint");
+    let after = now.iter().position(|id| id == last).expect("the last item read is still there") + 1;
+    assert_eq!(rest, now[after..], "{context}");
+    read.extend(rest);
+    unique(&read);
+    assert_eq!(read, before, "{context}");
+}
+
 /// Turns every fault on for the next few requests.
 pub fn all_faults(sb: &RunningSandbox) {
     let f = sb.faults();

@@ -32,6 +32,7 @@ pub fn render(api: &Api) -> String {
         Auth::None => "auth none".to_owned(),
         Auth::Bearer => "auth bearer".to_owned(),
         Auth::ApiKeyHeader(name) => format!("auth header {name:?}"),
+        Auth::Basic => "auth basic".to_owned(),
     });
     lines.push(format!("server {}", api.server.url));
     let mut variables: Vec<String> = api

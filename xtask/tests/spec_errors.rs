@@ -87,10 +87,10 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "URL-encoded forms support scalars and arrays of them only",
     ),
     (
-        "basic_auth",
-        "security: [{B: []}]\npaths: {}\ncomponents:\n  securitySchemes:\n    B: {type: http, scheme: basic}\n",
+        "digest_auth",
+        "security: [{B: []}]\npaths: {}\ncomponents:\n  securitySchemes:\n    B: {type: http, scheme: digest}\n",
         "#/components/securitySchemes/B/scheme",
-        "HTTP auth scheme \"basic\" is not supported",
+        "HTTP auth scheme \"digest\" is not supported",
     ),
     (
         "api_key_in_query",

@@ -19,6 +19,8 @@ pub enum AuthScheme {
     Bearer,
     /// The key in a header of its own, such as `X-MICROCMS-API-KEY`.
     Header(&'static str),
+    /// HTTP basic auth: the key is `user:password` (see [`ClientBuilder::basic_auth`]).
+    Basic,
     /// The spec declares no supported scheme: requests are sent without a key.
     None,
 }
@@ -228,6 +230,13 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         // A key pasted with a trailing newline would otherwise fail as an invalid header.
         self.config.api_key = Some(ApiKey::new(key.into().trim()));
+        self
+    }
+
+    /// The credentials of a spec whose scheme is HTTP basic auth (the same secret as
+    /// `.api_key("user:password")`, redacted alike).
+    pub fn basic_auth(mut self, user: impl AsRef<str>, password: impl AsRef<str>) -> Self {
+        self.config.api_key = Some(ApiKey::new(format!("{}:{}", user.as_ref(), password.as_ref())));
         self
     }
 

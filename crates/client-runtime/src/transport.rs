@@ -375,6 +375,10 @@ fn attempt_limit(timeout: Duration, deadline: Option<Instant>) -> (Duration, boo
 fn auth_header(scheme: AuthScheme, key: &ApiKey) -> Result<Option<(HeaderName, HeaderValue)>, BuildError> {
     let (name, value) = match scheme {
         AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+        AuthScheme::Basic => {
+            use base64::Engine as _;
+            (AUTHORIZATION, format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(key.expose())))
+        }
         AuthScheme::Header(name) => {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
                 reason: "the spec's key header name is not a valid HTTP header name",

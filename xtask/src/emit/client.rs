@@ -41,6 +41,7 @@ pub fn client(api: &Api) -> TokenStream {
     let auth = match &api.auth {
         Auth::None => quote!(::client_runtime::AuthScheme::None),
         Auth::Bearer => quote!(::client_runtime::AuthScheme::Bearer),
+        Auth::Basic => quote!(::client_runtime::AuthScheme::Basic),
         Auth::ApiKeyHeader(name) => quote!(::client_runtime::AuthScheme::Header(#name)),
     };
     let limits = api.rate_limits.iter().map(|l| {

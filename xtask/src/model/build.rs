@@ -92,15 +92,15 @@ fn scheme_auth(spec: &Spec, name: &str) -> Result<Auth, SpecError> {
     let (scheme, at) = spec.security_scheme(item, &at)?;
     match scheme {
         SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(Auth::Bearer),
+        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Ok(Auth::Basic),
         // An OAuth2 or OpenID Connect access token is sent as a bearer token.
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(Auth::Bearer),
         SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => Ok(Auth::ApiKeyHeader(name.clone())),
         SecurityScheme::APIKey { location, .. } => {
             Err(spec.error(&at.push("in"), format!("API keys in {location:?} are not supported (only in a header)")))
         }
-        SecurityScheme::HTTP { scheme, .. } => {
-            Err(spec.error(&at.push("scheme"), format!("HTTP auth scheme {scheme:?} is not supported (only bearer)")))
-        }
+        SecurityScheme::HTTP { scheme, .. } => Err(spec
+            .error(&at.push("scheme"), format!("HTTP auth scheme {scheme:?} is not supported (bearer and basic are)"))),
     }
 }
 

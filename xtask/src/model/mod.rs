@@ -47,6 +47,8 @@ pub struct ServerVariable {
 pub enum Auth {
     None,
     Bearer,
+    /// HTTP basic auth; the caller passes `user:password`.
+    Basic,
     ApiKeyHeader(String),
 }
 

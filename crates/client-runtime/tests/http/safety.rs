@@ -10,7 +10,7 @@ use axum::Router;
 use client_runtime::reqwest::Method;
 use client_runtime::{BuildError, Error, Request};
 
-use crate::common::{client, lock, serve, shared, Bearer, KeyHeader, Shared, Spec, TestClient, KEY};
+use crate::common::{client, lock, serve, shared, BasicAuth, Bearer, KeyHeader, Shared, Spec, TestClient, KEY};
 
 /// Which key-carrying headers a landing saw: (authorization, x-microcms-api-key).
 type Seen = Shared<Vec<(Option<String>, Option<String>)>>;
@@ -158,4 +158,18 @@ async fn caller_credentials_do_not_follow_a_redirect_to_another_origin() {
     request.header("X-Trace", "t1");
     client.transport().execute::<()>(request).await.expect("redirect followed");
     assert_eq!(lock(&elsewhere).as_slice(), [(None, Some("t1".to_owned()))]);
+}
+
+/// HTTP basic auth sends `user:password` base64-encoded, and Debug shows neither.
+#[tokio::test]
+async fn basic_auth_is_encoded_and_redacted() {
+    let seen: Seen = shared();
+    let addr = serve(Router::new().route("/v1/me", recording(&seen))).await;
+    let builder =
+        TestClient::<BasicAuth>::builder().base_url(format!("http://{addr}/v1")).basic_auth("aladdin", "opensesame");
+    assert!(!format!("{builder:?}").contains("opensesame"));
+    let client = builder.build().expect("client");
+    assert!(!format!("{client:?}").contains("opensesame"));
+    client.get("/me").await.expect("200");
+    assert_eq!(lock(&seen).as_slice(), [(Some("Basic YWxhZGRpbjpvcGVuc2VzYW1l".to_owned()), None)]);
 }

@@ -133,6 +133,10 @@ impl<T> Response<T> {
     pub fn new(body: T, meta: ResponseMeta) -> Self {
         Self { body, meta }
     }
+    /// Converts the body, keeping the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { body: f(self.body), meta: self.meta }
+    }
     /// The decoded body.
     pub fn body(&self) -> &T {
         &self.body
@@ -202,8 +206,13 @@ impl RawResponse {
     }
 
     /// A success without a body to decode.
-    pub fn empty<E>(self) -> Response<()> {
+    pub fn empty(self) -> Response<()> {
         Response::new((), self.meta)
+    }
+
+    /// A success whose body is not JSON: its bytes as they came.
+    pub fn bytes(self) -> Response<Vec<u8>> {
+        Response::new(self.body.to_vec(), self.meta)
     }
 
     /// Decodes a declared error status's body into the operation's typed error.

@@ -8,7 +8,9 @@
 //!   answers 400 saying it expired) restarts the listing, skipping what was yielded, or ends
 //!   with [`PaginationError::TokenExpired`](client_runtime::PaginationError::TokenExpired).
 
-use client_runtime::paginate::{Cursor, FetchFuture, Fetched, Paginated, Source, Style};
+use client_runtime::paginate::{
+    count_from_wire, count_to_wire, Cursor, FetchFuture, Fetched, Paginated, Source, Style,
+};
 use futures::FutureExt;
 
 use crate::operations::{ListMediaV1Error, ListMediaV1Request, ListMediaV2Error, ListMediaV2Request};
@@ -19,14 +21,6 @@ use crate::Error;
 const MAX_LIMIT: u64 = 100;
 /// Offsets above this return wrong data.
 pub const MAX_V1_OFFSET: u64 = 10_000;
-
-fn to_u64(v: i64) -> Option<u64> {
-    u64::try_from(v).ok()
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 /// `listMediaV1` as the pagination engine sees it.
 #[derive(Clone, Debug)]
@@ -46,11 +40,11 @@ impl Source for ListMediaV1Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().copied().and_then(to_u64)
+        self.0.get_limit().copied().and_then(count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_offset().copied().and_then(to_u64)
+        self.0.get_offset().copied().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
@@ -59,14 +53,16 @@ impl Source for ListMediaV1Paging {
 
     fn fetch(&self, cursor: Cursor) -> FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
         let request = match cursor {
-            Cursor::Offset { offset, limit } => self.0.clone().offset(to_i64(offset)).limit(to_i64(limit)),
+            Cursor::Offset { offset, limit } => {
+                self.0.clone().offset(count_to_wire(offset)).limit(count_to_wire(limit))
+            }
             _ => self.0.clone(),
         };
         async move {
             let (mut body, meta) = request.send().await?.into_parts();
             Ok(Fetched {
                 items: std::mem::take(&mut body.media),
-                total: to_u64(body.total_count),
+                total: count_from_wire(body.total_count),
                 page_size: None,
                 token: None,
                 body,
@@ -107,7 +103,7 @@ impl Source for ListMediaV2Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().copied().and_then(to_u64)
+        self.0.get_limit().copied().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
@@ -124,7 +120,7 @@ impl Source for ListMediaV2Paging {
             let (mut body, meta) = request.send().await?.into_parts();
             Ok(Fetched {
                 items: std::mem::take(&mut body.media),
-                total: to_u64(body.total_count),
+                total: count_from_wire(body.total_count),
                 page_size: None,
                 token: Some(std::mem::take(&mut body.token)),
                 body,

@@ -1,7 +1,9 @@
 //! Paging of `listMedia`: `offset`/`limit` (at most 100) with no total, so a listing ends on a
 //! short or empty page. The envelope's `data.media_ids` stays in each page's body.
 
-use client_runtime::paginate::{Cursor, FetchFuture, Fetched, Paginated, Source, Style};
+use client_runtime::paginate::{
+    count_from_wire, count_to_wire, Cursor, FetchFuture, Fetched, Paginated, Source, Style,
+};
 use futures::FutureExt;
 
 use crate::operations::{ListMediaError, ListMediaRequest};
@@ -28,11 +30,11 @@ impl Source for ListMediaPaging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().and_then(|v| u64::try_from(*v).ok())
+        self.0.get_limit().copied().and_then(count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_offset().and_then(|v| u64::try_from(*v).ok())
+        self.0.get_offset().copied().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
@@ -41,11 +43,9 @@ impl Source for ListMediaPaging {
 
     fn fetch(&self, cursor: Cursor) -> FetchFuture<types::MediaItem, types::MediaListEnvelope, ListMediaError> {
         let request = match cursor {
-            Cursor::Offset { offset, limit } => self
-                .0
-                .clone()
-                .offset(i64::try_from(offset).unwrap_or(i64::MAX))
-                .limit(i64::try_from(limit).unwrap_or(i64::MAX)),
+            Cursor::Offset { offset, limit } => {
+                self.0.clone().offset(count_to_wire(offset)).limit(count_to_wire(limit))
+            }
             _ => self.0.clone(),
         };
         async move {

@@ -1,7 +1,9 @@
 //! Paging of `listMedia`: page numbers from 1, `meta.total`, and the page size the server
 //! reports (`per_page` above 100 is clamped, so `meta.per_page` is what counts).
 
-use client_runtime::paginate::{Cursor, FetchFuture, Fetched, Paginated, Source, Style};
+use client_runtime::paginate::{
+    count_from_wire, count_to_wire, Cursor, FetchFuture, Fetched, Paginated, Source, Style,
+};
 use futures::FutureExt;
 
 use crate::operations::{ListMediaError, ListMediaRequest};
@@ -15,14 +17,6 @@ const MAX_PER_PAGE: u64 = 100;
 /// [`Paginated::items`] on [`ListMediaRequest`].
 #[derive(Clone, Debug)]
 pub struct ListMediaPaging(ListMediaRequest);
-
-fn to_u64(v: i64) -> Option<u64> {
-    u64::try_from(v).ok()
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 impl Source for ListMediaPaging {
     type Item = types::Media;
@@ -38,11 +32,11 @@ impl Source for ListMediaPaging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_per_page().copied().and_then(to_u64)
+        self.0.get_per_page().copied().and_then(count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_page().copied().and_then(to_u64)
+        self.0.get_page().copied().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
@@ -51,7 +45,9 @@ impl Source for ListMediaPaging {
 
     fn fetch(&self, cursor: Cursor) -> FetchFuture<types::Media, types::ListMediaResponse, ListMediaError> {
         let request = match cursor {
-            Cursor::Page { page, per_page } => self.0.clone().page(to_i64(page)).per_page(to_i64(per_page)),
+            Cursor::Page { page, per_page } => {
+                self.0.clone().page(count_to_wire(page)).per_page(count_to_wire(per_page))
+            }
             _ => self.0.clone(),
         };
         async move {
@@ -60,8 +56,8 @@ impl Source for ListMediaPaging {
             let paging = body.meta.as_ref();
             Ok(Fetched {
                 items,
-                total: paging.and_then(|m| m.total).and_then(to_u64),
-                page_size: paging.and_then(|m| m.per_page).and_then(to_u64),
+                total: paging.and_then(|m| m.total).and_then(count_from_wire),
+                page_size: paging.and_then(|m| m.per_page).and_then(count_from_wire),
                 token: None,
                 body,
                 meta,

@@ -72,8 +72,8 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
     if !multi {
         return match &case.body {
             ResponseBody::Json(_) => quote!(raw.json()),
-            ResponseBody::None => quote!(Ok(::client_runtime::Response::new((), raw.meta().clone()))),
-            ResponseBody::Bytes => quote!(Ok(::client_runtime::Response::new(raw.body().to_vec(), raw.meta().clone()))),
+            ResponseBody::None => quote!(Ok(raw.empty())),
+            ResponseBody::Bytes => quote!(Ok(raw.bytes())),
         };
     }
     let success = ident(&format!("{}Success", op.type_stem));
@@ -81,15 +81,10 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
     match &case.body {
         ResponseBody::Json(ty) => {
             let ty = rust_type(ty);
-            quote! {{
-                let (body, meta) = raw.json::<#ty, _>()?.into_parts();
-                Ok(::client_runtime::Response::new(#success::#variant(body), meta))
-            }}
+            quote!(raw.json::<#ty, _>().map(|response| response.map(#success::#variant)))
         }
-        ResponseBody::None => quote!(Ok(::client_runtime::Response::new(#success::#variant, raw.meta().clone()))),
-        ResponseBody::Bytes => {
-            quote!(Ok(::client_runtime::Response::new(#success::#variant(raw.body().to_vec()), raw.meta().clone())))
-        }
+        ResponseBody::None => quote!(Ok(raw.empty().map(|()| #success::#variant))),
+        ResponseBody::Bytes => quote!(Ok(raw.bytes().map(#success::#variant))),
     }
 }
 

@@ -40,11 +40,11 @@ impl Source for ListMediaV1Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().copied().and_then(count_from_wire)
+        self.0.get_limit().and_then(count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_offset().copied().and_then(count_from_wire)
+        self.0.get_offset().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
@@ -103,7 +103,7 @@ impl Source for ListMediaV2Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().copied().and_then(count_from_wire)
+        self.0.get_limit().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {

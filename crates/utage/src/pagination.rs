@@ -32,11 +32,11 @@ impl Source for ListMediaPaging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_per_page().copied().and_then(count_from_wire)
+        self.0.get_per_page().and_then(count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_page().copied().and_then(count_from_wire)
+        self.0.get_page().and_then(count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {

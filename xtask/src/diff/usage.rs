@@ -77,10 +77,10 @@ fn reachable<'a>(defs: &BTreeMap<&str, &'a TypeKind>, roots: Vec<&'a TypeRef>) -
                 match defs.get(name.as_str()) {
                     Some(TypeKind::Struct { fields, additional }) => {
                         pending.extend(fields.iter().map(|f| &f.ty));
-                        pending.extend(additional.iter());
+                        pending.extend(additional.iter().map(|a| &a.value));
                     }
                     Some(TypeKind::Union { variants }) => pending.extend(variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Alias(inner)) => pending.push(inner),
+                    Some(TypeKind::Alias { ty: inner, .. }) => pending.push(inner),
                     Some(TypeKind::Enum { .. }) | None => {}
                 }
             }

@@ -138,6 +138,7 @@ pub(super) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
         if let Some(TypeKind::Struct { fields, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
             if let Some(field) = fields.get_mut(i) {
                 field.boxed = true;
+                field.rust_type = super::RustType::field(&field.ty, true, field.is_option());
             }
         }
     }
@@ -151,7 +152,7 @@ fn direct_edges(def: &TypeDef) -> Vec<String> {
     match &def.kind {
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| named(&f.ty)).collect(),
         TypeKind::Union { variants } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
-        TypeKind::Alias(ty) => named(ty).into_iter().collect(),
+        TypeKind::Alias { ty, .. } => named(ty).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }

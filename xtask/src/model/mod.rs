@@ -5,10 +5,12 @@ mod bodies;
 mod build;
 mod naming;
 mod operations;
+mod rust;
 mod types;
 
 pub use build::{build, Options};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
+pub use rust::{Access, Arg, Input, RustType};
 
 /// One API, ready to emit.
 #[derive(Clone, Debug)]
@@ -65,8 +67,18 @@ pub struct Operation {
     pub id: String,
     /// snake_case method name on `Client`.
     pub fn_name: String,
-    /// PascalCase stem: `{stem}Request`, `{stem}Error`.
+    /// PascalCase stem of the operation's own types.
     pub type_stem: String,
+    /// The request builder `Client::<fn_name>()` returns: `{stem}Request`.
+    pub request_type: String,
+    /// The typed error enum: `{stem}Error`.
+    pub error_type: String,
+    /// `{stem}Success`, when several success statuses carry different bodies.
+    pub success_enum: Option<String>,
+    /// What `send()` returns on success.
+    pub success_type: RustType,
+    /// The arguments of `Client::<fn_name>()`, in order: required parameters, then a required body.
+    pub args: Vec<Arg>,
     pub method: Method,
     pub path: String,
     pub summary: Option<String>,
@@ -81,9 +93,19 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// Whether `send()` returns a `{Stem}Success` enum: several success statuses whose bodies differ.
+    /// Whether `send()` returns a `{Stem}Success` enum.
     pub fn has_success_enum(&self) -> bool {
-        self.success.windows(2).any(|pair| pair[0].body != pair[1].body)
+        self.success_enum.is_some()
+    }
+
+    /// The types the operation's module exports, in a fixed order.
+    pub fn exported_types(&self) -> Vec<&str> {
+        let mut names = vec![self.request_type.as_str(), self.error_type.as_str()];
+        names.extend(self.success_enum.as_deref());
+        if let Some(RequestBody::Form { ty_name, .. }) = &self.body {
+            names.push(ty_name);
+        }
+        names
     }
 }
 
@@ -138,6 +160,12 @@ pub struct Param {
     pub location: ParamLocation,
     pub required: bool,
     pub ty: TypeRef,
+    /// The builder field's type (without the `Option` of an optional parameter).
+    pub rust_type: RustType,
+    /// What the setter accepts.
+    pub input: Input,
+    /// What the getter returns.
+    pub access: Access,
     pub array_style: ArrayStyle,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -151,22 +179,39 @@ pub struct Param {
 pub enum RequestBody {
     Json {
         ty: TypeRef,
+        /// The body's type (without the `Option` of an optional body).
+        rust_type: RustType,
         required: bool,
         description: Option<String>,
     },
     /// A form: `multipart/form-data` (files allowed) or `application/x-www-form-urlencoded`.
-    Form {
-        ty_name: String,
-        fields: Vec<MultipartField>,
-        description: Option<String>,
-        encoding: FormEncoding,
-    },
+    Form { ty_name: String, fields: Vec<MultipartField>, description: Option<String>, encoding: FormEncoding },
+}
+
+impl RequestBody {
+    /// How the body travels, as the surface and the docs name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RequestBody::Json { .. } => "json",
+            RequestBody::Form { encoding: FormEncoding::Multipart, .. } => "multipart",
+            RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. } => "form-urlencoded",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormEncoding {
     Multipart,
     UrlEncoded,
+}
+
+impl FormEncoding {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FormEncoding::Multipart => "multipart/form-data",
+            FormEncoding::UrlEncoded => "application/x-www-form-urlencoded",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -178,6 +223,8 @@ pub struct MultipartField {
     pub text: Option<TypeRef>,
     /// A structured text part, sent as JSON (`Content-Type: application/json`).
     pub json: bool,
+    /// The form struct's field type (`FilePart` for a file; `Option` when optional).
+    pub rust_type: RustType,
     pub description: Option<String>,
 }
 
@@ -197,6 +244,8 @@ pub struct ResponseCase {
     pub variant: String,
     pub description: String,
     pub body: ResponseBody,
+    /// The enum variant's payload type; `None` for a response without a body.
+    pub payload: Option<RustType>,
     /// Documented response headers (names only: the runtime parses the rate-limit ones).
     pub headers: Vec<String>,
 }
@@ -242,6 +291,8 @@ pub enum FloatWidth {
 #[derive(Clone, Debug)]
 pub struct TypeDef {
     pub name: String,
+    /// The JSON pointer of the schema it comes from (`#/components/schemas/Media`).
+    pub schema: String,
     pub description: Option<String>,
     pub kind: TypeKind,
 }
@@ -250,7 +301,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
-        additional: Option<TypeRef>,
+        additional: Option<Additional>,
     },
     /// A string enum; unknown values land in a catch-all variant.
     Enum {
@@ -260,7 +311,21 @@ pub enum TypeKind {
     Union {
         variants: Vec<UnionVariant>,
     },
-    Alias(TypeRef),
+    Alias {
+        ty: TypeRef,
+        rust_type: RustType,
+    },
+}
+
+/// The flattened map of undeclared properties (`additionalProperties`) of a struct.
+#[derive(Clone, Debug)]
+pub struct Additional {
+    /// A member name no declared field uses.
+    pub rust_name: String,
+    /// The map's value type.
+    pub value: TypeRef,
+    /// `BTreeMap<String, V>`.
+    pub rust_type: RustType,
 }
 
 #[derive(Clone, Debug)]
@@ -272,6 +337,8 @@ pub struct Field {
     pub nullable: bool,
     /// Boxed because the field's type contains this struct again.
     pub boxed: bool,
+    /// The declared type: `Box` when boxed, `Option` when optional or nullable.
+    pub rust_type: RustType,
     pub description: Option<String>,
     pub deprecated: bool,
 }
@@ -293,4 +360,5 @@ pub struct EnumVariant {
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
+    pub rust_type: RustType,
 }

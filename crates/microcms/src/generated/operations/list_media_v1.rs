@@ -2,7 +2,6 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
 use crate::generated::types;
 
 /// List media (v1)
@@ -45,7 +44,7 @@ impl ListMediaV1Request {
     /// An error occurs when the response size exceeds approximately 5MB.
     ///
     /// `limit` (query parameter); default `10`; from 1 to 100.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
@@ -57,15 +56,15 @@ impl ListMediaV1Request {
     }
 
     /// The value of `limit`, if set.
-    pub fn get_limit(&self) -> Option<&i64> {
-        self.limit.as_ref()
+    pub fn get_limit(&self) -> Option<i64> {
+        self.limit
     }
 
     /// Shifts the starting position for content retrieval back by the specified value.
     /// The default value is 0. Values above 10,000 do not return correct data.
     ///
     /// `offset` (query parameter); default `0`; at least 0.
-    pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
@@ -77,14 +76,14 @@ impl ListMediaV1Request {
     }
 
     /// The value of `offset`, if set.
-    pub fn get_offset(&self) -> Option<&i64> {
-        self.offset.as_ref()
+    pub fn get_offset(&self) -> Option<i64> {
+        self.offset
     }
 
     /// Retrieve only images, excluding files such as videos and PDFs. The default value is false.
     ///
     /// `imageOnly` (query parameter); default `false`.
-    pub fn image_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+    pub fn image_only(mut self, value: impl Into<bool>) -> Self {
         self.image_only = Some(value.into());
         self
     }
@@ -96,16 +95,16 @@ impl ListMediaV1Request {
     }
 
     /// The value of `imageOnly`, if set.
-    pub fn get_image_only(&self) -> Option<&bool> {
-        self.image_only.as_ref()
+    pub fn get_image_only(&self) -> Option<bool> {
+        self.image_only
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -115,7 +114,7 @@ impl ListMediaV1Request {
         }
 
         if let Some(value) = self.offset {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "offset",
                 value as f64,
@@ -124,9 +123,9 @@ impl ListMediaV1Request {
             )?;
         }
 
-        let mut request = ::client_runtime::Request::new(
-            "listMediaV1",
-            ::client_runtime::reqwest::Method::GET,
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::GET,
             String::from("/api/v1/media"),
         );
         if let Some(value) = &self.limit {
@@ -149,12 +148,10 @@ impl ListMediaV1Request {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::MediaListV1>,
-        ::client_runtime::Error<ListMediaV1Error>,
+        client_runtime::Response<types::MediaListV1>,
+        client_runtime::Error<ListMediaV1Error>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<ListMediaV1Error>(request).await?;
         match raw.status() {
             200 => raw.json(),
@@ -173,13 +170,13 @@ impl ListMediaV1Request {
 #[non_exhaustive]
 pub enum ListMediaV1Error {
     /// `400`: The request is invalid (for example a bad parameter, or a token sent together with limit or imageOnly).
-    BadRequest(types::ErrorType),
+    BadRequest(types::Error),
     /// `403`: The API key is missing, wrong, or lacks the permission.
-    Forbidden(types::ErrorType),
+    Forbidden(types::Error),
     /// `404`: The service or the media does not exist.
-    NotFound(types::ErrorType),
+    NotFound(types::Error),
     /// `429`: Too many requests; retry later.
-    TooManyRequests(types::ErrorType),
+    TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
-    InternalServerError(types::ErrorType),
+    InternalServerError(types::Error),
 }

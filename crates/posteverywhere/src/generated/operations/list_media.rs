@@ -2,7 +2,6 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
 use crate::generated::types;
 
 /// List media
@@ -43,7 +42,7 @@ impl ListMediaRequest {
     /// Filter by media type: image, video, or document
     ///
     /// `type` (query parameter).
-    pub fn r#type(mut self, value: impl ::std::convert::Into<types::MediaType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<types::MediaType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -62,7 +61,7 @@ impl ListMediaRequest {
     /// Number of items to return. Min 1, max 100, default 20.
     ///
     /// `limit` (query parameter); default `20`; from 1 to 100.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
@@ -74,14 +73,14 @@ impl ListMediaRequest {
     }
 
     /// The value of `limit`, if set.
-    pub fn get_limit(&self) -> Option<&i64> {
-        self.limit.as_ref()
+    pub fn get_limit(&self) -> Option<i64> {
+        self.limit
     }
 
     /// Number of items to skip. Default 0.
     ///
     /// `offset` (query parameter); default `0`; at least 0.
-    pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
@@ -93,16 +92,16 @@ impl ListMediaRequest {
     }
 
     /// The value of `offset`, if set.
-    pub fn get_offset(&self) -> Option<&i64> {
-        self.offset.as_ref()
+    pub fn get_offset(&self) -> Option<i64> {
+        self.offset
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -112,7 +111,7 @@ impl ListMediaRequest {
         }
 
         if let Some(value) = self.offset {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "offset",
                 value as f64,
@@ -121,9 +120,9 @@ impl ListMediaRequest {
             )?;
         }
 
-        let mut request = ::client_runtime::Request::new(
-            "listMedia",
-            ::client_runtime::reqwest::Method::GET,
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::GET,
             String::from("/media"),
         );
         if let Some(value) = &self.r#type {
@@ -146,12 +145,10 @@ impl ListMediaRequest {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::MediaListEnvelope>,
-        ::client_runtime::Error<ListMediaError>,
+        client_runtime::Response<types::MediaListEnvelope>,
+        client_runtime::Error<ListMediaError>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<ListMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),

@@ -2,7 +2,6 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
 use crate::generated::types;
 
 /// 通常メディア一覧
@@ -43,7 +42,7 @@ impl ListMediaRequest {
     /// 名前で部分一致検索
     ///
     /// `keyword` (query parameter).
-    pub fn keyword(mut self, value: impl ::std::convert::Into<String>) -> Self {
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
@@ -55,14 +54,14 @@ impl ListMediaRequest {
     }
 
     /// The value of `keyword`, if set.
-    pub fn get_keyword(&self) -> Option<&String> {
-        self.keyword.as_ref()
+    pub fn get_keyword(&self) -> Option<&str> {
+        self.keyword.as_deref()
     }
 
     /// フォルダIDで絞り込み。未指定かつkeyword未指定時はルートフォルダ直下のみ返却
     ///
     /// `folder_id` (query parameter).
-    pub fn folder_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
         self.folder_id = Some(value.into());
         self
     }
@@ -74,14 +73,14 @@ impl ListMediaRequest {
     }
 
     /// The value of `folder_id`, if set.
-    pub fn get_folder_id(&self) -> Option<&String> {
-        self.folder_id.as_ref()
+    pub fn get_folder_id(&self) -> Option<&str> {
+        self.folder_id.as_deref()
     }
 
     /// ページ番号
     ///
     /// `page` (query parameter); at least 1.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.page = Some(value.into());
         self
     }
@@ -93,14 +92,14 @@ impl ListMediaRequest {
     }
 
     /// The value of `page`, if set.
-    pub fn get_page(&self) -> Option<&i64> {
-        self.page.as_ref()
+    pub fn get_page(&self) -> Option<i64> {
+        self.page
     }
 
     /// 1ページあたりの件数（既定20・最大100。超過時は100に丸められます）
     ///
     /// `per_page` (query parameter); default `20`; from 1 to 100.
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
         self.per_page = Some(value.into());
         self
     }
@@ -112,16 +111,16 @@ impl ListMediaRequest {
     }
 
     /// The value of `per_page`, if set.
-    pub fn get_per_page(&self) -> Option<&i64> {
-        self.per_page.as_ref()
+    pub fn get_per_page(&self) -> Option<i64> {
+        self.per_page
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.page {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "page",
                 value as f64,
@@ -131,7 +130,7 @@ impl ListMediaRequest {
         }
 
         if let Some(value) = self.per_page {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "per_page",
                 value as f64,
@@ -140,9 +139,9 @@ impl ListMediaRequest {
             )?;
         }
 
-        let mut request = ::client_runtime::Request::new(
-            "listMedia",
-            ::client_runtime::reqwest::Method::GET,
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::GET,
             String::from("/media"),
         );
         if let Some(value) = &self.keyword {
@@ -169,12 +168,10 @@ impl ListMediaRequest {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::ListMediaResponse>,
-        ::client_runtime::Error<ListMediaError>,
+        client_runtime::Response<types::ListMediaResponse>,
+        client_runtime::Error<ListMediaError>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<ListMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),

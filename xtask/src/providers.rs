@@ -12,6 +12,9 @@ pub struct Provider {
     pub crate_dir: &'static str,
     /// Documented limits, as (requests, window in seconds).
     pub rate_limits: &'static [(u32, u64)],
+    /// Paged operations whose `Paginated` impl is handwritten (in the crate's `pagination.rs`)
+    /// around the generated source, for quirks no paging extension can express.
+    pub custom_paging: &'static [&'static str],
 }
 
 impl Provider {
@@ -31,17 +34,22 @@ pub const PROVIDERS: &[Provider] = &[
         crate_dir: "crates/microcms",
         // microCMS documents retrying 429/5xx but publishes no numbers: pace by the headers only.
         rate_limits: &[],
+        // v1: offsets past 10,000 return wrong data; v2: `limit`/`imageOnly` carry over with the
+        // token and may not be resent, and a lapsed token is a 400 whose message says so.
+        custom_paging: &["listMediaV1", "listMediaV2"],
     },
     Provider {
         name: "posteverywhere",
         spec: "specs/posteverywhere/openapi.yaml",
         crate_dir: "crates/posteverywhere",
         rate_limits: &[(60, MINUTE), (1_000, HOUR), (10_000, DAY)],
+        custom_paging: &[],
     },
     Provider {
         name: "utage",
         spec: "specs/utage/openapi.yaml",
         crate_dir: "crates/utage",
         rate_limits: &[(60, MINUTE), (10_000, DAY)],
+        custom_paging: &[],
     },
 ];

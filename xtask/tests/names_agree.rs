@@ -14,6 +14,7 @@ use xtask::spec::Spec;
 const SPECS: &[&str] = &[
     "xtask/tests/fixtures/models.yaml",
     "xtask/tests/fixtures/operations.yaml",
+    "xtask/tests/fixtures/pagination.yaml",
     "xtask/tests/fixtures/petstore.yaml",
     "specs/microcms/openapi.yaml",
     "specs/posteverywhere/openapi.yaml",

@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod forms;
 mod operations;
+mod pagination;
 mod responses;
 mod types;
 
@@ -170,12 +171,17 @@ pub fn imports(items: &TokenStream) -> TokenStream {
             use client_runtime::serde::{Deserialize, Serialize};
         )
     });
+    let paginate = used.contains("paginate").then(|| {
+        quote!(
+            use client_runtime::paginate;
+        )
+    });
     let types = used.contains("types").then(|| {
         quote!(
             use crate::generated::types;
         )
     });
-    quote!(#btree #json #serde #types)
+    quote!(#btree #json #serde #paginate #types)
 }
 
 fn collect_idents(tokens: &TokenStream, out: &mut std::collections::BTreeSet<String>) {

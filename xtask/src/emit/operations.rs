@@ -96,6 +96,7 @@ pub fn operation(op: &Operation) -> TokenStream {
     let success_enum = success_enum(op);
     let error_enum = error_enum(op, &error);
     let form = form_struct(op);
+    let paging = super::pagination::source(op);
     let items = quote! {
         #docs
         #[derive(Clone, Debug)]
@@ -128,6 +129,7 @@ pub fn operation(op: &Operation) -> TokenStream {
         #success_enum
         #error_enum
         #form
+        #paging
     };
     let imports = imports(&items);
     quote! {

@@ -16,12 +16,22 @@ pub struct Options {
     pub source: String,
     /// Documented rate limits of the provider.
     pub rate_limits: Vec<RateLimit>,
+    /// Operations (by `operationId`) whose `Paginated` impl the crate writes by hand around the
+    /// generated source, for what no paging extension can say.
+    pub custom_paging: Vec<String>,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let mut types = TypeBuilder::new(spec);
     types.build_components()?;
-    let operations = super::operations::operations(spec, &mut types)?;
+    let (mut operations, paging) = super::operations::operations(spec, &mut types)?;
+    let types = types.finish();
+    for (op, declared) in operations.iter_mut().zip(paging) {
+        if let Some(declared) = declared {
+            let customized = options.custom_paging.contains(&op.id);
+            op.pagination = Some(super::pagination::resolve(spec, &declared, op, &types, customized)?);
+        }
+    }
     let info = &spec.doc.info;
     Ok(Api {
         source: options.source.clone(),
@@ -32,7 +42,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         auth: auth(spec)?,
         rate_limits: options.rate_limits.clone(),
         operations,
-        types: types.finish(),
+        types,
     })
 }
 

@@ -5,11 +5,13 @@ mod bodies;
 mod build;
 mod naming;
 mod operations;
+mod pagination;
 mod rust;
 mod types;
 
 pub use build::{build, Options};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
+pub use pagination::{BodyPath, Pagination, PagingStyle, Step};
 pub use rust::{Access, Arg, Input, RustType};
 
 /// One API, ready to emit.
@@ -90,6 +92,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub success: Vec<ResponseCase>,
     pub errors: Vec<ResponseCase>,
+    /// How it pages, when the spec declares it.
+    pub pagination: Option<Pagination>,
 }
 
 impl Operation {
@@ -102,6 +106,7 @@ impl Operation {
     pub fn exported_types(&self) -> Vec<&str> {
         let mut names = vec![self.request_type.as_str(), self.error_type.as_str()];
         names.extend(self.success_enum.as_deref());
+        names.extend(self.pagination.as_ref().map(|p| p.source.as_str()));
         if let Some(RequestBody::Form { ty_name, .. }) = &self.body {
             names.push(ty_name);
         }

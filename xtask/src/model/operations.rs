@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, StatusCode, Type};
 
 use super::naming::{field_ident, name_part, unique};
+use super::pagination::Declared;
 use super::types::TypeBuilder;
 use super::{
     Access, Arg, ArrayStyle, Input, Method, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
@@ -13,13 +14,19 @@ use super::{
 };
 use crate::spec::{Pointer, Spec, SpecError};
 
-pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operation>, SpecError> {
+/// The operations, and beside each the paging extension it declares (resolved once the types
+/// are complete).
+pub fn operations<'a>(
+    spec: &'a Spec,
+    types: &mut TypeBuilder<'_>,
+) -> Result<(Vec<Operation>, Vec<Option<Declared<'a>>>), SpecError> {
     // Methods the generated `Client` has of its own (and `clone`, which a method would shadow).
     let mut fn_names: BTreeSet<String> =
         ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect();
     let mut type_stems = BTreeSet::new();
     let mut ids = BTreeSet::new();
     let mut out = Vec::new();
+    let mut paging = Vec::new();
     for (path, item) in spec.doc.paths.iter() {
         let at_path = Pointer::root().push("paths").push(path);
         let item = match item {
@@ -59,6 +66,7 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 None => None,
             };
             let (success, errors) = responses(spec, types, &op.responses, &at.push("responses"), &type_stem)?;
+            paging.push(super::pagination::declared(op, &at));
             let success_enum = has_distinct_bodies(&success).then(|| format!("{type_stem}Success"));
             let success_type = match &success_enum {
                 Some(name) => RustType::Operation(name.clone()),
@@ -83,10 +91,11 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 body,
                 success,
                 errors,
+                pagination: None,
             });
         }
     }
-    Ok(out)
+    Ok((out, paging))
 }
 
 /// Several success statuses whose bodies differ need an enum for `send()` to return.

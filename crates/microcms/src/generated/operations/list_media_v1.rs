@@ -2,6 +2,8 @@
 
 use crate::generated::client::Client;
 
+use client_runtime::paginate;
+
 use crate::generated::types;
 
 /// List media (v1)
@@ -179,4 +181,91 @@ pub enum ListMediaV1Error {
     TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
     InternalServerError(types::Error),
+}
+
+/// `listMediaV1` as the pagination engine sees it: `.items()` and `.pages()` on [`ListMediaV1Request`] make one.
+#[derive(Clone, Debug)]
+pub struct ListMediaV1Paging(ListMediaV1Request);
+
+impl ListMediaV1Paging {
+    /// Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).
+    pub fn new(request: ListMediaV1Request) -> Self {
+        Self(request)
+    }
+
+    /// The request the listing starts from.
+    pub fn request(&self) -> &ListMediaV1Request {
+        &self.0
+    }
+
+    /// The request for one window of the listing.
+    pub fn request_for(&self, cursor: paginate::Cursor) -> ListMediaV1Request {
+        match cursor {
+            paginate::Cursor::Offset { offset, limit } => {
+                self.0
+                    .clone()
+                    .offset(paginate::count_to_wire(offset))
+                    .limit(paginate::count_to_wire(limit))
+            }
+
+            _ => self.0.clone(),
+        }
+    }
+
+    /// Sends one request and splits the body into the page's items and its paging facts.
+    pub fn fetch_request(
+        request: ListMediaV1Request,
+    ) -> paginate::FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
+        Box::pin(async move {
+            let (mut body, meta) = request.send().await?.into_parts();
+            let items = std::mem::take(&mut body.media);
+            Ok(paginate::Fetched {
+                items,
+                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                page_size: None,
+                token: None,
+                body,
+                meta,
+            })
+        })
+    }
+}
+
+impl paginate::Source for ListMediaV1Paging {
+    type Item = types::MediaV1;
+    type Body = types::MediaListV1;
+    type Error = ListMediaV1Error;
+    fn operation(&self) -> &'static str {
+        ListMediaV1Request::OPERATION_ID
+    }
+
+    fn style(&self) -> paginate::Style {
+        paginate::Style::Offset {
+            max_limit: 100,
+            max_offset: None,
+        }
+    }
+
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.get_limit().and_then(paginate::count_from_wire)
+    }
+
+    fn requested_start(&self) -> Option<u64> {
+        self.0.get_offset().and_then(paginate::count_from_wire)
+    }
+
+    fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+        self.0.to_request().map(drop)
+    }
+
+    fn fetch(
+        &self,
+        cursor: paginate::Cursor,
+    ) -> paginate::FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
+        Self::fetch_request(self.request_for(cursor))
+    }
+
+    fn item_id(item: &types::MediaV1) -> Option<&str> {
+        Some(&item.id)
+    }
 }

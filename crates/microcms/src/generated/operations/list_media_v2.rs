@@ -2,6 +2,8 @@
 
 use crate::generated::client::Client;
 
+use client_runtime::paginate;
+
 use crate::generated::types;
 
 /// List media (v2)
@@ -249,4 +251,82 @@ pub enum ListMediaV2Error {
     TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
     InternalServerError(types::Error),
+}
+
+/// `listMediaV2` as the pagination engine sees it: `.items()` and `.pages()` on [`ListMediaV2Request`] make one.
+#[derive(Clone, Debug)]
+pub struct ListMediaV2Paging(ListMediaV2Request);
+
+impl ListMediaV2Paging {
+    /// Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).
+    pub fn new(request: ListMediaV2Request) -> Self {
+        Self(request)
+    }
+
+    /// The request the listing starts from.
+    pub fn request(&self) -> &ListMediaV2Request {
+        &self.0
+    }
+
+    /// The request for one window of the listing.
+    pub fn request_for(&self, cursor: paginate::Cursor) -> ListMediaV2Request {
+        match cursor {
+            paginate::Cursor::Token(Some(token)) => self.0.clone().token(token),
+            _ => self.0.clone(),
+        }
+    }
+
+    /// Sends one request and splits the body into the page's items and its paging facts.
+    pub fn fetch_request(
+        request: ListMediaV2Request,
+    ) -> paginate::FetchFuture<types::MediaV2, types::MediaListV2, ListMediaV2Error> {
+        Box::pin(async move {
+            let (mut body, meta) = request.send().await?.into_parts();
+            let items = std::mem::take(&mut body.media);
+            Ok(paginate::Fetched {
+                items,
+                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                page_size: None,
+                token: Some(body.token.clone()),
+                body,
+                meta,
+            })
+        })
+    }
+}
+
+impl paginate::Source for ListMediaV2Paging {
+    type Item = types::MediaV2;
+    type Body = types::MediaListV2;
+    type Error = ListMediaV2Error;
+    fn operation(&self) -> &'static str {
+        ListMediaV2Request::OPERATION_ID
+    }
+
+    fn style(&self) -> paginate::Style {
+        paginate::Style::Token
+    }
+
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.get_limit().and_then(paginate::count_from_wire)
+    }
+
+    fn requested_start(&self) -> Option<u64> {
+        None
+    }
+
+    fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+        self.0.to_request().map(drop)
+    }
+
+    fn fetch(
+        &self,
+        cursor: paginate::Cursor,
+    ) -> paginate::FetchFuture<types::MediaV2, types::MediaListV2, ListMediaV2Error> {
+        Self::fetch_request(self.request_for(cursor))
+    }
+
+    fn item_id(item: &types::MediaV2) -> Option<&str> {
+        Some(&item.id)
+    }
 }

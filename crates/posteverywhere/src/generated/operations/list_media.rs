@@ -2,6 +2,8 @@
 
 use crate::generated::client::Client;
 
+use client_runtime::paginate;
+
 use crate::generated::types;
 
 /// List media
@@ -167,4 +169,106 @@ pub enum ListMediaError {
     Unauthorized(types::ErrorEnvelope),
     /// `429`: Rate limit exceeded
     TooManyRequests(types::ErrorEnvelope),
+}
+
+/// `listMedia` as the pagination engine sees it: `.items()` and `.pages()` on [`ListMediaRequest`] make one.
+#[derive(Clone, Debug)]
+pub struct ListMediaPaging(ListMediaRequest);
+
+impl ListMediaPaging {
+    /// Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).
+    pub fn new(request: ListMediaRequest) -> Self {
+        Self(request)
+    }
+
+    /// The request the listing starts from.
+    pub fn request(&self) -> &ListMediaRequest {
+        &self.0
+    }
+
+    /// The request for one window of the listing.
+    pub fn request_for(&self, cursor: paginate::Cursor) -> ListMediaRequest {
+        match cursor {
+            paginate::Cursor::Offset { offset, limit } => {
+                self.0
+                    .clone()
+                    .offset(paginate::count_to_wire(offset))
+                    .limit(paginate::count_to_wire(limit))
+            }
+
+            _ => self.0.clone(),
+        }
+    }
+
+    /// Sends one request and splits the body into the page's items and its paging facts.
+    pub fn fetch_request(
+        request: ListMediaRequest,
+    ) -> paginate::FetchFuture<
+        types::MediaItem,
+        types::MediaListEnvelope,
+        ListMediaError,
+    > {
+        Box::pin(async move {
+            let (mut body, meta) = request.send().await?.into_parts();
+            let items = std::mem::take(&mut body.data.items);
+            Ok(paginate::Fetched {
+                items,
+                total: None,
+                page_size: None,
+                token: None,
+                body,
+                meta,
+            })
+        })
+    }
+}
+
+impl paginate::Source for ListMediaPaging {
+    type Item = types::MediaItem;
+    type Body = types::MediaListEnvelope;
+    type Error = ListMediaError;
+    fn operation(&self) -> &'static str {
+        ListMediaRequest::OPERATION_ID
+    }
+
+    fn style(&self) -> paginate::Style {
+        paginate::Style::Offset {
+            max_limit: 100,
+            max_offset: None,
+        }
+    }
+
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.get_limit().and_then(paginate::count_from_wire)
+    }
+
+    fn requested_start(&self) -> Option<u64> {
+        self.0.get_offset().and_then(paginate::count_from_wire)
+    }
+
+    fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+        self.0.to_request().map(drop)
+    }
+
+    fn fetch(
+        &self,
+        cursor: paginate::Cursor,
+    ) -> paginate::FetchFuture<
+        types::MediaItem,
+        types::MediaListEnvelope,
+        ListMediaError,
+    > {
+        Self::fetch_request(self.request_for(cursor))
+    }
+
+    fn item_id(item: &types::MediaItem) -> Option<&str> {
+        Some(&item.media_id)
+    }
+}
+
+impl paginate::Paginated for ListMediaRequest {
+    type Source = ListMediaPaging;
+    fn into_source(self) -> ListMediaPaging {
+        ListMediaPaging::new(self)
+    }
 }

@@ -26,6 +26,8 @@ pub fn provider_api(root: &Path, provider: &Provider) -> Result<Api, Failure> {
         source: provider.spec.to_owned(),
         rate_limits: provider.rate_limits(),
         custom_paging: provider.custom_paging.iter().map(|id| (*id).to_owned()).collect(),
+        // Each provider crate is one small API: no features to declare in its manifest.
+        features_by_tag: false,
     };
     Ok(model::build(&spec, &options)?)
 }

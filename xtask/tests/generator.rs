@@ -96,6 +96,19 @@ fn fixture_output_compiles() {
         .expect("cargo runs");
     assert!(status.success(), "the fixtures' generated code does not compile cleanly");
 
+    // Operations are grouped by tag behind features: one tag alone, and none, compile cleanly too.
+    for features in [&["--no-default-features", "--features", "store"][..], &["--no-default-features"][..]] {
+        let status = Command::new(env!("CARGO"))
+            .args(["clippy", "--quiet", "-p", "fx-petstore"])
+            .args(features)
+            .args(["--", "-D", "warnings"])
+            .current_dir(root.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the petstore crate with {features:?} does not compile cleanly");
+    }
+
     // The paging fixture's `.items()` against a fake server, over real HTTP.
     let crate_dir = root.path().join("pagination");
     std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");

@@ -42,9 +42,11 @@ pub fn client(api: &Api) -> TokenStream {
         let docs = doc_attrs(&paragraphs([op.summary.as_deref(), Some(route.as_str())]));
         let deprecated =
             op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
+        let cfg = super::cfg(op.feature.as_slice());
         quote! {
             #docs
             #deprecated
+            #cfg
             pub fn #name(&self, #( #decls ),*) -> operations::#request {
                 // `clone` is never an operation's method name (the model reserves it).
                 operations::#request::new(self.clone(), #( #names ),*)
@@ -59,8 +61,11 @@ pub fn client(api: &Api) -> TokenStream {
     let server_variables = server_variables(api);
     let items = client_items(api, client_docs, methods.collect(), server_variables);
     let imports = imports(&items);
+    // With every feature off, no method names an operation.
+    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     quote! {
         //! The client and its builder.
+        #unused
         #imports
         use crate::generated::operations;
 

@@ -151,6 +151,16 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
     }
 }
 
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`; nothing when the
+/// item is always compiled.
+pub fn cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any( #( feature = #many ),* ))]),
+    }
+}
+
 /// The imports a generated file needs so its types print with short paths: exactly those whose
 /// names the file's items use, so no import is unused.
 pub fn imports(items: &TokenStream) -> TokenStream {

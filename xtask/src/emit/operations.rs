@@ -16,7 +16,8 @@ pub fn module(api: &Api) -> TokenStream {
     let mods = api.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
         let names = op.exported_types().into_iter().map(ident);
-        quote! { mod #module; pub use #module::{ #(#names),* }; }
+        let cfg = super::cfg(op.feature.as_slice());
+        quote! { #cfg mod #module; #cfg pub use #module::{ #(#names),* }; }
     });
     quote! {
         //! One request builder per operation, with the operation's typed error.

@@ -11,14 +11,34 @@ use crate::model::{Additional, Api, EnumVariant, Field, TypeDef, TypeKind, Union
 pub fn types(api: &Api) -> TokenStream {
     let items: TokenStream = api.types.iter().map(type_def).collect();
     let imports = imports(&items);
+    // With features off, the types that use an import may all be left out.
+    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     quote! {
         //! The schemas of the spec as Rust types. Unknown fields from the server are ignored.
+        #unused
         #imports
         #items
     }
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
+    let cfg = super::cfg(&def.features);
+    let item = type_item(def);
+    if cfg.is_empty() {
+        return item;
+    }
+    // The gate goes on every item of the definition (an enum has its `impl`s too).
+    match syn::parse2::<syn::File>(item.clone()) {
+        Ok(file) => {
+            let items = file.items;
+            quote!( #( #cfg #items )* )
+        }
+        // Not Rust: the whole file's parse reports it as a generator bug.
+        Err(_) => item,
+    }
+}
+
+fn type_item(def: &TypeDef) -> TokenStream {
     // Every type says where it comes from, so a reader can find its schema in the spec.
     let origin = format!("The schema `{}`.", def.schema);
     let docs = doc_attrs(def.description.as_deref().unwrap_or(&origin));

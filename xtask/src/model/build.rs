@@ -19,6 +19,8 @@ pub struct Options {
     /// Operations (by `operationId`) whose `Paginated` impl the crate writes by hand around the
     /// generated source, for what no paging extension can say.
     pub custom_paging: Vec<String>,
+    /// Group operations by tag behind Cargo features (`cargo xtask generate`).
+    pub features_by_tag: bool,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
@@ -33,7 +35,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         }
     }
     let info = &spec.doc.info;
-    Ok(Api {
+    let mut api = Api {
         source: options.source.clone(),
         title: info.title.clone(),
         description: info.description.clone(),
@@ -43,7 +45,12 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         rate_limits: options.rate_limits.clone(),
         operations,
         types,
-    })
+        features: Vec::new(),
+    };
+    if options.features_by_tag {
+        super::features::assign(&mut api);
+    }
+    Ok(api)
 }
 
 fn server(spec: &Spec) -> Server {

@@ -3,9 +3,11 @@
 
 mod bodies;
 mod build;
+mod features;
 mod naming;
 mod operations;
 mod pagination;
+pub mod reach;
 mod rust;
 mod types;
 
@@ -29,6 +31,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Sorted by name.
     pub types: Vec<TypeDef>,
+    /// The Cargo features operations are grouped behind (one per tag), sorted; empty when the
+    /// API is not split (the three provider crates).
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +93,10 @@ pub struct Operation {
     pub deprecated: bool,
     /// The operation's own `security: []`: it is called without the key.
     pub anonymous: bool,
+    /// Its first tag.
+    pub tag: Option<String>,
+    /// The Cargo feature it is compiled behind (always compiled when `None`).
+    pub feature: Option<String>,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     pub success: Vec<ResponseCase>,
@@ -298,6 +307,8 @@ pub struct TypeDef {
     pub name: String,
     /// The JSON pointer of the schema it comes from (`#/components/schemas/Media`).
     pub schema: String,
+    /// The features whose operations reach it; compiled when any is on (always when empty).
+    pub features: Vec<String>,
     pub description: Option<String>,
     pub kind: TypeKind,
 }

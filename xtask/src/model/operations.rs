@@ -87,6 +87,8 @@ pub fn operations<'a>(
                 description: op.description.clone(),
                 deprecated: op.deprecated,
                 anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
+                tag: op.tags.first().cloned(),
+                feature: None,
                 params,
                 body,
                 success,

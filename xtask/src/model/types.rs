@@ -47,7 +47,10 @@ impl<'a> TypeBuilder<'a> {
                 None => alias(self.schema_type(schema, &at, &name)?.0),
             };
             let description = schema.schema_data.description.clone();
-            self.defs.insert(name.clone(), TypeDef { name, schema: at.to_string(), description, kind });
+            self.defs.insert(
+                name.clone(),
+                TypeDef { name, schema: at.to_string(), features: Vec::new(), description, kind },
+            );
         }
         Ok(())
     }
@@ -120,7 +123,7 @@ impl<'a> TypeBuilder<'a> {
         if let Some(kind) = self.definition(schema, at, hint)? {
             let name = unique(hint.to_owned(), &mut self.taken);
             let description = schema.schema_data.description.clone();
-            let def = TypeDef { name: name.clone(), schema: at.to_string(), description, kind };
+            let def = TypeDef { name: name.clone(), schema: at.to_string(), features: Vec::new(), description, kind };
             self.defs.insert(name.clone(), def);
             return Ok((TypeRef::Named(name), nullable));
         }

@@ -23,6 +23,8 @@ pub enum Failure {
     #[error("{0}")]
     Spec(#[from] spec::SpecError),
     #[error("{0}")]
+    Overlay(#[from] spec::overlay::OverlayError),
+    #[error("{0}")]
     Emit(#[from] emit::EmitError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::codegen::{workspace_root, write_atomic};
+use crate::codegen::{find_workspace, write_atomic};
 use crate::model::{self, Options};
 use crate::spec::Spec;
 use crate::{diff, Failure};
@@ -23,7 +23,7 @@ pub fn run(provider: &str, page: &Path) -> Result<(), Failure> {
             "cannot vendor {provider:?}: only {VENDORED:?} publish their spec in their docs; edit specs/{provider}/openapi.yaml by hand"
         )));
     }
-    let dir = workspace_root().join("specs").join(provider);
+    let dir = find_workspace()?.join("specs").join(provider);
     let outcome = vendor_into(page, &dir)?;
     println!("wrote {} and {}", outcome.spec.display(), outcome.source.display());
     match outcome.report {

@@ -40,12 +40,17 @@ enum Command {
         #[arg(long, value_name = "path:DIR|version:X")]
         runtime: Option<generate::Runtime>,
     },
-    /// Extract the OpenAPI block of a saved vendor doc page into specs/<provider>/.
+    /// Keep saved vendor doc pages under specs/<provider>/pages/ and merge their OpenAPI blocks
+    /// into specs/<provider>/openapi.yaml (a page replaces the saved page of the same name or the
+    /// same operations).
     Vendor {
         /// The provider (only `utage` publishes its spec inside its doc pages).
         provider: String,
-        /// The saved doc page (Markdown with one ```yaml OpenAPI block).
-        page: PathBuf,
+        /// Saved doc pages (Markdown, each with one ```yaml OpenAPI block).
+        pages: Vec<PathBuf>,
+        /// A saved page to remove (its name under pages/), with the operations it defines (repeatable).
+        #[arg(long, value_name = "PAGE")]
+        remove: Vec<String>,
     },
     /// Compare two versions of a spec in terms of the generated Rust API (overlays applied).
     ApiDiff {
@@ -80,7 +85,7 @@ fn main() -> ExitCode {
             overlays: &overlays,
             runtime,
         }),
-        Command::Vendor { provider, page } => vendor::run(&provider, &page),
+        Command::Vendor { provider, pages, remove } => vendor::run(&provider, &pages, &remove),
         Command::ApiDiff { old, new, format, fail_on_breaking, no_overlays, overlays_only } => {
             match (overlays_only, old, new) {
                 (Some(target), _, _) => diff::run_overlays_only(&target, format, fail_on_breaking),

@@ -109,6 +109,19 @@ pub fn run(check: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The committed files of one provider's crate (`src/generated/`, the API surface) that differ
+/// from what its spec and overlays give, relative to `root`; empty when fresh.
+pub fn provider_stale(root: &Path, provider: &Provider) -> Result<Vec<String>, Failure> {
+    let api = provider_api(root, provider)?;
+    let dir = root.join(provider.crate_dir).join("src/generated");
+    let mut stale = stale_files(&dir, &emit::emit(&api)?);
+    let surface_path = root.join(provider.crate_dir).join(SURFACE_FILE);
+    if std::fs::read_to_string(&surface_path).ok().as_deref() != Some(surface::render(&api).as_str()) {
+        stale.push(surface_path);
+    }
+    Ok(stale.iter().map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect())
+}
+
 /// Files that differ from, are missing from, or are not part of the expected output.
 pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
     let mut stale = Vec::new();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{codegen, diff, generate, vendor};
+use xtask::{codegen, diff, generate, release, vendor};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generator and maintenance commands for the media-library clients")]
@@ -72,6 +72,21 @@ enum Command {
         #[arg(long, value_name = "PROVIDER|SPEC", conflicts_with_all = ["old", "new"])]
         overlays_only: Option<String>,
     },
+    /// Release a provider crate: version and CHANGELOG.md entry from the API diff against the
+    /// last release (crates/<provider>/released/openapi.json); refuses when the output is stale.
+    Release {
+        /// The provider (`microcms`, `posteverywhere`, `utage`).
+        provider: String,
+        /// The changelog entry's date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Print the new version and the changelog entry; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Skip `cargo semver-checks` even where it is installed.
+        #[arg(long)]
+        no_semver_checks: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -86,6 +101,9 @@ fn main() -> ExitCode {
             runtime,
         }),
         Command::Vendor { provider, pages, remove } => vendor::run(&provider, &pages, &remove),
+        Command::Release { provider, date, dry_run, no_semver_checks } => {
+            release::run(&provider, &release::ReleaseOptions { date, dry_run, no_semver_checks })
+        }
         Command::ApiDiff { old, new, format, fail_on_breaking, no_overlays, overlays_only } => {
             match (overlays_only, old, new) {
                 (Some(target), _, _) => diff::run_overlays_only(&target, format, fail_on_breaking),

@@ -384,6 +384,16 @@ pub fn parse_with(path: &Path, text: &str, overlays: &[Overlay]) -> Result<super
     Ok(super::Spec::parse(path, &text)?)
 }
 
+/// A spec file's tree with the overlay files given applied, in order: the spec as generated.
+pub fn overlaid_tree(spec: &Path, overlay_files: &[PathBuf]) -> Result<Value, crate::Failure> {
+    let text = std::fs::read_to_string(spec).map_err(|e| crate::Failure::io(spec, e))?;
+    let mut tree = read_tree(spec, &text)?;
+    for overlay in load_all(spec, overlay_files)? {
+        overlay.apply(&mut tree)?;
+    }
+    Ok(tree)
+}
+
 /// Loads a spec file with the overlay files given, in that order.
 pub fn load_with(spec: &Path, overlay_files: &[PathBuf]) -> Result<super::Spec, crate::Failure> {
     let text = std::fs::read_to_string(spec).map_err(|e| crate::Failure::io(spec, e))?;

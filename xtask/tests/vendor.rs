@@ -344,7 +344,11 @@ fn bad_pages_leave_the_spec_untouched() {
         ("two-blocks.md", format!("{page}\n\n{}", &second[block_start..]), "2 OpenAPI ```yaml blocks"),
         ("bad-yaml.md", bad_yaml, "not valid YAML: "),
         ("unclosed.md", page.trim_end_matches('`').to_owned(), "never closed"),
-        ("not-openapi.md", "```yaml\nname: x\n```\n".to_owned(), "none with a top-level `openapi:` key"),
+        (
+            "not-openapi.md",
+            "```yaml\nname: x\n```\n".to_owned(),
+            "none with a top-level `openapi:` (or `swagger:`) key",
+        ),
         (
             "unsupported.md",
             page.replacen(
@@ -353,12 +357,6 @@ fn bad_pages_leave_the_spec_untouched() {
                 1,
             ),
             "query style DeepObject is not supported",
-        ),
-        // Which OpenAPI versions a page may carry is the loader's decision, not vendor's.
-        (
-            "swagger.md",
-            "```yaml\nswagger: '2.0'\ninfo: {title: T, version: '1'}\n```\n".to_owned(),
-            "none with a top-level `openapi:` key",
         ),
     ];
     let downloads = tempfile::tempdir().expect("temp dir");
@@ -375,6 +373,25 @@ fn bad_pages_leave_the_spec_untouched() {
     }
     let missing = vendor_into(&downloads.path().join("missing.md"), dir.path()).map(|_| ()).map_err(|e| e.to_string());
     assert!(missing.is_err_and(|e| e.contains("missing.md")));
+}
+
+/// Which OpenAPI versions a page may carry is the loader's decision: a 3.1 page vendors exactly
+/// when `Spec::parse` accepts its block, and is otherwise refused with the loader's own message.
+#[test]
+fn the_loader_decides_which_openapi_versions_a_page_may_carry() {
+    let page = saved_page().replacen("openapi: 3.0.3\n", "openapi: 3.1.0\n", 1);
+    let block = extract(&page).expect("block");
+    let loader = xtask::spec::Spec::parse(Path::new("list-media.md"), &block).map(|_| ()).map_err(|e| e.message);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let downloads = tempfile::tempdir().expect("temp dir");
+    let vendored = vendor_into(&write_page(downloads.path(), "list-media.md", &page), dir.path());
+    match (loader, vendored) {
+        (Ok(()), Ok(outcome)) => assert_eq!(spec_text(&outcome), block),
+        (Err(message), Err(e)) => assert!(e.to_string().contains(&message), "{e}"),
+        (loader, vendored) => {
+            panic!("loader: {loader:?}; vendor: {:?}", vendored.map(|_| ()).map_err(|e| e.to_string()))
+        }
+    }
 }
 
 #[test]

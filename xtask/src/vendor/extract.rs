@@ -20,14 +20,16 @@ pub fn extract(page: &str) -> Result<String, String> {
             matches!(b.info.split_whitespace().next().map(str::to_ascii_lowercase).as_deref(), Some("yaml" | "yml"))
         })
         .collect();
-    let openapi: Vec<&&Block> = yaml.iter().filter(|b| b.content.lines().any(|l| l.starts_with("openapi:"))).collect();
+    // `swagger:` too: which versions are usable is the loader's decision, not the extractor's.
+    let is_spec = |l: &str| l.starts_with("openapi:") || l.starts_with("swagger:");
+    let openapi: Vec<&&Block> = yaml.iter().filter(|b| b.content.lines().any(is_spec)).collect();
     match openapi.as_slice() {
         [only] => Ok(only.content.clone()),
         [] if yaml.is_empty() => {
             Err("no ```yaml block found; save the doc page that shows the OpenAPI document".to_owned())
         }
         [] => Err(format!(
-            "found {} ```yaml block(s) but none with a top-level `openapi:` key; is this a UTAGE API reference page?",
+            "found {} ```yaml block(s) but none with a top-level `openapi:` (or `swagger:`) key; is this a UTAGE API reference page?",
             yaml.len()
         )),
         several => {

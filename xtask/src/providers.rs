@@ -1,7 +1,7 @@
 //! The three providers this workspace generates clients for, and the facts their specs cannot
 //! carry (documented rate limits live in prose, not in OpenAPI).
 
-use crate::model::RateLimit;
+use crate::model::{Options, RateLimit};
 
 pub struct Provider {
     /// The name used on the command line and under `specs/`.
@@ -20,6 +20,18 @@ pub struct Provider {
 impl Provider {
     pub fn rate_limits(&self) -> Vec<RateLimit> {
         self.rate_limits.iter().map(|&(requests, window_secs)| RateLimit { requests, window_secs }).collect()
+    }
+
+    /// What the model needs beyond the spec, for this provider's crate (`source` goes into the
+    /// `@generated` header).
+    pub fn model_options(&self, source: String) -> Options {
+        Options {
+            source,
+            rate_limits: self.rate_limits(),
+            custom_paging: self.custom_paging.iter().map(|id| (*id).to_owned()).collect(),
+            // Each provider crate is one small API: no features to declare in its manifest.
+            features_by_tag: false,
+        }
     }
 }
 

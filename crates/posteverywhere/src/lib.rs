@@ -2,7 +2,9 @@
 //! `cargo xtask codegen`, with a handwritten layer for what OpenAPI cannot say.
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
-//! re-exported here.
+//! re-exported here. Who decides what: the spec (and the generator's model of it) decides every
+//! operation, type and name, and the paging of `listMedia` (its `x-speakeasy-pagination`, so
+//! [`operations::ListMediaPaging`] is generated); [`quirks`] holds what the spec cannot say.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -53,4 +53,69 @@ impl Client {
             ::std::clone::Clone::clone(self),
         )
     }
+
+    /// Get media
+    ///
+    /// `GET /media/{media_id}`
+    pub fn get_media(
+        &self,
+        media_id: impl ::std::convert::Into<String>,
+    ) -> crate::generated::operations::GetMediaRequest {
+        crate::generated::operations::GetMediaRequest::new(
+            ::std::clone::Clone::clone(self),
+            media_id,
+        )
+    }
+
+    /// Delete media
+    ///
+    /// `DELETE /media/{media_id}`
+    pub fn delete_media(
+        &self,
+        media_id: impl ::std::convert::Into<String>,
+    ) -> crate::generated::operations::DeleteMediaRequest {
+        crate::generated::operations::DeleteMediaRequest::new(
+            ::std::clone::Clone::clone(self),
+            media_id,
+        )
+    }
+
+    /// Start a media upload
+    ///
+    /// `POST /media/upload`
+    pub fn upload_media(
+        &self,
+        body: types::UploadMediaInput,
+    ) -> crate::generated::operations::UploadMediaRequest {
+        crate::generated::operations::UploadMediaRequest::new(
+            ::std::clone::Clone::clone(self),
+            body,
+        )
+    }
+
+    /// Complete a media upload
+    ///
+    /// `POST /media/{media_id}/complete`
+    pub fn complete_media_upload(
+        &self,
+        media_id: impl ::std::convert::Into<String>,
+    ) -> crate::generated::operations::CompleteMediaUploadRequest {
+        crate::generated::operations::CompleteMediaUploadRequest::new(
+            ::std::clone::Clone::clone(self),
+            media_id,
+        )
+    }
+
+    /// Upload media from a URL
+    ///
+    /// `POST /media/upload-from-url`
+    pub fn upload_media_from_url(
+        &self,
+        body: types::UploadFromUrlInput,
+    ) -> crate::generated::operations::UploadMediaFromUrlRequest {
+        crate::generated::operations::UploadMediaFromUrlRequest::new(
+            ::std::clone::Clone::clone(self),
+            body,
+        )
+    }
 }

@@ -4,9 +4,79 @@
 #[allow(unused_imports)]
 use crate::generated::types;
 
+/// The answer of `complete`, documented in two shapes: `media_id`, `media_ids`, `status`, `type`,
+/// `width`, `height`, `duration`, `size`, `content_type`, `created_at`, `next_step`; or `id`,
+/// `status`, `type`, `thumbnail_url`, `message`. Every field but `status` is therefore optional.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CompletedMedia {
+    /// The media item's id (first shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<String>,
+    /// The media item's id (second shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_ids: Option<Vec<String>>,
+    pub status: types::MediaStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<types::MediaType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// Seconds (videos).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
+    /// Second shape only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Second shape only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The success envelope of `POST /media/{media_id}/complete`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CompletedMediaEnvelope {
+    pub data: types::CompletedMedia,
+    /// Always null on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<types::ErrorDetail>,
+    pub meta: types::Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeletedMedia {
+    /// The deleted item.
+    pub media_id: String,
+    /// Always true.
+    pub deleted: bool,
+}
+
+/// The success envelope of `DELETE /media/{media_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeletedMediaEnvelope {
+    pub data: types::DeletedMedia,
+    /// Always null on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<types::ErrorDetail>,
+    pub meta: types::Meta,
+}
+
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorDetail {
-    /// Machine-readable error code.
+    /// Machine-readable error code. The docs name `bad_request` (400), `invalid_field_name` (400),
+    /// `unauthorized` (401), `invalid_api_key`, `not_found` (404), `media_in_use` (409),
+    /// `unsupported_media_type` (415), `validation_error`, `rate_limited` (429) and `internal_error`
+    /// (500).
     pub code: String,
     /// Human-readable message.
     pub message: String,
@@ -29,6 +99,77 @@ pub struct ErrorEnvelope {
     >,
     pub error: types::ErrorDetail,
     pub meta: types::Meta,
+}
+
+/// One media item as `GET /media/{media_id}` returns it.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Media {
+    /// Canonical media identifier (use in media_ids arrays)
+    pub media_id: String,
+    pub status: types::MediaStatus,
+    pub r#type: types::MediaType,
+    /// Original filename
+    pub filename: String,
+    /// MIME type
+    pub content_type: String,
+    /// File size in bytes
+    pub size: i64,
+    /// Pixel width
+    ///
+    /// Always present; may be null.
+    #[serde(default)]
+    pub width: Option<i64>,
+    /// Pixel height
+    ///
+    /// Always present; may be null.
+    #[serde(default)]
+    pub height: Option<i64>,
+    /// Duration in seconds (videos)
+    ///
+    /// Always present; may be null.
+    #[serde(default)]
+    pub duration: Option<f64>,
+    /// UTC timestamp (ISO 8601)
+    pub created_at: String,
+    /// `[media_id]`, for copying straight into `POST /v1/posts`.
+    pub media_ids: Vec<String>,
+}
+
+/// The success envelope of `GET /media/{media_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MediaEnvelope {
+    pub data: types::Media,
+    /// Always null on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<types::ErrorDetail>,
+    pub meta: types::Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MediaInUseDetails {
+    /// The scheduled posts the media is attached to.
+    pub post_ids: Vec<String>,
+}
+
+/// The 409 envelope of `DELETE /media/{media_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MediaInUseEnvelope {
+    /// Always null on error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<
+        ::client_runtime::serde_json::Map<String, ::client_runtime::serde_json::Value>,
+    >,
+    pub error: types::MediaInUseError,
+    pub meta: types::Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MediaInUseError {
+    /// `media_in_use`.
+    pub code: String,
+    /// "Cannot delete media that is attached to scheduled posts."
+    pub message: String,
+    pub details: types::MediaInUseDetails,
 }
 
 /// One media file of the library.
@@ -175,13 +316,20 @@ impl ::std::fmt::Display for MediaType {
     }
 }
 
-/// Request metadata present in every response.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Request metadata present in every response. Most pages spell the id `request_id` (e.g.
+/// `"a1b2c3d4"`); the authentication and pagination pages spell it `requestId` (e.g.
+/// `"req_abc123"`), sometimes without `timestamp`. Both are accepted.
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Meta {
     /// Identifies the request; quote it to support.
-    pub request_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The same id, as the authentication and pagination pages spell it.
+    #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id2: Option<String>,
     /// When the response was produced.
-    pub timestamp: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
 }
 
 /// The window this page covers. There is no total count.
@@ -191,4 +339,210 @@ pub struct Pagination {
     pub limit: i64,
     /// The offset applied.
     pub offset: i64,
+}
+
+/// `cloudflare_images` or `r2` (schema page); `s3` in another example.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum StorageProvider {
+    /// `cloudflare_images`
+    #[serde(rename = "cloudflare_images")]
+    CloudflareImages,
+    /// `r2`
+    #[serde(rename = "r2")]
+    R2,
+    /// `s3`
+    #[serde(rename = "s3")]
+    S3,
+    /// A value this version of the client does not know (the server added one).
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl StorageProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudflareImages => "cloudflare_images",
+            Self::R2 => "r2",
+            Self::S3 => "s3",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StorageProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadFromUrlInput {
+    /// A public HTTPS URL (private, loopback and link-local addresses are refused).
+    pub url: String,
+    /// The file name; taken from the URL's path when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+/// How to send the bytes to `upload_url`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum UploadHttpMethod {
+    /// `PUT`
+    #[serde(rename = "PUT")]
+    Put,
+    /// `POST`
+    #[serde(rename = "POST")]
+    Post,
+    /// A value this version of the client does not know (the server added one).
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl UploadHttpMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UploadHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The file to be uploaded, announced before its bytes are sent.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadMediaInput {
+    /// The file name, with its extension (at most 255 characters).
+    pub filename: String,
+    /// One of `image/jpeg`, `image/png`, `image/gif`, `image/webp`, `image/heic`, `image/heif`,
+    /// `video/mp4`, `application/pdf`.
+    pub content_type: String,
+    /// Bytes; at most 20 MB (20,971,520) for images and documents, 500 MB (524,288,000) for video.
+    pub size: i64,
+    /// Pixels (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// Pixels (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// Seconds (optional; videos).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// One example of the docs sends this; the field table does not list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platforms: Option<Vec<String>>,
+}
+
+/// How step 2 sends the bytes: `PUT` with `headers` (the body is the file), or a multipart `POST`
+/// with the file in the form field `field_name`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadMethod {
+    pub method: types::UploadHttpMethod,
+    /// The content type the upload is sent with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The form field of the file (multipart `POST` only; `file` on the upload-media page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// Headers to send with the `PUT` (PUT only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+/// Where and how to send the bytes of an announced upload.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadTicket {
+    /// The new media item's id; it exists from now on.
+    pub media_id: String,
+    /// One page says `[media_id]` is returned here too; the schema page does not list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_ids: Option<Vec<String>>,
+    /// The signed storage URL (secret until it expires; never log it).
+    pub upload_url: String,
+    pub upload_method: types::UploadMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<types::StorageProvider>,
+    /// Seconds until `upload_url` expires (3600 on the schema page, 900 in another example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+    /// The largest file accepted, in bytes (e.g. 20971520).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<i64>,
+    /// A sentence saying what to do next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
+}
+
+/// The success envelope of `POST /media/upload`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UploadTicketEnvelope {
+    pub data: types::UploadTicket,
+    /// Always null on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<types::ErrorDetail>,
+    pub meta: types::Meta,
+}
+
+/// The success envelope of `POST /media/upload-from-url`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UrlUploadEnvelope {
+    pub data: types::UrlUploadedMedia,
+    /// Always null on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<types::ErrorDetail>,
+    pub meta: types::Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UrlUploadedMedia {
+    pub media_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_status: Option<types::MediaStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<types::MediaType>,
+    /// Where the image is served (unlike list and get, this response has a URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The URL it was fetched from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }

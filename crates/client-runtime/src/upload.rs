@@ -137,6 +137,80 @@ impl Chunks {
     }
 }
 
+/// What the caller handed to `upload_file` or `upload_bytes`, before it is checked.
+#[derive(Clone)]
+pub enum Upload {
+    Path(PathBuf),
+    Bytes { file_name: String, content_type: String, bytes: Bytes },
+}
+
+impl fmt::Debug for Upload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Upload::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            Upload::Bytes { file_name, content_type, bytes } => f
+                .debug_struct("Bytes")
+                .field("file_name", file_name)
+                .field("content_type", content_type)
+                .field("len", &bytes.len())
+                .finish(),
+        }
+    }
+}
+
+/// A checked upload: the content, the name the server is told, and its MIME type.
+#[derive(Clone, Debug)]
+pub struct PreparedUpload {
+    pub source: UploadSource,
+    pub file_name: String,
+    pub content_type: String,
+}
+
+impl Upload {
+    /// Resolves the file's size, name and content type (overrides first, then the extension).
+    /// The error says what is missing, for the caller's "refused before sending" error.
+    pub async fn prepare(
+        self,
+        file_name: Option<String>,
+        content_type: Option<String>,
+    ) -> Result<PreparedUpload, String> {
+        let (source, name, given_type) = match self {
+            Upload::Path(path) => {
+                let source =
+                    UploadSource::file(&path).await.map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
+                let name = file_name.or_else(|| file_name_of(&path));
+                (source, name, content_type)
+            }
+            Upload::Bytes { file_name: name, content_type: ct, bytes } => {
+                (UploadSource::Bytes(bytes), file_name.or(Some(name)), content_type.or(Some(ct)))
+            }
+        };
+        let file_name = name.filter(|n| !n.is_empty()).ok_or("the upload has no file name")?;
+        let content_type = match given_type.filter(|t| !t.is_empty()) {
+            Some(t) => t,
+            None => content_type_for(&file_name)
+                .ok_or_else(|| {
+                    format!("the type of {file_name:?} cannot be told from its extension; set .content_type(…)")
+                })?
+                .to_owned(),
+        };
+        Ok(PreparedUpload { source, file_name, content_type })
+    }
+}
+
+/// Storage's answer as the storage step's outcome: any 2xx is done; an error says whether the
+/// URL expired, and S3's `<Code>` at most.
+pub fn storage_outcome(response: &crate::ForeignResponse) -> Result<(), StorageError> {
+    let status = response.status.as_u16();
+    if response.status.is_success() {
+        Ok(())
+    } else if says_expired(status, &response.body) {
+        Err(StorageError::Expired)
+    } else {
+        Err(StorageError::Status { status, code: storage_error_code(&response.body) })
+    }
+}
+
 /// The MIME type of a file name's extension, for the kinds of files media libraries hold.
 pub fn content_type_for(file_name: &str) -> Option<&'static str> {
     let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();

@@ -16,7 +16,7 @@ generated=0 refused=0 members=""
 for spec in "$work"/node_modules/@readme/oas-examples/3.0/yaml/*.yaml; do
   name=$(basename "$spec" .yaml)
   status=0
-  "$xtask" generate "$spec" --out "out/$name" --name "oas-${name//[._]/-}" >"out/$name.log" 2>&1 || status=$?
+  "$xtask" generate "$spec" --out "out/$name" --name "oas-${name//[._]/-}" --runtime "path:$root/crates/client-runtime" >"out/$name.log" 2>&1 || status=$?
   case $status in
     0) generated=$((generated + 1))
        # Members of one workspace below, so dependencies build once.

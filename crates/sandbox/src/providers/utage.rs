@@ -4,8 +4,9 @@
 //! to the storage origin (204); `POST /v1/media/complete` (`media_id`) → the `Media`.
 //!
 //! Decided here where nothing is documented: upload-url answers 200 with those two fields at the
-//! top level; videos and audio are refused (400, they have lists of their own); `complete`
-//! before the file reached storage answers 400 `upload_incomplete`, an unknown id 404.
+//! top level; `complete` before the file reached storage answers 400 `upload_incomplete`, an
+//! unknown id 404; a video MIME type is stored as normal media and `complete` adds the `notice`
+//! the vendor's `Media` schema documents.
 
 use std::sync::Arc;
 
@@ -147,9 +148,6 @@ async fn upload_url(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
     let Some(filetype) = req.filetype.filter(|t| t.contains('/')) else {
         return validation(&shared, "filetype", "filetype must be a MIME type.");
     };
-    if filetype.starts_with("video/") || filetype.starts_with("audio/") {
-        return validation(&shared, "filetype", "Videos and audio are not uploaded as normal media.");
-    }
     let folder_id = req.folder_id.filter(|f| !f.is_empty());
     if let Some(id) = &folder_id {
         if !lock(&shared.store).folder_ids().contains(id) {
@@ -212,5 +210,9 @@ async fn complete(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let mut store = lock(&shared.store);
     let serial = store.insert_uploaded(pending.filename.clone());
     lock(&shared.uploads).complete(&media_id, serial, object.size, now_unix_ms());
-    json_response(StatusCode::OK, &media_of(&shared, &store, serial))
+    let mut media = media_of(&shared, &store, serial);
+    if pending.content_type.starts_with("video/") {
+        media["notice"] = json!("動画ファイルは通常メディアとして登録されました。動画要素では再生できません。");
+    }
+    json_response(StatusCode::OK, &media)
 }

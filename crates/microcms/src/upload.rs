@@ -42,7 +42,7 @@ pub enum UploadError {
     #[error("upload refused before anything was sent: {0}")]
     Refused(String),
     #[error("the upload (POST /api/v1/media) failed: {0}")]
-    Upload(#[source] Error<UploadMediaError>),
+    Upload(#[source] Box<Error<UploadMediaError>>),
 }
 
 impl UploadError {
@@ -133,18 +133,18 @@ impl UploadBuilder {
             )));
         }
         let part = file.source.part(&file.file_name, &file.content_type, self.progress).await.map_err(|e| {
-            UploadError::Upload(Error::InvalidRequest(InvalidRequest {
+            UploadError::Upload(Box::new(Error::InvalidRequest(InvalidRequest {
                 operation: UploadMediaRequest::OPERATION_ID,
                 parameter: "file".into(),
                 problem: format!("cannot be read: {e}"),
-            }))
+            })))
         })?;
         let form = Form::new().part("file", part);
         let transport = self.client.transport();
         let raw = transport
             .execute_streamed::<UploadMediaError>(UploadMediaRequest::OPERATION_ID, Method::POST, "/api/v1/media", form)
             .await
-            .map_err(UploadError::Upload)?;
+            .map_err(|e| UploadError::Upload(Box::new(e)))?;
         // The statuses `uploadMedia` declares, decoded as its generated `send()` does.
         let decoded = match raw.status() {
             201 => raw.json(),
@@ -154,7 +154,7 @@ impl UploadBuilder {
             500 => Err(raw.api_error(UploadMediaError::InternalServerError)),
             _ => Err(raw.unexpected()),
         };
-        decoded.map_err(UploadError::Upload)
+        decoded.map_err(|e| UploadError::Upload(Box::new(e)))
     }
 }
 

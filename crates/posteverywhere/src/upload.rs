@@ -51,13 +51,13 @@ pub enum UploadError {
     #[error("upload refused before anything was sent: {0}")]
     Refused(String),
     #[error("announcing the upload (POST /media/upload) failed; no media item exists: {0}")]
-    Announce(#[source] Error<UploadMediaError>),
+    Announce(#[source] Box<Error<UploadMediaError>>),
     #[error("sending the file to storage failed; media {media_id} exists, not completed: {source}")]
     Storage { media_id: String, source: StorageError },
     #[error("confirming the upload (POST /media/{media_id}/complete) failed; media {media_id} exists: {source}")]
-    Complete { media_id: String, source: Error<CompleteMediaUploadError> },
+    Complete { media_id: String, source: Box<Error<CompleteMediaUploadError>> },
     #[error("complete kept answering that the file is not in storage ({attempts} attempts); media {media_id} exists")]
-    NotInStorage { media_id: String, attempts: u32, last: Error<CompleteMediaUploadError> },
+    NotInStorage { media_id: String, attempts: u32, last: Box<Error<CompleteMediaUploadError>> },
 }
 
 impl UploadError {
@@ -225,7 +225,7 @@ impl UploadBuilder {
             duration: self.duration,
             platforms: None,
         };
-        let response = self.client.upload_media(input).send().await.map_err(UploadError::Announce)?;
+        let response = self.client.upload_media(input).send().await.map_err(|e| UploadError::Announce(Box::new(e)))?;
         Ok(response.into_body().data)
     }
 
@@ -281,9 +281,9 @@ impl UploadBuilder {
                     attempt += 1;
                 }
                 Err(e) if not_in_storage(&e) => {
-                    return Err(UploadError::NotInStorage { media_id, attempts: attempt, last: e })
+                    return Err(UploadError::NotInStorage { media_id, attempts: attempt, last: Box::new(e) })
                 }
-                Err(source) => return Err(UploadError::Complete { media_id, source }),
+                Err(source) => return Err(UploadError::Complete { media_id, source: Box::new(source) }),
             }
         }
     }

@@ -45,11 +45,11 @@ pub enum UploadError {
     #[error("upload refused before anything was sent: {0}")]
     Refused(String),
     #[error("asking for an upload URL (POST /media/upload-url) failed; no media item exists: {0}")]
-    Announce(#[source] Error<CreateMediaUploadUrlError>),
+    Announce(#[source] Box<Error<CreateMediaUploadUrlError>>),
     #[error("sending the file to storage failed; media {media_id} was announced, not completed: {source}")]
     Storage { media_id: String, source: StorageError },
     #[error("confirming the upload (POST /media/complete) failed; media {media_id} is in storage: {source}")]
-    Complete { media_id: String, source: Error<CompleteMediaUploadError> },
+    Complete { media_id: String, source: Box<Error<CompleteMediaUploadError>> },
 }
 
 impl UploadError {
@@ -180,7 +180,7 @@ impl UploadBuilder {
         }
         let media_id = ticket.media_id;
         let done = self.client.complete_media_upload(MediaCompleteInput { media_id: media_id.clone() }).send().await;
-        done.map_err(|source| UploadError::Complete { media_id, source })
+        done.map_err(|source| UploadError::Complete { media_id, source: Box::new(source) })
     }
 
     async fn announce(&self, file: &PreparedUpload) -> Result<MediaUploadUrl, UploadError> {
@@ -189,7 +189,8 @@ impl UploadBuilder {
             filetype: file.content_type.clone(),
             folder_id: self.folder_id.clone(),
         };
-        let response = self.client.create_media_upload_url(input).send().await.map_err(UploadError::Announce)?;
+        let response =
+            self.client.create_media_upload_url(input).send().await.map_err(|e| UploadError::Announce(Box::new(e)))?;
         Ok(response.into_body())
     }
 

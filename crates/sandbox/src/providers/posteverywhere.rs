@@ -194,15 +194,17 @@ fn max_size_of(content_type: &str) -> Option<u64> {
     }
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(shared: &Shared, body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|e| error(shared, StatusCode::BAD_REQUEST, "bad_request", &format!("Invalid JSON body: {e}"), None))
+/// The body as JSON, or the 400 to answer (boxed: a `Response` is large).
+fn json_body<T: serde::de::DeserializeOwned>(shared: &Shared, body: &[u8]) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(shared, StatusCode::BAD_REQUEST, "bad_request", &format!("Invalid JSON body: {e}"), None))
+    })
 }
 
 async fn upload(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let req: UploadRequest = match json_body(&shared, &body) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let (Some(filename), Some(content_type), Some(size)) = (req.filename, req.content_type, req.size) else {
         return validation(&shared, "filename, content_type and size are required.", None);
@@ -322,7 +324,7 @@ fn is_private_host(host: &str) -> bool {
 async fn upload_from_url(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let req: FromUrlRequest = match json_body(&shared, &body) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(url) = req.url.filter(|u| !u.is_empty()) else {
         return validation(&shared, "url is required.", Some(json!({ "field": "url" })));

@@ -132,15 +132,17 @@ fn validation(shared: &Shared, field: &str, message: &str) -> Response {
     error(shared, StatusCode::BAD_REQUEST, "validation_error", message, Some(json!({ "field": field })))
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(shared: &Shared, body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|_| error(shared, StatusCode::BAD_REQUEST, "validation_error", "リクエストボディが不正です", None))
+/// The body as JSON, or the 400 to answer (boxed: a `Response` is large).
+fn json_body<T: serde::de::DeserializeOwned>(shared: &Shared, body: &[u8]) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|_| {
+        Box::new(error(shared, StatusCode::BAD_REQUEST, "validation_error", "リクエストボディが不正です", None))
+    })
 }
 
 async fn upload_url(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let req: UploadUrlRequest = match json_body(&shared, &body) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(filename) = req.filename.filter(|f| !f.is_empty()) else {
         return validation(&shared, "filename", "filename is required.");
@@ -181,7 +183,7 @@ struct CompleteRequest {
 async fn complete(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let req: CompleteRequest = match json_body(&shared, &body) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(media_id) = req.media_id.filter(|m| !m.is_empty()) else {
         return validation(&shared, "media_id", "media_id is required.");

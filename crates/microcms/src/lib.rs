@@ -36,3 +36,6 @@ pub use generated::{operations, types, Client, ClientBuilder};
 mod pagination;
 pub mod prelude;
 pub mod quirks;
+pub mod upload;
+
+pub use upload::{UploadBuilder, UploadError, UploadStep};

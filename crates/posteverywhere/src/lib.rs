@@ -16,7 +16,7 @@
 //!     .build()?;
 //!
 //! let page = client.list_media().r#type(MediaType::Image).limit(50).send().await?;
-//! println!("request {}: media_ids {:?}", page.request_id(), page.data.media_ids);
+//! println!("request {:?}: media_ids {:?}", page.request_id(), page.data.media_ids);
 //!
 //! let videos: Vec<_> = client.list_media().r#type(MediaType::Video).items().try_collect().await?;
 //! println!("{} videos", videos.len());
@@ -31,3 +31,6 @@ pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;
 pub mod quirks;
+pub mod upload;
+
+pub use upload::{UploadBuilder, UploadError, UploadStep};

@@ -34,3 +34,6 @@ pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;
 pub mod quirks;
+pub mod upload;
+
+pub use upload::{UploadBuilder, UploadError, UploadStep};

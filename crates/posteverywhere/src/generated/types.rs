@@ -451,7 +451,7 @@ pub struct UploadMediaInput {
 
 /// How step 2 sends the bytes: `PUT` with `headers` (the body is the file), or a multipart `POST`
 /// with the file in the form field `field_name`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadMethod {
     pub method: types::UploadHttpMethod,
@@ -461,13 +461,24 @@ pub struct UploadMethod {
     /// The form field of the file (multipart `POST` only; `file` on the upload-media page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// Headers to send with the `PUT` (PUT only).
+    /// Headers to send with the `PUT` (PUT only); they may carry the signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
 }
 
+impl std::fmt::Debug for UploadMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadMethod")
+            .field("method", &self.method)
+            .field("content_type", &self.content_type)
+            .field("field_name", &self.field_name)
+            .field("headers", &"<redacted>")
+            .finish()
+    }
+}
+
 /// Where and how to send the bytes of an announced upload.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadTicket {
     /// The new media item's id; it exists from now on.
@@ -489,6 +500,21 @@ pub struct UploadTicket {
     /// A sentence saying what to do next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+}
+
+impl std::fmt::Debug for UploadTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadTicket")
+            .field("media_id", &self.media_id)
+            .field("media_ids", &self.media_ids)
+            .field("upload_url", &"<redacted>")
+            .field("upload_method", &self.upload_method)
+            .field("provider", &self.provider)
+            .field("expires_in", &self.expires_in)
+            .field("max_size", &self.max_size)
+            .field("next_step", &self.next_step)
+            .finish()
+    }
 }
 
 /// The success envelope of `POST /media/upload`.

@@ -119,11 +119,20 @@ pub struct PaginationMeta {
 
 /// Where and how to send the file (\[guide\]): a multipart POST to `url` with every entry of `fields`
 /// as a form field, then the file as `file`. Secret until it expires: never log it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct PresignedPost {
     /// The storage URL (another host than the API's).
     pub url: String,
     /// The signed form fields, sent as they are, before the file.
     pub fields: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for PresignedPost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresignedPost")
+            .field("url", &"<redacted>")
+            .field("fields", &"<redacted>")
+            .finish()
+    }
 }

@@ -53,7 +53,7 @@ fn roots(api: &Api) -> (Vec<&TypeRef>, Vec<&TypeRef>) {
         match &op.body {
             Some(RequestBody::Json { ty, .. }) => request.push(ty),
             Some(RequestBody::Form { fields, .. }) => request.extend(fields.iter().filter_map(|f| f.text.as_ref())),
-            None => {}
+            Some(RequestBody::Raw { .. }) | None => {}
         }
         for case in op.success.iter().chain(&op.errors) {
             if let ResponseBody::Json(ty) = &case.body {

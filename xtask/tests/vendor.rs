@@ -53,9 +53,9 @@ fn bad_pages_leave_the_spec_untouched() {
         ("swagger.md", "```yaml\nopenapi: 3.1.0\ninfo: {title: T, version: '1'}\n```\n".to_owned(), "only 3.0.x"),
         (
             "unsupported.md",
-            "```yaml\nopenapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {name: s, in: query, style: deepObject, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n```\n"
+            "```yaml\nopenapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {name: s, in: query, style: deepObject, schema: {type: array, items: {type: string}}}\n      responses:\n        '200': {description: ok}\n```\n"
                 .to_owned(),
-            "query style DeepObject is not supported",
+            "style deepObject needs an object-valued parameter",
         ),
     ];
     for (name, text, message) in cases {

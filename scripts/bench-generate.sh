@@ -30,13 +30,13 @@ github=node_modules/@octokit/openapi/generated/api.github.com.json
 # `/usr/bin/time -f` prints wall seconds and peak RSS (KiB) of one command.
 measure() {
   local label=$1; shift
-  local out status=0
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>"$work/$label.err"; } 2>&1 ) || status=$?
+  local status=0
+  /usr/bin/time -f '%e %M' -o "$work/$label.time" "$@" >/dev/null 2>"$work/$label.err" || status=$?
   if [ "$status" -ne 0 ]; then
-    echo "| $label | failed (exit $status): $(grep -m1 -iE 'error|panic' "$work/$label.err" | cut -c1-120) | |"
+    echo "| $label | failed (exit $status): $(grep -m1 -iE 'error|panic' "$work/$label.err" | cut -c1-140) | |"
     return 0
   fi
-  read -r secs kib <<<"$(tail -n 1 <<<"$out")"
+  read -r secs kib <"$work/$label.time"
   echo "| $label | ${secs} s | $((kib / 1024)) MiB |"
 }
 
@@ -44,7 +44,8 @@ measure() {
 # after touching the crate's sources).
 check_time() {
   local label=$1 dir=$2; shift 2
-  cp "$root/Cargo.lock" "$dir/" 2>/dev/null || true
+  # A crate of its own even inside this checkout's target/.
+  grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >>"$dir/Cargo.toml"
   (cd "$dir" && CARGO_TARGET_DIR="$work/check-target" cargo check --quiet "$@" >/dev/null 2>"$work/$label.check.err") || {
     echo "| $label | failed: $(grep -m1 -E '^error' "$work/$label.check.err" | cut -c1-120) |"; return 0; }
   find "$dir/src" -name '*.rs' -exec touch {} +
@@ -59,9 +60,10 @@ echo "## Generation (wall time, peak RSS)"
 echo "| run | time | peak memory |"
 echo "|---|---|---|"
 rm -rf ours-akeneo ours-github prog-akeneo prog-github
-measure "ours: akeneo" "$xtask" generate "$akeneo" --out ours-akeneo --name ours-akeneo
+runtime="path:$root/crates/client-runtime"
+measure "ours: akeneo" "$xtask" generate "$akeneo" --out ours-akeneo --name ours-akeneo --runtime "$runtime"
 measure "progenitor 0.15.1: akeneo" "$progenitor" progenitor -i "$akeneo" -o prog-akeneo -n prog-akeneo -v 0.1.0 --interface builder
-measure "ours: github" "$xtask" generate "$github" --out ours-github --name ours-github
+measure "ours: github" "$xtask" generate "$github" --out ours-github --name ours-github --runtime "$runtime"
 measure "progenitor 0.15.1: github" "$progenitor" progenitor -i "$github" -o prog-github -n prog-github -v 0.1.0 --interface builder
 
 echo

@@ -18,8 +18,8 @@
 //! ```
 
 use crate::model::{
-    Api, ArrayStyle, Auth, Field, Operation, Param, ParamLocation, RequestBody, ResponseCase, StatusMatch, TypeDef,
-    TypeKind, TypeRef,
+    Api, Auth, Field, Operation, Param, ParamLocation, RequestBody, ResponseCase, StatusMatch, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// The surface of `api`, ending in a newline.
@@ -32,6 +32,8 @@ pub fn render(api: &Api) -> String {
         Auth::None => "auth none".to_owned(),
         Auth::Bearer => "auth bearer".to_owned(),
         Auth::ApiKeyHeader(name) => format!("auth header {name:?}"),
+        Auth::ApiKeyQuery(name) => format!("auth query {name:?}"),
+        Auth::ApiKeyCookie(name) => format!("auth cookie {name:?}"),
         Auth::Basic => "auth basic".to_owned(),
     });
     lines.push(format!("server {}", api.server.url));
@@ -77,7 +79,7 @@ fn operation(op: &Operation) -> Vec<String> {
         members.push(format!("op {name} param {}", param(p)));
     }
     match &op.body {
-        Some(body @ RequestBody::Json { rust_type, required, .. }) => {
+        Some(body @ (RequestBody::Json { rust_type, required, .. } | RequestBody::Raw { rust_type, required, .. })) => {
             let (ty, presence) =
                 if *required { (rust_type.clone(), "required") } else { (rust_type.clone().option(), "optional") };
             members.push(format!("op {name} body: {ty} {} {presence}", body.kind()));
@@ -114,11 +116,8 @@ fn param(p: &Param) -> String {
     if p.required {
         line.push_str(" required");
     }
-    if matches!(p.ty, TypeRef::Array(_)) {
-        line.push_str(match p.array_style {
-            ArrayStyle::Repeat => " style=repeat",
-            ArrayStyle::Comma => " style=comma",
-        });
+    if matches!(p.ty, TypeRef::Array(_)) || p.structured {
+        line.push_str(&format!(" style={}", p.array_style.name()));
     }
     if let Some(default) = &p.default {
         line.push_str(&format!(" default={default}"));

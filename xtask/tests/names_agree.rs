@@ -12,6 +12,7 @@ use xtask::model::{build, Options};
 use xtask::spec::Spec;
 
 const SPECS: &[&str] = &[
+    "xtask/tests/fixtures/constructs.yaml",
     "xtask/tests/fixtures/models.yaml",
     "xtask/tests/fixtures/operations.yaml",
     "xtask/tests/fixtures/pagination.yaml",

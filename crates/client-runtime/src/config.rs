@@ -21,6 +21,10 @@ pub enum AuthScheme {
     Header(&'static str),
     /// HTTP basic auth: the key is `user:password` (see [`ClientBuilder::basic_auth`]).
     Basic,
+    /// The key as a query parameter of its own, such as `?api_key=…`; shown URLs read `REDACTED`.
+    Query(&'static str),
+    /// The key in a cookie of its own, beside the request's cookies.
+    Cookie(&'static str),
     /// The spec declares no supported scheme: requests are sent without a key.
     None,
 }

@@ -15,10 +15,13 @@
 //!
 //! The key never appears in `Debug`, `Display`, logs or error excerpts.
 
+mod auth;
 pub mod config;
 pub mod error;
 pub mod pacing;
 pub mod paginate;
+pub mod query;
+pub mod raw;
 mod redirect;
 pub mod request;
 pub mod response;
@@ -35,6 +38,8 @@ pub use pacing::{Pacer, Pacing};
 pub use paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };
+pub use query::{scalar_text, QueryStyle};
+pub use raw::RawBody;
 pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
 pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta};
 pub use retry::{Backoff, ClassifyRetry, Jitter, RetryPolicy, StandardClassifier};

@@ -1,6 +1,8 @@
 //! One operation's request as the generated code describes it: method, path, parameters, body.
 //! Kept as plain data so the transport can send it again on a retry.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
@@ -13,7 +15,7 @@ pub struct Request {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Body,
@@ -27,6 +29,11 @@ pub(crate) enum Body {
     Json(Bytes),
     Form(Bytes),
     Multipart(Vec<MultipartPart>),
+    /// Sent as it is (see [`crate::raw`]): bytes, text or a file.
+    Raw {
+        content_type: String,
+        body: crate::raw::RawBody,
+    },
 }
 
 /// One part of a `multipart/form-data` body.
@@ -70,7 +77,7 @@ impl Request {
         &self.path
     }
     /// The query parameters in their wire form.
-    pub fn query_pairs(&self) -> &[(&'static str, String)] {
+    pub fn query_pairs(&self) -> &[(Cow<'static, str>, String)] {
         &self.query
     }
 
@@ -87,14 +94,14 @@ impl Request {
 
     /// Adds a query parameter (already in its wire form).
     pub fn query(&mut self, name: &'static str, value: impl ToString) {
-        self.query.push((name, value.to_string()));
+        self.query.push((Cow::Borrowed(name), value.to_string()));
     }
 
     /// Replaces query parameters of that name.
     pub fn set_query(&mut self, name: &'static str, value: Option<String>) {
-        self.query.retain(|(n, _)| *n != name);
+        self.query.retain(|(n, _)| n != name);
         if let Some(value) = value {
-            self.query.push((name, value));
+            self.query.push((Cow::Borrowed(name), value));
         }
     }
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
+    USER_AGENT,
 };
 use reqwest::Method;
 use tokio::time::Instant;
@@ -233,6 +234,10 @@ impl Transport {
             }
             headers
         };
+        let (scheme, key) = (inner.service.auth, inner.api_key.as_ref());
+        let url = &crate::auth::hop_url(scheme, key, url, with_key);
+        let mut headers = headers;
+        crate::auth::add_cookie(scheme, key, &mut headers, with_key);
         let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers);
         if let (true, Some((name, value))) = (with_key, &inner.auth) {
             builder = builder.header(name, value.clone());
@@ -245,9 +250,14 @@ impl Transport {
                     builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(bytes.clone())
                 }
                 Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
+                Body::Raw { content_type, body } => {
+                    let (body, len) = crate::raw::reqwest_body(body).await.map_err(Failure::Multipart)?;
+                    builder.header(CONTENT_TYPE, content_type.as_str()).header(CONTENT_LENGTH, len).body(body)
+                }
             };
         }
-        builder.send().await.map_err(|e| Failure::Http(e.without_url()))
+        // The URL helps a person see which call failed; a key in it reads `REDACTED`.
+        builder.send().await.map_err(|e| Failure::Http(e.with_url(crate::auth::redacted(url, scheme, key))))
     }
 
     /// Everything about a request that does not change between attempts, checked once.
@@ -259,7 +269,7 @@ impl Transport {
         let mut url = Url::parse(&format!("{base}{}", request.path))
             .map_err(|e| invalid("path", format!("gives an invalid URL: {e}")))?;
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
         for (name, value) in &request.headers {
@@ -388,6 +398,7 @@ fn auth_header(scheme: AuthScheme, key: &ApiKey) -> Result<Option<(HeaderName, H
             })?;
             (name, key.expose().to_owned())
         }
+        AuthScheme::Query(_) | AuthScheme::Cookie(_) => return crate::auth::check(scheme, key).map(|()| None),
         AuthScheme::None => return Ok(None),
     };
     let mut value = HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {

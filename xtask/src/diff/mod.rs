@@ -189,6 +189,8 @@ fn api_level(old: &Api, new: &Api, out: &mut Changes) {
             Auth::None => "no auth".to_owned(),
             Auth::Bearer => "`Authorization: Bearer`".to_owned(),
             Auth::ApiKeyHeader(h) => format!("API key in header `{h}`"),
+            Auth::ApiKeyQuery(q) => format!("API key in query parameter `{q}`"),
+            Auth::ApiKeyCookie(c) => format!("API key in cookie `{c}`"),
             Auth::Basic => "HTTP basic auth".to_owned(),
         };
         let class = if new.auth == Auth::None { Class::Compatible } else { Class::Breaking };

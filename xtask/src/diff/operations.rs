@@ -197,7 +197,8 @@ fn body(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
     match (&o.body, &n.body) {
         (None, None) => {}
         (None, Some(b)) => {
-            let required = !matches!(b, RequestBody::Json { required: false, .. });
+            let required =
+                !matches!(b, RequestBody::Json { required: false, .. } | RequestBody::Raw { required: false, .. });
             let (class, detail) = if required {
                 (Class::Breaking, "new required body: a new argument of the `Client` method")
             } else {
@@ -236,6 +237,15 @@ fn body(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
             form_fields(b, fa, fb, out);
             if da != db {
                 out.push(Class::DocsOnly, "request_body_docs_changed", &item, "description changed");
+            }
+        }
+        (
+            Some(RequestBody::Raw { content_type: ca, text: ta, required: ra, .. }),
+            Some(RequestBody::Raw { content_type: cb, text: tb, required: rb, .. }),
+        ) if ta == tb && ra == rb => {
+            // The builder's shape is the same; only the media type on the wire moved.
+            if ca != cb {
+                out.push(Class::Compatible, "request_body_media_type_changed", item, format!("{ca} → {cb}"));
             }
         }
         (Some(a), Some(b)) => {

@@ -89,6 +89,8 @@ fn client_items(
         Auth::Bearer => quote!(client_runtime::AuthScheme::Bearer),
         Auth::Basic => quote!(client_runtime::AuthScheme::Basic),
         Auth::ApiKeyHeader(name) => quote!(client_runtime::AuthScheme::Header(#name)),
+        Auth::ApiKeyQuery(name) => quote!(client_runtime::AuthScheme::Query(#name)),
+        Auth::ApiKeyCookie(name) => quote!(client_runtime::AuthScheme::Cookie(#name)),
     };
     let limits = api.rate_limits.iter().map(|l| {
         let requests = proc_macro2::Literal::u32_unsuffixed(l.requests);

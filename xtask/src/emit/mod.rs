@@ -147,6 +147,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         }
         RustType::Bytes => quote!(Vec<u8>),
         RustType::FilePart => quote!(client_runtime::FilePart),
+        RustType::RawBody => quote!(client_runtime::RawBody),
         RustType::Unit => quote!(()),
     }
 }

@@ -72,7 +72,9 @@ pub fn operation(op: &Operation) -> TokenStream {
     let body_field = op.body.as_ref().map(|b| {
         let ty = rust_type(&body_type(b));
         match b {
-            RequestBody::Json { required: false, .. } => quote!(body: Option<#ty>,),
+            RequestBody::Json { required: false, .. } | RequestBody::Raw { required: false, .. } => {
+                quote!(body: Option<#ty>,)
+            }
             _ => quote!(body: #ty,),
         }
     });
@@ -87,7 +89,7 @@ pub fn operation(op: &Operation) -> TokenStream {
         }
     });
     let body_init = op.body.as_ref().map(|b| match b {
-        RequestBody::Json { required: false, .. } => quote!(body: None,),
+        RequestBody::Json { required: false, .. } | RequestBody::Raw { required: false, .. } => quote!(body: None,),
         _ => quote!(body,),
     });
     let setters = op.params.iter().map(setter);
@@ -146,6 +148,7 @@ fn body_type(body: &RequestBody) -> RustType {
     match body {
         RequestBody::Json { rust_type, .. } => rust_type.clone(),
         RequestBody::Form { ty_name, .. } => RustType::Operation(ty_name.clone()),
+        RequestBody::Raw { rust_type, .. } => rust_type.clone(),
     }
 }
 
@@ -253,6 +256,14 @@ fn body_setter(op: &Operation) -> TokenStream {
                 pub fn body(mut self, value: impl Into<#ty>) -> Self { self.body = Some(value.into()); self }
             }
         }
+        RequestBody::Raw { required: false, description, content_type, .. } => {
+            let fallback = format!(" The `{content_type}` request body.");
+            let docs = doc_attrs(description.as_deref().unwrap_or(&fallback));
+            quote! {
+                #docs
+                pub fn body(mut self, value: impl Into<#ty>) -> Self { self.body = Some(value.into()); self }
+            }
+        }
         _ => quote! {
             /// Replaces the request body.
             pub fn body(mut self, value: #ty) -> Self { self.body = value; self }
@@ -279,6 +290,13 @@ fn to_request(op: &Operation) -> TokenStream {
         }
         Some(RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. }) => {
             quote!(request.form(&self.body.clone().into_pairs());)
+        }
+        Some(RequestBody::Raw { content_type, text, required, .. }) => {
+            let set = if *text { quote!(text) } else { quote!(raw_body) };
+            match required {
+                true => quote!(request.#set(#content_type, self.body.clone());),
+                false => quote! { if let Some(body) = &self.body { request.#set(#content_type, body.clone()); } },
+            }
         }
         None => TokenStream::new(),
     };
@@ -314,7 +332,10 @@ fn path_expression(op: &Operation) -> TokenStream {
         let name = &after[..close];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let field = ident(&p.rust_name);
-            let text = text_of(&p.ty, quote!(self.#field));
+            let text = match p.structured {
+                true => quote!(client_runtime::scalar_text(Self::OPERATION_ID, #name, &self.#field)?),
+                false => text_of(&p.ty, ArrayStyle::Comma, quote!(self.#field)),
+            };
             let wire = &p.wire_name;
             args.push(quote!(client_runtime::path_segment(Self::OPERATION_ID, #wire, &#text)?));
             template.push_str("{}");
@@ -329,10 +350,11 @@ fn path_expression(op: &Operation) -> TokenStream {
     quote!(format!(#template #(, #args)*))
 }
 
-/// A parameter value as wire text (arrays joined with commas).
-fn text_of(ty: &TypeRef, value: TokenStream) -> TokenStream {
+/// A parameter value as wire text (arrays joined with the style's delimiter).
+fn text_of(ty: &TypeRef, style: ArrayStyle, value: TokenStream) -> TokenStream {
+    let delimiter = style.delimiter();
     match ty {
-        TypeRef::Array(_) => quote!(#value.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")),
+        TypeRef::Array(_) => quote!(#value.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(#delimiter)),
         _ => quote!(#value.to_string()),
     }
 }
@@ -368,11 +390,24 @@ fn write_param(p: &Param) -> TokenStream {
         _ => quote!(query),
     };
     let write = |value: TokenStream, borrowed: TokenStream| match (&p.ty, p.array_style, p.location) {
+        _ if p.structured && p.location != ParamLocation::Query => {
+            quote! { request.#add(#wire, client_runtime::scalar_text(Self::OPERATION_ID, #wire, #borrowed)?); }
+        }
+        _ if p.structured => {
+            let style = ident(match p.array_style {
+                ArrayStyle::Repeat => "FormExploded",
+                ArrayStyle::Comma => "Form",
+                ArrayStyle::Space => "SpaceDelimited",
+                ArrayStyle::Pipe => "PipeDelimited",
+                ArrayStyle::DeepObject => "DeepObject",
+            });
+            quote! { request.query_value(#wire, client_runtime::QueryStyle::#style, #borrowed)?; }
+        }
         (TypeRef::Array(_), ArrayStyle::Repeat, ParamLocation::Query) => {
             quote! { for item in #borrowed { request.#add(#wire, item); } }
         }
         _ => {
-            let text = text_of(&p.ty, value);
+            let text = text_of(&p.ty, p.array_style, value);
             quote! { request.#add(#wire, #text); }
         }
     };

@@ -21,6 +21,7 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
             ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
             ResponseBody::None => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
             ResponseBody::Bytes => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
+            ResponseBody::Text => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(String::from_utf8_lossy(raw.body()).into_owned()), meta: Box::new(raw.meta().clone()) })),
         };
         (case.status, quote!(Err(#value)))
     });
@@ -62,6 +63,7 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
             ResponseBody::Json(_) => quote!(raw.json()),
             ResponseBody::None => quote!(Ok(raw.empty())),
             ResponseBody::Bytes => quote!(Ok(raw.bytes())),
+            ResponseBody::Text => quote!(raw.text()),
         };
     }
     let success = ident(op.success_enum.as_deref().unwrap_or_default());
@@ -72,6 +74,7 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
             quote!(raw.json::<#ty, _>().map(|response| response.map(#success::#variant)))
         }
         (ResponseBody::Bytes, _) => quote!(Ok(raw.bytes().map(#success::#variant))),
+        (ResponseBody::Text, _) => quote!(raw.text().map(|response| response.map(#success::#variant))),
         _ => quote!(Ok(raw.empty().map(|()| #success::#variant))),
     }
 }

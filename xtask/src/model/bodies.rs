@@ -40,11 +40,50 @@ pub fn request_body(
             return Ok(RequestBody::Form { ty_name: format!("{stem}Form"), fields, description, encoding });
         }
     }
+    if let Some(raw) = raw_body(spec, body, &at)? {
+        return Ok(raw);
+    }
     let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
     Err(spec.error(
         &at.push("content"),
-        format!("request body content types {kinds:?} are not supported (JSON, {MULTIPART} and {URL_ENCODED} are)"),
+        format!(
+            "request body content types {kinds:?} are not supported (JSON, {MULTIPART}, {URL_ENCODED}, text/* and \
+             binary ones are)"
+        ),
     ))
+}
+
+/// A `text/*` body as a `String`, or a binary one (`application/octet-stream`, `image/*`,
+/// `audio/*`, `video/*`, `*/*`, or any media type whose schema is `format: binary`) as a `RawBody`.
+fn raw_body(spec: &Spec, body: &openapiv3::RequestBody, at: &Pointer) -> Result<Option<RequestBody>, SpecError> {
+    let essence = |ct: &str| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let text = body.content.keys().find(|ct| essence(ct).starts_with("text/"));
+    let mut binary = None;
+    for (ct, media) in &body.content {
+        let e = essence(ct);
+        let by_type = e == "application/octet-stream"
+            || e == "*/*"
+            || ["image/", "audio/", "video/"].iter().any(|p| e.starts_with(p));
+        let by_schema = match &media.schema {
+            Some(schema) => {
+                let (schema, _, _) = spec.schema(schema, &at.push("content").push(ct).push("schema"))?;
+                matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s))
+                    if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)))
+            }
+            None => false,
+        };
+        if by_type || by_schema {
+            binary = Some(ct);
+            break;
+        }
+    }
+    let (content_type, text, rust_type) = match (text, binary) {
+        (Some(ct), _) => (essence(ct), true, RustType::String),
+        (None, Some(ct)) => (essence(ct), false, RustType::RawBody),
+        (None, None) => return Ok(None),
+    };
+    let (required, description) = (body.required, body.description.clone());
+    Ok(Some(RequestBody::Raw { content_type, text, rust_type, required, description }))
 }
 
 fn form_fields(

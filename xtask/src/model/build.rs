@@ -113,9 +113,8 @@ fn scheme_auth(spec: &Spec, name: &str) -> Result<Auth, SpecError> {
         // An OAuth2 or OpenID Connect access token is sent as a bearer token.
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(Auth::Bearer),
         SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => Ok(Auth::ApiKeyHeader(name.clone())),
-        SecurityScheme::APIKey { location, .. } => {
-            Err(spec.error(&at.push("in"), format!("API keys in {location:?} are not supported (only in a header)")))
-        }
+        SecurityScheme::APIKey { location: APIKeyLocation::Query, name, .. } => Ok(Auth::ApiKeyQuery(name.clone())),
+        SecurityScheme::APIKey { location: APIKeyLocation::Cookie, name, .. } => Ok(Auth::ApiKeyCookie(name.clone())),
         SecurityScheme::HTTP { scheme, .. } => Err(spec
             .error(&at.push("scheme"), format!("HTTP auth scheme {scheme:?} is not supported (bearer and basic are)"))),
     }

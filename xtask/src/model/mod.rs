@@ -7,6 +7,7 @@ mod features;
 mod naming;
 mod operations;
 mod pagination;
+mod params;
 pub mod reach;
 mod rust;
 mod types;
@@ -59,6 +60,10 @@ pub enum Auth {
     /// HTTP basic auth; the caller passes `user:password`.
     Basic,
     ApiKeyHeader(String),
+    /// The key as a query parameter of that name.
+    ApiKeyQuery(String),
+    /// The key in a cookie of that name.
+    ApiKeyCookie(String),
 }
 
 /// A documented rate limit (not expressible in OpenAPI; supplied per provider).
@@ -158,13 +163,41 @@ pub enum ParamLocation {
     Cookie,
 }
 
-/// How an array parameter is written on the wire.
+/// How an array (or object) parameter is written on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArrayStyle {
-    /// `tags=a&tags=b` (form, explode).
+    /// `tags=a&tags=b` (form, explode); an object as `a=1&b=2`.
     Repeat,
-    /// `tags=a,b` (form without explode, or simple).
+    /// `tags=a,b` (form without explode, or simple); an object as `obj=a,1,b,2`.
     Comma,
+    /// `tags=a%20b` (spaceDelimited).
+    Space,
+    /// `tags=a|b` (pipeDelimited).
+    Pipe,
+    /// `obj[a]=1&obj[b]=2` (deepObject).
+    DeepObject,
+}
+
+impl ArrayStyle {
+    /// The style as the API surface names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArrayStyle::Repeat => "repeat",
+            ArrayStyle::Comma => "comma",
+            ArrayStyle::Space => "space",
+            ArrayStyle::Pipe => "pipe",
+            ArrayStyle::DeepObject => "deep-object",
+        }
+    }
+
+    /// The separator of a joined array.
+    pub fn delimiter(self) -> &'static str {
+        match self {
+            ArrayStyle::Space => " ",
+            ArrayStyle::Pipe => "|",
+            _ => ",",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -181,6 +214,8 @@ pub struct Param {
     /// What the getter returns.
     pub access: Access,
     pub array_style: ArrayStyle,
+    /// An object, a map or a union: the runtime writes it from its JSON form, one level deep.
+    pub structured: bool,
     pub description: Option<String>,
     pub deprecated: bool,
     /// The documented default, as JSON text (informational: the server applies it).
@@ -200,6 +235,17 @@ pub enum RequestBody {
     },
     /// A form: `multipart/form-data` (files allowed) or `application/x-www-form-urlencoded`.
     Form { ty_name: String, fields: Vec<MultipartField>, description: Option<String>, encoding: FormEncoding },
+    /// Sent as it is: text (`text/plain`, a `String`) or bytes (`application/octet-stream`,
+    /// `image/*`, `*/*`, any `format: binary`; a `RawBody`, in memory or streamed from a file).
+    Raw {
+        /// The spec's media type (the runtime picks `application/octet-stream` for a wildcard).
+        content_type: String,
+        text: bool,
+        /// `String` or `RawBody` (without the `Option` of an optional body).
+        rust_type: RustType,
+        required: bool,
+        description: Option<String>,
+    },
 }
 
 impl RequestBody {
@@ -209,6 +255,8 @@ impl RequestBody {
             RequestBody::Json { .. } => "json",
             RequestBody::Form { encoding: FormEncoding::Multipart, .. } => "multipart",
             RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. } => "form-urlencoded",
+            RequestBody::Raw { text: true, .. } => "text",
+            RequestBody::Raw { text: false, .. } => "raw",
         }
     }
 }
@@ -270,6 +318,8 @@ pub enum ResponseBody {
     Json(TypeRef),
     /// A non-JSON body, handed over as bytes.
     Bytes,
+    /// A `text/*` body, handed over as a `String`.
+    Text,
 }
 
 /// A type as used in a field, parameter or body.

@@ -115,6 +115,7 @@ fn arguments(params: &[Param], body: Option<&RequestBody>) -> Vec<Arg> {
     let body_type = match body {
         Some(RequestBody::Json { rust_type, required: true, .. }) => Some(rust_type.clone()),
         Some(RequestBody::Form { ty_name, .. }) => Some(RustType::Operation(ty_name.clone())),
+        Some(RequestBody::Raw { rust_type, required: true, .. }) => Some(rust_type.clone()),
         _ => None,
     };
     if let Some(ty) = body_type {
@@ -151,18 +152,32 @@ fn name_members(params: &mut [Param]) {
     }
 }
 
-/// Header parameters the client must not expose: OpenAPI says `Accept`, `Content-Type` and
-/// `Authorization` are ignored, and an API-key header is the runtime's to send (only to the
-/// configured origin), never a plain parameter that would follow a redirect.
+/// Parameters the client must not expose: OpenAPI says the headers `Accept`, `Content-Type` and
+/// `Authorization` are ignored, and an API key (header, query or cookie) is the runtime's to send
+/// (only to the configured origin), never a plain parameter that would follow a redirect.
 fn is_ignored_header(spec: &Spec, param: &Parameter) -> bool {
-    let Parameter::Header { parameter_data, .. } = param else { return false };
-    let name = parameter_data.name.to_ascii_lowercase();
-    if matches!(name.as_str(), "accept" | "content-type" | "authorization") {
-        return true;
-    }
+    use openapiv3::APIKeyLocation;
+    let name = &param.parameter_data_ref().name;
+    let location = match param {
+        Parameter::Header { .. }
+            if matches!(name.to_ascii_lowercase().as_str(), "accept" | "content-type" | "authorization") =>
+        {
+            return true
+        }
+        Parameter::Header { .. } => APIKeyLocation::Header,
+        Parameter::Query { .. } => APIKeyLocation::Query,
+        Parameter::Cookie { .. } => APIKeyLocation::Cookie,
+        Parameter::Path { .. } => return false,
+    };
     let schemes = spec.doc.components.as_ref().map(|c| c.security_schemes.values()).into_iter().flatten();
     schemes.into_iter().any(|s| match s {
-        ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { name: key, .. }) => key.eq_ignore_ascii_case(&name),
+        ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { name: key, location: at, .. }) => {
+            *at == location
+                && match location {
+                    APIKeyLocation::Header => key.eq_ignore_ascii_case(name),
+                    _ => key == name,
+                }
+        }
         _ => false,
     })
 }
@@ -209,12 +224,18 @@ fn parameter(
     stem: &str,
 ) -> Result<Param, SpecError> {
     let data = param.parameter_data_ref();
+    // `form` explodes by default, the other styles do not; exploded, they all repeat the name.
     let (location, array_style) = match param {
-        Parameter::Query { style: QueryStyle::Form, .. } => {
-            (ParamLocation::Query, if data.explode == Some(false) { ArrayStyle::Comma } else { ArrayStyle::Repeat })
-        }
         Parameter::Query { style, .. } => {
-            return Err(spec.error(&at.push("style"), format!("query style {style:?} is not supported (only form)")))
+            let style = match (style, data.explode) {
+                (QueryStyle::Form, Some(false)) => ArrayStyle::Comma,
+                (QueryStyle::Form, _) => ArrayStyle::Repeat,
+                (QueryStyle::DeepObject, _) => ArrayStyle::DeepObject,
+                (_, Some(true)) => ArrayStyle::Repeat,
+                (QueryStyle::SpaceDelimited, _) => ArrayStyle::Space,
+                (QueryStyle::PipeDelimited, _) => ArrayStyle::Pipe,
+            };
+            (ParamLocation::Query, style)
         }
         Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Comma),
         Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
@@ -230,12 +251,7 @@ fn parameter(
     };
     let at_schema = at.push("schema");
     let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", name_part(&data.name)))?;
-    if !types.is_scalar(&ty) {
-        return Err(spec.error(
-            &at_schema,
-            "object-valued parameters are not supported; use a scalar, an enum or an array of them",
-        ));
-    }
+    let structured = super::params::structured(spec, types, &ty, location, array_style, at)?;
     let (schema, _, _) = spec.schema(schema_ref, &at_schema)?;
     let (minimum, maximum) = match &schema.schema_kind {
         SchemaKind::Type(Type::Integer(i)) => (i.minimum.map(|v| v as f64), i.maximum.map(|v| v as f64)),
@@ -256,6 +272,7 @@ fn parameter(
         rust_type,
         ty,
         array_style,
+        structured,
         description: data.description.clone(),
         deprecated: data.deprecated.unwrap_or(false),
         default: schema.schema_data.default.as_ref().map(|v| v.to_string()),
@@ -322,6 +339,9 @@ fn responses(
                 None => ResponseBody::Json(TypeRef::Json),
             },
             None if response.content.is_empty() => ResponseBody::None,
+            None if response.content.keys().all(|ct| ct.trim().to_ascii_lowercase().starts_with("text/")) => {
+                ResponseBody::Text
+            }
             None => ResponseBody::Bytes,
         };
         let mut headers: Vec<String> = response.headers.keys().cloned().collect();
@@ -356,6 +376,7 @@ fn payload(body: &ResponseBody) -> Option<RustType> {
         ResponseBody::None => None,
         ResponseBody::Json(ty) => Some(RustType::of(ty)),
         ResponseBody::Bytes => Some(RustType::Bytes),
+        ResponseBody::Text => Some(RustType::String),
     }
 }
 

@@ -12,7 +12,7 @@ pub fn roots(op: &Operation) -> (Vec<&TypeRef>, Vec<&TypeRef>) {
     match &op.body {
         Some(RequestBody::Json { ty, .. }) => request.push(ty),
         Some(RequestBody::Form { fields, .. }) => request.extend(fields.iter().filter_map(|f| f.text.as_ref())),
-        None => {}
+        Some(RequestBody::Raw { .. }) | None => {}
     }
     let response = op
         .success

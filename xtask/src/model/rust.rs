@@ -33,6 +33,8 @@ pub enum RustType {
     Bytes,
     /// `client_runtime::FilePart`: a file in a multipart form.
     FilePart,
+    /// `client_runtime::RawBody`: a raw request body, bytes or a file streamed from disk.
+    RawBody,
     /// `()`: no body.
     Unit,
 }
@@ -97,6 +99,7 @@ impl fmt::Display for RustType {
             RustType::Schema(name) | RustType::Operation(name) => f.write_str(name),
             RustType::Bytes => f.write_str("Vec<u8>"),
             RustType::FilePart => f.write_str("FilePart"),
+            RustType::RawBody => f.write_str("RawBody"),
             RustType::Unit => f.write_str("()"),
         }
     }

@@ -62,6 +62,11 @@ impl<'a> TypeBuilder<'a> {
         defs.into_values().collect()
     }
 
+    /// A definition built so far (every component schema, and the inline ones met before).
+    pub fn def(&self, name: &str) -> Option<&TypeDef> {
+        self.defs.get(name)
+    }
+
     /// Whether a parameter or multipart text part of this type can be written as text: a primitive,
     /// a string enum, or an array of those.
     pub fn is_scalar(&self, ty: &TypeRef) -> bool {

@@ -3,6 +3,7 @@
 
 pub mod overlay;
 mod pointer;
+mod refs;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -63,6 +64,8 @@ impl Spec {
             }
             None => return Err(error(String::new(), "not an OpenAPI document: no `openapi` version field".into())),
         }
+        let mut tree = tree;
+        refs::inline(&mut tree).map_err(|(pointer, message)| error(pointer, message))?;
         let doc: OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
             let pointer = path_to_pointer(e.path());
             error(pointer, format!("does not match the OpenAPI 3.0 schema: {}", e.inner()))
@@ -90,11 +93,12 @@ impl Spec {
                 ReferenceOr::Reference { reference } => {
                     let target = self.component_name(reference, "schemas", &pointer)?;
                     let schemas = self.doc.components.as_ref().map(|c| &c.schemas);
-                    current = schemas
-                        .and_then(|s| s.get(target))
+                    let (key, schema) = schemas
+                        .and_then(|s| s.get_key_value(&target))
                         .ok_or_else(|| self.error(&pointer, format!("$ref {reference:?} points to no schema")))?;
-                    name = Some(target);
-                    pointer = Pointer::component("schemas", target);
+                    current = schema;
+                    name = Some(key.as_str());
+                    pointer = Pointer::component("schemas", key);
                 }
             }
         }
@@ -111,14 +115,14 @@ impl Spec {
             ReferenceOr::Item(schema) => Ok((schema, None, at.clone())),
             ReferenceOr::Reference { reference } => {
                 let name = self.component_name(reference, "schemas", at)?;
-                let target = self
+                let (name, target) = self
                     .doc
                     .components
                     .as_ref()
-                    .and_then(|c| c.schemas.get(name))
+                    .and_then(|c| c.schemas.get_key_value(&name))
                     .ok_or_else(|| self.error(at, format!("$ref {reference:?} points to no schema")))?;
                 let (schema, last, pointer) = self.schema(target, &Pointer::component("schemas", name))?;
-                Ok((schema, last.or(Some(name)), pointer))
+                Ok((schema, last.or(Some(name.as_str())), pointer))
             }
         }
     }
@@ -177,24 +181,28 @@ impl Spec {
                 ReferenceOr::Item(value) => return Ok((value, pointer)),
                 ReferenceOr::Reference { reference } => {
                     let name = self.component_name(reference, section, &pointer)?;
-                    current = self.doc.components.as_ref().map(&map).and_then(|m| m.get(name)).ok_or_else(|| {
+                    current = self.doc.components.as_ref().map(&map).and_then(|m| m.get(&name)).ok_or_else(|| {
                         self.error(&pointer, format!("$ref {reference:?} points to nothing in components/{section}"))
                     })?;
-                    pointer = Pointer::component(section, name);
+                    pointer = Pointer::component(section, &name);
                 }
             }
         }
         Err(self.error(at, "$ref chain is longer than 64 links (a cycle of references?)"))
     }
 
-    fn component_name<'a>(&self, reference: &'a str, section: &str, at: &Pointer) -> Result<&'a str, SpecError> {
-        let prefix = format!("#/components/{section}/");
-        match reference.strip_prefix(&prefix) {
-            Some(name) if !name.contains('/') => Ok(name),
-            _ if !reference.starts_with('#') => Err(self.error(
+    /// The component a `$ref` names (percent-encoding and `~0`/`~1` escapes undone); any other
+    /// local target was inlined on loading (`refs.rs`).
+    fn component_name(&self, reference: &str, section: &str, at: &Pointer) -> Result<String, SpecError> {
+        if !reference.starts_with('#') {
+            return Err(self.error(
                 at,
                 format!("external $ref {reference:?} is not supported; bundle the spec into one file first"),
-            )),
+            ));
+        }
+        let tokens: Vec<String> = Pointer::parse(reference).map(|p| p.tokens().collect()).unwrap_or_default();
+        match <[String; 3]>::try_from(tokens) {
+            Ok([components, s, name]) if components == "components" && s == section => Ok(name),
             _ => Err(self.error(at, format!("$ref {reference:?} must point into #/components/{section}/"))),
         }
     }

@@ -2,5 +2,7 @@
 
 mod common;
 mod pacing;
+mod query_keys;
+mod raw_bodies;
 mod retries;
 mod safety;

@@ -1,0 +1,135 @@
+//! API keys that travel in the query string or a cookie. They get the guarantees of a header
+//! key: added hop by hop only to the base URL's origin (a redirect elsewhere gets the URL with the
+//! key taken out), and every URL that can reach an error, a log line or `Debug` is redacted.
+
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE};
+use url::Url;
+
+use crate::config::{ApiKey, AuthScheme, BuildError};
+
+/// What stands in for the key in a URL that is shown.
+pub const REDACTED: &str = "REDACTED";
+
+/// Checks at build time that the key can travel as the scheme says.
+pub(crate) fn check(scheme: AuthScheme, key: &ApiKey) -> Result<(), BuildError> {
+    match scheme {
+        AuthScheme::Cookie(name) => {
+            let fits =
+                |text: &str| text.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b';' | b',' | b'"' | b'\\'));
+            if name.is_empty() || name.contains('=') || !fits(name) {
+                return Err(BuildError::InvalidApiKey {
+                    reason: "the spec's key cookie name is not a valid cookie name",
+                });
+            }
+            if !fits(key.expose()) {
+                return Err(BuildError::InvalidApiKey {
+                    reason:
+                        "it contains characters a cookie cannot carry (space, `;`, `,`, quotes or control characters)",
+                });
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The URL of one hop: any pair carrying the key (by the scheme's name, or by value, as a
+/// redirect's `Location` might echo it) taken out, and the key added when it may go.
+pub(crate) fn hop_url(scheme: AuthScheme, key: Option<&ApiKey>, url: &Url, with_key: bool) -> Url {
+    let Some(key) = key else { return url.clone() };
+    let mut out = without_key(url, scheme, key);
+    if let (AuthScheme::Query(name), true) = (scheme, with_key) {
+        out.query_pairs_mut().append_pair(name, key.expose());
+    }
+    out
+}
+
+/// Adds the key cookie to the hop's `Cookie` header (beside the request's own cookies).
+pub(crate) fn add_cookie(scheme: AuthScheme, key: Option<&ApiKey>, headers: &mut HeaderMap, with_key: bool) {
+    let (AuthScheme::Cookie(name), Some(key), true) = (scheme, key, with_key) else { return };
+    let pair = format!("{name}={}", key.expose());
+    let text = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+        Some(existing) => format!("{existing}; {pair}"),
+        None => pair,
+    };
+    // `check` made sure the key fits a header; a value that still does not is left out, not sent broken.
+    if let Ok(mut value) = HeaderValue::from_str(&text) {
+        value.set_sensitive(true);
+        headers.insert(COOKIE, value);
+    }
+}
+
+/// `url` as it may be shown: the key's pair (and any value equal to the key) reads [`REDACTED`].
+pub(crate) fn redacted(url: &Url, scheme: AuthScheme, key: Option<&ApiKey>) -> Url {
+    let Some(key) = key else { return url.clone() };
+    rewrite_query(url, |name, value| carries_key(scheme, key, name, value).then_some(REDACTED))
+}
+
+fn without_key(url: &Url, scheme: AuthScheme, key: &ApiKey) -> Url {
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if !pairs.iter().any(|(k, v)| carries_key(scheme, key, k, v)) {
+        return url.clone();
+    }
+    let mut out = url.clone();
+    out.set_query(None);
+    let kept: Vec<&(String, String)> = pairs.iter().filter(|(k, v)| !carries_key(scheme, key, k, v)).collect();
+    if !kept.is_empty() {
+        out.query_pairs_mut().extend_pairs(kept.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    out
+}
+
+fn rewrite_query(url: &Url, replace: impl Fn(&str, &str) -> Option<&'static str>) -> Url {
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if !pairs.iter().any(|(k, v)| replace(k, v).is_some()) {
+        return url.clone();
+    }
+    let mut out = url.clone();
+    out.set_query(None);
+    out.query_pairs_mut().extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), replace(k, v).unwrap_or(v.as_str()))));
+    out
+}
+
+/// A pair named as the scheme's key parameter, or whose value is or holds the key (a short key
+/// only when it is the whole value, so `?page=1` survives a key of `1`).
+fn carries_key(scheme: AuthScheme, key: &ApiKey, name: &str, value: &str) -> bool {
+    let key = key.expose();
+    let named = matches!(scheme, AuthScheme::Query(n) if n == name);
+    named || (!key.is_empty() && (value == key || (key.len() >= 8 && value.contains(key))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn the_key_goes_only_where_allowed_and_is_redacted_when_shown() {
+        let key = ApiKey::new("s3cret");
+        let scheme = AuthScheme::Query("api_key");
+        let plain = url("https://a.test/v1/x?page=2");
+        let keyed = hop_url(scheme, Some(&key), &plain, true);
+        assert_eq!(keyed.as_str(), "https://a.test/v1/x?page=2&api_key=s3cret");
+        // A redirect that echoes the key to another origin gets it taken out.
+        let echoed = url("https://b.test/y?api_key=s3cret&copy=s3cret&z=1");
+        assert_eq!(hop_url(scheme, Some(&key), &echoed, false).as_str(), "https://b.test/y?z=1");
+        let long = ApiKey::new("long-s3cret-key");
+        let embedded = url("https://b.test/y?next=%2Fx%3Fapi_key%3Dlong-s3cret-key&page=1");
+        assert_eq!(hop_url(scheme, Some(&long), &embedded, false).as_str(), "https://b.test/y?page=1");
+        assert_eq!(redacted(&keyed, scheme, Some(&key)).as_str(), "https://a.test/v1/x?page=2&api_key=REDACTED");
+    }
+
+    #[test]
+    fn the_key_cookie_joins_the_request_cookies() {
+        let key = ApiKey::new("s3cret");
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("theme=dark"));
+        add_cookie(AuthScheme::Cookie("sid"), Some(&key), &mut headers, true);
+        assert_eq!(headers.get(COOKIE).and_then(|v| v.to_str().ok()), Some("theme=dark; sid=s3cret"));
+        assert!(headers.get(COOKIE).is_some_and(HeaderValue::is_sensitive));
+        assert!(check(AuthScheme::Cookie("sid"), &ApiKey::new("a;b")).is_err());
+    }
+}

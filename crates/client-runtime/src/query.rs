@@ -1,0 +1,172 @@
+//! Query parameters whose value is an object, a map or a union (`form`, `spaceDelimited`,
+//! `pipeDelimited`, `deepObject`), written one level deep from the value's JSON form.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::InvalidRequest;
+use crate::request::Request;
+
+/// How a structured query parameter is written (OpenAPI's `style` and `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, exploded: `tags=a&tags=b`; an object's members as their own pairs, `a=1&b=2`.
+    FormExploded,
+    /// `form`, not exploded: `tags=a,b`; an object as `obj=a,1,b,2`.
+    Form,
+    /// `spaceDelimited`: `tags=a%20b`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `tags=a|b`.
+    PipeDelimited,
+    /// `deepObject`: `obj[a]=1&obj[b]=2`.
+    DeepObject,
+}
+
+impl QueryStyle {
+    fn delimiter(self) -> &'static str {
+        match self {
+            QueryStyle::SpaceDelimited => " ",
+            QueryStyle::PipeDelimited => "|",
+            _ => ",",
+        }
+    }
+}
+
+impl Request {
+    /// Adds a query parameter whose value is written through its JSON form: a scalar as itself,
+    /// an array or an object (one level deep) as `style` says. `null` members are left out.
+    pub fn query_value<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        style: QueryStyle,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        let operation = self.operation();
+        let invalid = |problem: String| InvalidRequest { operation, parameter: name.into(), problem };
+        let value = serde_json::to_value(value).map_err(|e| invalid(format!("cannot be written as text: {e}")))?;
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                let texts =
+                    items.iter().map(|item| scalar(item).ok_or_else(|| nested(name))).collect::<Result<Vec<_>, _>>();
+                let texts: Vec<String> = texts.map_err(invalid)?.into_iter().flatten().collect();
+                match style {
+                    QueryStyle::FormExploded => {
+                        for text in texts {
+                            self.query.push((Cow::Borrowed(name), text));
+                        }
+                    }
+                    QueryStyle::DeepObject => return Err(invalid("is an array, which deepObject cannot carry".into())),
+                    _ => self.query.push((Cow::Borrowed(name), texts.join(style.delimiter()))),
+                }
+            }
+            Value::Object(members) => {
+                let mut pairs = Vec::with_capacity(members.len());
+                for (key, member) in &members {
+                    if let Some(text) =
+                        scalar(member).ok_or_else(|| nested(&format!("{name}.{key}"))).map_err(invalid)?
+                    {
+                        pairs.push((key.clone(), text));
+                    }
+                }
+                match style {
+                    QueryStyle::FormExploded => self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v))),
+                    QueryStyle::DeepObject => {
+                        self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(format!("{name}[{k}]")), v)));
+                    }
+                    _ => {
+                        let flat: Vec<String> = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect();
+                        self.query.push((Cow::Borrowed(name), flat.join(style.delimiter())));
+                    }
+                }
+            }
+            scalar_value => {
+                if let Some(text) = scalar(&scalar_value).ok_or_else(|| nested(name)).map_err(invalid)? {
+                    self.query.push((Cow::Borrowed(name), text));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The text of a path, header or cookie parameter whose type is a union of scalars
+/// (`oneOf: [integer, string]`), from its JSON form.
+pub fn scalar_text<T: Serialize>(
+    operation: &'static str,
+    parameter: &str,
+    value: &T,
+) -> Result<String, InvalidRequest> {
+    let invalid = |problem: String| InvalidRequest { operation, parameter: parameter.into(), problem };
+    let value = serde_json::to_value(value).map_err(|e| invalid(format!("cannot be written as text: {e}")))?;
+    match scalar(&value) {
+        Some(Some(text)) => Ok(text),
+        Some(None) => Err(invalid("is null, which cannot stand as text".into())),
+        None => Err(invalid(nested(parameter))),
+    }
+}
+
+/// A scalar's wire text; `Some(None)` for `null`, `None` for a nested array or object.
+fn scalar(value: &Value) -> Option<Option<String>> {
+    match value {
+        Value::Null => Some(None),
+        Value::String(s) => Some(Some(s.clone())),
+        Value::Number(n) => Some(Some(n.to_string())),
+        Value::Bool(b) => Some(Some(b.to_string())),
+        Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+fn nested(at: &str) -> String {
+    format!("holds a nested array or object at `{at}`, which a query string cannot carry")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QueryStyle;
+    use crate::request::Request;
+
+    fn written(style: QueryStyle, value: serde_json::Value) -> Vec<(String, String)> {
+        let mut request = Request::new("op", reqwest::Method::GET, "/p".into());
+        request.query_value("filter", style, &value).expect("writable");
+        request.query_pairs().iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn objects_follow_their_style() {
+        let object = serde_json::json!({"role": "admin", "age": 3, "gone": null});
+        // Members keep their declared order (serde_json's `preserve_order`).
+        assert_eq!(written(QueryStyle::FormExploded, object.clone()), pairs(&[("role", "admin"), ("age", "3")]));
+        assert_eq!(written(QueryStyle::Form, object.clone()), pairs(&[("filter", "role,admin,age,3")]));
+        assert_eq!(
+            written(QueryStyle::DeepObject, object.clone()),
+            pairs(&[("filter[role]", "admin"), ("filter[age]", "3")])
+        );
+        assert_eq!(written(QueryStyle::PipeDelimited, object), pairs(&[("filter", "role|admin|age|3")]));
+    }
+
+    #[test]
+    fn arrays_and_scalars_follow_their_style() {
+        let tags = serde_json::json!(["a", "b"]);
+        assert_eq!(written(QueryStyle::FormExploded, tags.clone()), pairs(&[("filter", "a"), ("filter", "b")]));
+        assert_eq!(written(QueryStyle::SpaceDelimited, tags.clone()), pairs(&[("filter", "a b")]));
+        assert_eq!(written(QueryStyle::PipeDelimited, tags), pairs(&[("filter", "a|b")]));
+        assert_eq!(written(QueryStyle::DeepObject, serde_json::json!(true)), pairs(&[("filter", "true")]));
+    }
+
+    #[test]
+    fn nesting_is_refused_with_the_member() {
+        let mut request = Request::new("op", reqwest::Method::GET, "/p".into());
+        let error = request
+            .query_value("filter", QueryStyle::DeepObject, &serde_json::json!({"a": {"b": 1}}))
+            .expect_err("two levels");
+        assert!(error.problem.contains("`filter.a`"), "{}", error.problem);
+        assert!(request.query_pairs().is_empty());
+    }
+}

@@ -1,0 +1,91 @@
+//! What a parameter's value is on the wire: text (a scalar, or an array of scalars joined or
+//! repeated), or a structured value (an object, a map, a union) the runtime writes one level deep.
+
+use super::types::TypeBuilder;
+use super::{ArrayStyle, ParamLocation, TypeKind, TypeRef};
+use crate::spec::{Pointer, Spec, SpecError};
+
+/// A parameter value's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Scalar,
+    Array,
+    /// An object (struct, map, free-form) whose members are scalars, or a union of shapes.
+    Structured,
+    /// A union of scalars (`oneOf: [integer, string]`): text in any location.
+    ScalarUnion,
+}
+
+/// Whether the parameter is structured (see [`super::Param::structured`]); refuses, at the
+/// offending schema, what a query string cannot carry.
+pub(super) fn structured(
+    spec: &Spec,
+    types: &TypeBuilder<'_>,
+    ty: &TypeRef,
+    location: ParamLocation,
+    style: ArrayStyle,
+    at: &Pointer,
+) -> Result<bool, SpecError> {
+    let shape = shape(spec, types, ty, at, 4)?;
+    if shape == Shape::Structured && location != ParamLocation::Query {
+        return Err(spec.error(&at.push("schema"), "object-valued parameters are supported only in the query"));
+    }
+    if shape == Shape::Array && style == ArrayStyle::DeepObject {
+        return Err(spec.error(&at.push("style"), "style deepObject needs an object-valued parameter, not an array"));
+    }
+    Ok(matches!(shape, Shape::Structured | Shape::ScalarUnion))
+}
+
+fn shape(spec: &Spec, types: &TypeBuilder<'_>, ty: &TypeRef, at: &Pointer, depth: u8) -> Result<Shape, SpecError> {
+    let at_schema = at.push("schema");
+    if types.is_scalar(ty) {
+        return Ok(if matches!(ty, TypeRef::Array(_)) { Shape::Array } else { Shape::Scalar });
+    }
+    let flat = |value: &TypeRef, pointer: &str| match types.is_scalar(value) && !matches!(value, TypeRef::Array(_)) {
+        true => Ok(()),
+        false => Err(nested(spec, pointer)),
+    };
+    match ty {
+        // Free-form values: the runtime refuses nesting in what a caller puts in them.
+        TypeRef::Json | TypeRef::JsonObject => Ok(Shape::Structured),
+        TypeRef::Map(value) => {
+            flat(value, &at_schema.push("additionalProperties").to_string()).map(|()| Shape::Structured)
+        }
+        TypeRef::Named(name) if depth > 0 => match types.def(name).map(|d| (&d.kind, d.schema.as_str())) {
+            Some((TypeKind::Struct { fields, additional }, schema)) => {
+                for field in fields {
+                    flat(&field.ty, &format!("{schema}/properties/{}", escape(&field.wire_name)))?;
+                }
+                if let Some(extra) = additional {
+                    flat(&extra.value, &format!("{schema}/additionalProperties"))?;
+                }
+                Ok(Shape::Structured)
+            }
+            Some((TypeKind::Union { variants }, _)) => {
+                let mut all_scalar = true;
+                for variant in variants {
+                    all_scalar &=
+                        matches!(shape(spec, types, &variant.ty, at, depth - 1)?, Shape::Scalar | Shape::ScalarUnion);
+                }
+                Ok(if all_scalar { Shape::ScalarUnion } else { Shape::Structured })
+            }
+            Some((TypeKind::Alias { ty, .. }, _)) => shape(spec, types, ty, at, depth - 1),
+            _ => Err(nested(spec, &at_schema.to_string())),
+        },
+        _ => Err(nested(spec, &at_schema.to_string())),
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn nested(spec: &Spec, pointer: &str) -> SpecError {
+    SpecError {
+        file: spec.file.clone(),
+        pointer: pointer.to_owned(),
+        message: "a parameter's value may be an object of scalars, one level deep; nested objects and arrays of \
+                  objects are not supported"
+            .to_owned(),
+    }
+}

@@ -17,6 +17,7 @@
 
 pub mod config;
 pub mod error;
+mod json_pointer;
 pub mod pacing;
 pub mod paginate;
 mod redirect;
@@ -25,18 +26,21 @@ pub mod response;
 pub mod retry;
 pub mod transport;
 
-pub use config::{ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, ServiceSpec};
+pub use config::{
+    ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, RequestIdSource, ServiceSpec,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SERVER_WAIT,
+};
 pub use error::{
     ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
-    TransportError, UnexpectedStatus,
+    TransportError, UnexpectedStatus, WaitTooLong,
 };
 pub use pacing::{Pacer, Pacing};
 pub use paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };
 pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
-pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta};
-pub use retry::{Backoff, ClassifyRetry, Jitter, RetryPolicy, StandardClassifier};
+pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta, ServerWait};
+pub use retry::{Backoff, BudgetState, ClassifyRetry, Jitter, RetryBudget, RetryPolicy, StandardClassifier};
 pub use transport::Transport;
 
 /// Re-exported so generated code and callers name the same versions.

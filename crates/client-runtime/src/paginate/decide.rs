@@ -7,6 +7,23 @@ use super::{Checkpoint, Style};
 /// memory stays flat whatever the listing's length.
 pub(super) const SEEN_CAPACITY: usize = 1 << 16;
 
+/// Responses in a row that may add no new item before a listing ends with
+/// [`PaginationError::Stalled`](super::PaginationError::Stalled): a window of items already
+/// yielded (a server ignoring the offset or page number), a new token for items already
+/// yielded, or a shift that brought nothing. Honest listings never need more than one in a row
+/// outside a re-read, so three tell a stuck server from one that moved items.
+pub const STALL_LIMIT: u32 = 3;
+
+/// The count of responses in a row that added nothing, after one more that did (`added`) or
+/// did not.
+pub(super) fn stall(stalled: u32, added: bool) -> u32 {
+    if added {
+        0
+    } else {
+        stalled.saturating_add(1)
+    }
+}
+
 /// What is known about one fetched window when deciding whether it continues the listing.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Window {

@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::response::ResponseMeta;
 
+pub use decide::STALL_LIMIT;
 pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
 
@@ -149,6 +150,11 @@ pub trait Source: Send + Sync + 'static {
     /// Whether `error` says a continuation token has expired (token style).
     fn is_token_expired(_error: &Error<Self::Error>) -> bool {
         false
+    }
+    /// What to tell a caller whose listing needs offsets past [`Style::Offset`]'s `max_offset`
+    /// (for instance, which other operation reads further); `None` for a generic hint.
+    fn offset_limit_hint(&self) -> Option<&'static str> {
+        None
     }
 }
 
@@ -310,6 +316,20 @@ pub enum PaginationError {
         restarts: u32,
         /// Items yielded before the end.
         yielded: u64,
+    },
+    /// The server's answers stopped adding items: [`STALL_LIMIT`] responses in a row brought
+    /// only items already yielded (the same window again, a page number it ignores, new tokens
+    /// for old items). Items yielded before stay yielded; none was yielded twice.
+    #[error("{operation}: the server's last {responses} responses added no new item ({what}); stopped after {yielded} items rather than request the same items again")]
+    Stalled {
+        /// The `operationId`.
+        operation: &'static str,
+        /// Responses in a row that added nothing.
+        responses: u32,
+        /// Items yielded before the end.
+        yielded: u64,
+        /// What the server did.
+        what: &'static str,
     },
     /// The checkpoint does not fit the listing (another page size, or its last item is gone).
     #[error("{operation}: cannot resume from the checkpoint: {problem}")]

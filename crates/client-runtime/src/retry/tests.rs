@@ -3,6 +3,7 @@
 use super::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::Method;
+use reqwest::StatusCode;
 
 fn get() -> Request {
     Request::new("op", Method::GET, "/x".into())

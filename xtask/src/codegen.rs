@@ -22,7 +22,8 @@ pub fn workspace_root() -> PathBuf {
 /// The model of one provider's spec.
 pub fn provider_api(root: &Path, provider: &Provider) -> Result<Api, Failure> {
     let spec = Spec::load(&root.join(provider.spec))?;
-    let options = Options { source: provider.spec.to_owned(), rate_limits: provider.rate_limits() };
+    let options =
+        Options { source: provider.spec.to_owned(), rate_limits: provider.rate_limits(), service: provider.service() };
     Ok(model::build(&spec, &options)?)
 }
 

@@ -14,7 +14,7 @@ use crate::Failure;
 pub fn run(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(), Failure> {
     let spec = Spec::load(spec_path)?;
     let source = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let api = model::build(&spec, &Options { source, rate_limits: Vec::new() })?;
+    let api = model::build(&spec, &Options { source, rate_limits: Vec::new(), ..Options::default() })?;
     let files = emit::emit(&api)?;
     let name = match name {
         Some(name) => name.to_owned(),

@@ -1,7 +1,7 @@
 //! The three providers this workspace generates clients for, and the facts their specs cannot
 //! carry (documented rate limits live in prose, not in OpenAPI).
 
-use crate::model::RateLimit;
+use crate::model::{RateLimit, ServiceFacts};
 
 pub struct Provider {
     /// The name used on the command line and under `specs/`.
@@ -12,11 +12,23 @@ pub struct Provider {
     pub crate_dir: &'static str,
     /// Documented limits, as (requests, window in seconds).
     pub rate_limits: &'static [(u32, u64)],
+    /// JSON pointers to the request id in a response body (the docs' envelope).
+    pub request_id_pointers: &'static [&'static str],
+    /// The documented largest response body, with a margin.
+    pub max_response_bytes: Option<u64>,
 }
 
 impl Provider {
     pub fn rate_limits(&self) -> Vec<RateLimit> {
         self.rate_limits.iter().map(|&(requests, window_secs)| RateLimit { requests, window_secs }).collect()
+    }
+
+    pub fn service(&self) -> ServiceFacts {
+        ServiceFacts {
+            request_id_headers: Vec::new(),
+            request_id_pointers: self.request_id_pointers.iter().map(|p| (*p).to_owned()).collect(),
+            max_response_bytes: self.max_response_bytes,
+        }
     }
 }
 
@@ -31,17 +43,25 @@ pub const PROVIDERS: &[Provider] = &[
         crate_dir: "crates/microcms",
         // microCMS documents retrying 429/5xx but publishes no numbers: pace by the headers only.
         rate_limits: &[],
+        request_id_pointers: &[],
+        // Bodies over ~5 MB fail on microCMS's side: a little above that is never a real answer.
+        max_response_bytes: Some(6 * 1024 * 1024),
     },
     Provider {
         name: "posteverywhere",
         spec: "specs/posteverywhere/openapi.yaml",
         crate_dir: "crates/posteverywhere",
         rate_limits: &[(60, MINUTE), (1_000, HOUR), (10_000, DAY)],
+        // The envelope's `meta.request_id`; the docs also spell it `requestId`.
+        request_id_pointers: &["/meta/request_id", "/meta/requestId"],
+        max_response_bytes: None,
     },
     Provider {
         name: "utage",
         spec: "specs/utage/openapi.yaml",
         crate_dir: "crates/utage",
         rate_limits: &[(60, MINUTE), (10_000, DAY)],
+        request_id_pointers: &[],
+        max_response_bytes: None,
     },
 ];

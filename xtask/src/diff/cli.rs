@@ -42,7 +42,7 @@ pub fn load(side: &str) -> Result<Api, Failure> {
         return Err(Failure::Usage(format!("{side}: no such file (to read a spec from git, write `<rev>:<path>`)")));
     };
     let spec = Spec::parse(path, &text)?;
-    Ok(model::build(&spec, &Options { source: side.to_owned(), rate_limits: Vec::new() })?)
+    Ok(model::build(&spec, &Options { source: side.to_owned(), rate_limits: Vec::new(), ..Options::default() })?)
 }
 
 fn git_show(rev: &str, file: &str) -> Result<String, Failure> {

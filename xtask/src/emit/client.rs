@@ -49,6 +49,25 @@ pub fn client(api: &Api) -> TokenStream {
         let secs = proc_macro2::Literal::u64_unsuffixed(l.window_secs);
         quote!(::client_runtime::Quota::new(#requests, ::std::time::Duration::from_secs(#secs)))
     });
+    let request_id = {
+        let pointers = &api.service.request_id_pointers;
+        let headers = &api.service.request_id_headers;
+        match (headers.is_empty(), pointers.is_empty()) {
+            (true, true) => quote!(::client_runtime::RequestIdSource::COMMON),
+            (true, false) => quote!(::client_runtime::RequestIdSource {
+                headers: ::client_runtime::RequestIdSource::COMMON_HEADERS,
+                body_pointers: &[ #( #pointers ),* ],
+            }),
+            _ => quote!(::client_runtime::RequestIdSource { headers: &[ #( #headers ),* ], body_pointers: &[ #( #pointers ),* ] }),
+        }
+    };
+    let max_body = match api.service.max_response_bytes {
+        Some(bytes) => {
+            let bytes = proc_macro2::Literal::usize_unsuffixed(usize::try_from(bytes).unwrap_or(usize::MAX));
+            quote!(Some(#bytes))
+        }
+        None => quote!(None),
+    };
     let methods = api.operations.iter().map(|op| {
         let name = ident(&op.fn_name);
         let request = ident(&format!("{}Request", op.type_stem));
@@ -95,6 +114,8 @@ pub fn client(api: &Api) -> TokenStream {
                 server_variables: &[ #( #variables ),* ],
                 auth: #auth,
                 rate_limits: &[ #( #limits ),* ],
+                request_id: #request_id,
+                max_response_bytes: #max_body,
             };
 
             fn from_transport(transport: ::client_runtime::Transport) -> Self {

@@ -6,7 +6,7 @@ use openapiv3::{APIKeyLocation, SecurityScheme};
 
 use super::naming::field_ident;
 use super::types::TypeBuilder;
-use super::{Api, Auth, RateLimit, Server, ServerVariable, TypeDef, TypeKind, TypeRef};
+use super::{Api, Auth, RateLimit, Server, ServerVariable, ServiceFacts, TypeDef, TypeKind, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// What the spec cannot say but the generated client needs.
@@ -16,6 +16,8 @@ pub struct Options {
     pub source: String,
     /// Documented rate limits of the provider.
     pub rate_limits: Vec<RateLimit>,
+    /// Request id location and body cap of the provider.
+    pub service: ServiceFacts,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
@@ -31,6 +33,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         server: server(spec),
         auth: auth(spec)?,
         rate_limits: options.rate_limits.clone(),
+        service: options.service.clone(),
         operations,
         types: types.finish(),
     })

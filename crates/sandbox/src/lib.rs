@@ -30,6 +30,7 @@
 mod config;
 mod data;
 mod faults;
+mod hostile;
 mod providers;
 mod ratelimit;
 mod server;
@@ -46,6 +47,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{ParseError, Provider, RateLimitConfig, RateWindow, SandboxConfig};
 pub use faults::{FaultHandle, Faults, DEFAULT_OVERSIZED_BODY_BYTES};
+pub use hostile::{Hostile, HostileHandle};
 pub use stats::{RecordedRequest, Stats, RECENT_REQUESTS};
 
 use state::{lock, Shared};
@@ -60,10 +62,12 @@ impl Sandbox {
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(&config));
-        let router = providers::router(config.provider).with_state(shared.clone());
+        let hostile = Arc::default();
+        let misbehave = axum::middleware::from_fn_with_state((shared.clone(), Arc::clone(&hostile)), hostile::apply);
+        let router = providers::router(config.provider).layer(misbehave).with_state(shared.clone());
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), router, stopped));
-        Ok(RunningSandbox { addr, shared, stop, task })
+        Ok(RunningSandbox { addr, shared, hostile, stop, task })
     }
 }
 
@@ -71,6 +75,7 @@ impl Sandbox {
 pub struct RunningSandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    hostile: Arc<std::sync::Mutex<hostile::HostileState>>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -117,6 +122,11 @@ impl RunningSandbox {
         FaultHandle { shared: self.shared.clone() }
     }
 
+    /// Makes the server break its own docs (see [`Hostile`]) while it runs.
+    pub fn hostile(&self) -> HostileHandle {
+        HostileHandle { state: self.hostile.clone() }
+    }
+
     /// What the server has seen so far.
     pub fn stats(&self) -> Stats {
         lock(&self.shared.stats).snapshot()
@@ -152,6 +162,7 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<super::RunningSandbox>();
         check::<super::FaultHandle>();
+        check::<super::HostileHandle>();
         check::<super::Stats>();
         check::<super::SandboxConfig>();
     }

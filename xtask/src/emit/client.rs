@@ -58,7 +58,9 @@ pub fn client(api: &Api) -> TokenStream {
                 headers: ::client_runtime::RequestIdSource::COMMON_HEADERS,
                 body_pointers: &[ #( #pointers ),* ],
             }),
-            _ => quote!(::client_runtime::RequestIdSource { headers: &[ #( #headers ),* ], body_pointers: &[ #( #pointers ),* ] }),
+            _ => {
+                quote!(::client_runtime::RequestIdSource { headers: &[ #( #headers ),* ], body_pointers: &[ #( #pointers ),* ] })
+            }
         }
     };
     let max_body = match api.service.max_response_bytes {

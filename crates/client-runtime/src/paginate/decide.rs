@@ -98,9 +98,19 @@ pub(super) struct TokenPage {
 ///   while items remain unread; a full page is therefore followed by one more request (an empty
 ///   or short page then ends the listing).
 pub(super) fn next_token(token: Option<String>, used: Option<&String>, page: &TokenPage) -> Option<String> {
+    token.filter(|t| !t.is_empty() && page.received > 0 && !is_complete(page) && (Some(t) != used || page.added))
+}
+
+fn is_complete(page: &TokenPage) -> bool {
     let counted = page.total.is_some_and(|t| page.yielded >= t);
-    let complete = counted && page.limit.is_none_or(|limit| page.received < limit);
-    token.filter(|t| !t.is_empty() && page.received > 0 && !complete && (Some(t) != used || page.added))
+    counted && page.limit.is_none_or(|limit| page.received < limit)
+}
+
+/// Whether [`next_token`] stopped only because the cursor is stuck — the token just used, on a
+/// page of items that added nothing, before the total was reached — rather than because the
+/// listing is over: ending there could stop short, so the engine ends with an error.
+pub(super) fn token_stuck(token: Option<&String>, used: Option<&String>, page: &TokenPage) -> bool {
+    token.is_some_and(|t| !t.is_empty() && Some(t) == used) && page.received > 0 && !page.added && !is_complete(page)
 }
 
 /// Why `checkpoint` cannot be resumed by a listing of `style`, if it cannot.

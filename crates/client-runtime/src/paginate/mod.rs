@@ -398,4 +398,6 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

@@ -130,7 +130,21 @@ impl<S: Source> TokenState<S> {
                 yielded: common.yielded,
                 total: f.total,
             };
+            let stuck = decide::token_stuck(f.token.as_ref(), self.token.as_ref(), &page);
             match decide::next_token(f.token, self.token.as_ref(), &page) {
+                // The same page and token again: the cursor does not move. Ending here could
+                // stop short of the listing's end.
+                None if stuck => {
+                    let what = "the same page under the same token: the cursor does not move";
+                    common.stalled = decide::STALL_LIMIT;
+                    return Some(Err(PaginationError::Stalled {
+                        operation: src.operation(),
+                        responses: 1,
+                        yielded: common.yielded,
+                        what,
+                    }
+                    .into()));
+                }
                 Some(token) => {
                     // Ask for the next page now, while the token is fresh.
                     self.prefetch = Some(start(src.fetch(Cursor::Token(Some(token.clone())))));

@@ -327,9 +327,22 @@ impl<S: Source> WindowState<S> {
         // A full window of items already yielded: the server may be ignoring the offset or the
         // page number. Items without ids cannot be told apart, so they always count as new. A
         // re-read window is expected to hold items seen before: it only counts when it adds.
+        // A short window ends the listing as the docs say; a full one that ends it by the total
+        // still counts (a server ignoring the page number reaches any total by itself).
         let added = !items.is_empty() || !has_ids;
-        if !self.ended && (added || !rereading) {
+        if !short && (added || !rereading) {
             common.progress(src.operation(), added, STALL_WHAT)?;
+            if self.ended && common.stalled > 0 {
+                // The total was reached by windows of items already yielded: the positions
+                // before it were never really read.
+                return Err(PaginationError::Stalled {
+                    operation: src.operation(),
+                    responses: common.stalled,
+                    yielded: common.yielded,
+                    what: STALL_WHAT,
+                }
+                .into());
+            }
         }
         if items.is_empty() && !(self.ended && common.yielded == 0) {
             return Ok(None);

@@ -26,6 +26,9 @@ pub mod response;
 pub mod retry;
 pub mod transport;
 
+#[cfg(test)]
+mod parsers_fuzz;
+
 pub use config::{
     ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, RequestIdSource, ServiceSpec,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SERVER_WAIT,

@@ -10,10 +10,13 @@
 //! 2. [`transport`]: send it, following redirects by hand — the key only to the base URL's origin
 //!    (`redirect.rs`) — and read the body within the size cap;
 //! 3. [`retry`]: classify the outcome and, for idempotent requests, wait (backoff, `Retry-After`,
-//!    `X-RateLimit-Reset`) and go back to 1, within the attempt and time budgets;
+//!    `X-RateLimit-Reset`, read once per response and capped) and go back to 1, within the
+//!    attempt and time budgets and the client's shared retry budget;
 //! 4. the generated code decodes the [`RawResponse`] into a [`Response`] or an [`Error`].
 //!
-//! The key never appears in `Debug`, `Display`, logs or error excerpts.
+//! The key never appears in `Debug`, `Display`, logs or error excerpts. What differs by provider
+//! (quotas, where the request id lives, the body cap, hints) comes from the [`ServiceSpec`] a
+//! generated crate hands over, or from its handwritten [`paginate::Source`] impls.
 
 pub mod config;
 pub mod error;

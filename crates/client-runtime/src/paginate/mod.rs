@@ -27,6 +27,11 @@
 //!   it is fresh; a lapsed token restarts the listing and skips what was yielded
 //!   ([`TokenExpiry`]); a token repeated from the previous page is not taken as the end unless
 //!   the page added nothing (one token may serve a whole session);
+//! - **it ends by itself**: when [`STALL_LIMIT`] responses in a row add no new item (the same
+//!   window again, an ignored offset or page number, new tokens for items already yielded), or
+//!   a token page comes back unchanged under the same token, the listing ends with
+//!   [`PaginationError::Stalled`]; what was yielded stays yielded, and nothing is yielded twice.
+//!   Totals and page sizes from the server are not trusted to size anything or to grow a page;
 //! - **resume**: offset and page listings expose a serializable [`Checkpoint`]; resuming goes on
 //!   right after the checkpoint's last item wherever it now stands (items inserted or deleted
 //!   before it in the meantime are allowed for), or fails with

@@ -260,7 +260,8 @@ struct Run {
     present_throughout: Vec<String>,
 }
 
-fn run(
+/// One generated scenario.
+struct Case {
     kind: Kind,
     n: usize,
     max: u64,
@@ -269,7 +270,10 @@ fn run(
     script: Vec<Answer>,
     stuck: bool,
     concurrency: usize,
-) -> Run {
+}
+
+fn run(case: Case) -> Run {
+    let Case { kind, n, max, page_size, clamp, script, stuck, concurrency } = case;
     let items: Vec<String> = (0..n).map(|i| format!("i{i}")).collect();
     let server = Server {
         ever: items.clone(),
@@ -324,7 +328,7 @@ proptest! {
         script in proptest::collection::vec(answer(false), 0..10),
         concurrency in 1usize..4,
     ) {
-        let r = run(kind, n, max, page_size, clamp, script, false, concurrency);
+        let r = run(Case { kind, n, max, page_size, clamp, script, stuck: false, concurrency });
         prop_assert!(r.fetches <= MAX_FETCHES, "{} fetches", r.fetches);
         prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
         if r.error.is_none() {
@@ -350,7 +354,7 @@ proptest! {
         // A server answering the first window, or its last answer again, whatever is asked,
         // for good.
         let persistent = stuck && script.last().is_some_and(|a| matches!(a, Answer::IgnorePosition | Answer::Repeat));
-        let r = run(kind, n, max, page_size, clamp, script, stuck, concurrency);
+        let r = run(Case { kind, n, max, page_size, clamp, script, stuck, concurrency });
         prop_assert!(r.fetches <= MAX_FETCHES, "{} fetches", r.fetches);
         prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
         if persistent && r.error.is_none() {

@@ -403,6 +403,8 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
 }
 
 #[cfg(test)]
+mod edge_tests;
+#[cfg(test)]
 mod properties;
 #[cfg(test)]
 mod tests;

@@ -151,9 +151,12 @@ fn id_hashes_are_stable_across_releases() {
 
 /// A token listing that answers `pages[i]` to its `i`-th request (then an empty page), or fails
 /// when the entry is `None`; `expired` errors say the token lapsed.
+/// One scripted answer: the page's items and token, or a failure.
+type Answer = Option<(Vec<&'static str>, Option<&'static str>)>;
+
 #[derive(Clone)]
 struct Scripted {
-    pages: Arc<Vec<Option<(Vec<&'static str>, Option<&'static str>)>>>,
+    pages: Arc<Vec<Answer>>,
     fetches: Arc<AtomicUsize>,
     expired: bool,
 }
@@ -198,7 +201,7 @@ impl Source for Scripted {
     }
 }
 
-fn scripted(pages: Vec<Option<(Vec<&'static str>, Option<&'static str>)>>, expired: bool) -> Scripted {
+fn scripted(pages: Vec<Answer>, expired: bool) -> Scripted {
     Scripted { pages: Arc::new(pages), fetches: Arc::default(), expired }
 }
 

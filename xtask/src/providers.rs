@@ -1,7 +1,7 @@
 //! The three providers this workspace generates clients for, and the facts their specs cannot
 //! carry (documented rate limits live in prose, not in OpenAPI).
 
-use crate::model::{Options, RateLimit};
+use crate::model::{Options, RateLimit, ServiceFacts};
 
 pub struct Provider {
     /// The name used on the command line and under `specs/`.
@@ -15,6 +15,10 @@ pub struct Provider {
     /// Paged operations whose `Paginated` impl is handwritten (in the crate's `pagination.rs`)
     /// around the generated source, for quirks no paging extension can express.
     pub custom_paging: &'static [&'static str],
+    /// JSON pointers to the request id in a response body (the docs' envelope).
+    pub request_id_pointers: &'static [&'static str],
+    /// The documented largest response body, with a margin.
+    pub max_response_bytes: Option<u64>,
 }
 
 impl Provider {
@@ -31,6 +35,16 @@ impl Provider {
             custom_paging: self.custom_paging.iter().map(|id| (*id).to_owned()).collect(),
             // Each provider crate is one small API: no features to declare in its manifest.
             features_by_tag: false,
+            service: self.service(),
+        }
+    }
+
+    /// Where the request id lives and the body cap, for the `ServiceSpec` the crate hands the runtime.
+    pub fn service(&self) -> ServiceFacts {
+        ServiceFacts {
+            request_id_headers: Vec::new(),
+            request_id_pointers: self.request_id_pointers.iter().map(|p| (*p).to_owned()).collect(),
+            max_response_bytes: self.max_response_bytes,
         }
     }
 }
@@ -49,6 +63,9 @@ pub const PROVIDERS: &[Provider] = &[
         // v1: offsets past 10,000 return wrong data; v2: `limit`/`imageOnly` carry over with the
         // token and may not be resent, and a lapsed token is a 400 whose message says so.
         custom_paging: &["listMediaV1", "listMediaV2"],
+        request_id_pointers: &[],
+        // Bodies over ~5 MB fail on microCMS's side: a little above that is never a real answer.
+        max_response_bytes: Some(6 * 1024 * 1024),
     },
     Provider {
         name: "posteverywhere",
@@ -56,6 +73,9 @@ pub const PROVIDERS: &[Provider] = &[
         crate_dir: "crates/posteverywhere",
         rate_limits: &[(60, MINUTE), (1_000, HOUR), (10_000, DAY)],
         custom_paging: &[],
+        // The envelope's `meta.request_id`; the docs also spell it `requestId`.
+        request_id_pointers: &["/meta/request_id", "/meta/requestId"],
+        max_response_bytes: None,
     },
     Provider {
         name: "utage",
@@ -63,5 +83,7 @@ pub const PROVIDERS: &[Provider] = &[
         crate_dir: "crates/utage",
         rate_limits: &[(60, MINUTE), (10_000, DAY)],
         custom_paging: &[],
+        request_id_pointers: &[],
+        max_response_bytes: None,
     },
 ];

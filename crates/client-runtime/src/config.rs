@@ -84,6 +84,38 @@ pub struct ServiceSpec {
     pub auth: AuthScheme,
     /// The provider's documented rate limits (empty when none are documented).
     pub rate_limits: &'static [Quota],
+    /// Where a response carries the provider's request id.
+    pub request_id: RequestIdSource,
+    /// The largest response body the provider sends (its documented limit, with a margin);
+    /// `None`: [`DEFAULT_MAX_RESPONSE_BYTES`]. A caller's `.max_response_bytes(…)` overrides it.
+    pub max_response_bytes: Option<usize>,
+}
+
+/// The body cap of a service that documents none: far above any page of a media listing,
+/// yet no server can make a client hold more than this in memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Where a provider puts the id of a request, to quote to its support: response headers, then
+/// string values inside a JSON body, each tried in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestIdSource {
+    /// Header names, case-insensitive.
+    pub headers: &'static [&'static str],
+    /// JSON pointers (RFC 6901) into a JSON body, tried when no header carries the id.
+    pub body_pointers: &'static [&'static str],
+}
+
+impl RequestIdSource {
+    /// The headers many APIs use, and no body lookup.
+    pub const COMMON_HEADERS: &'static [&'static str] = &["x-request-id", "request-id", "x-amzn-requestid"];
+    /// [`COMMON_HEADERS`](Self::COMMON_HEADERS) only.
+    pub const COMMON: Self = Self { headers: Self::COMMON_HEADERS, body_pointers: &[] };
+}
+
+impl Default for RequestIdSource {
+    fn default() -> Self {
+        Self::COMMON
+    }
 }
 
 /// Implemented by each generated `Client` so [`ClientBuilder`] can build it.
@@ -147,6 +179,21 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Which quotas requests are paced to.
     pub pacing: Pacing,
+    /// The longest wait a server may ask for (`Retry-After`, `X-RateLimit-Reset`). `None`: the
+    /// longest window the provider documents, else [`DEFAULT_MAX_SERVER_WAIT`].
+    pub max_server_wait: Option<Duration>,
+}
+
+/// The longest wait a server may ask for when its provider documents no rate-limit window.
+pub const DEFAULT_MAX_SERVER_WAIT: Duration = Duration::from_secs(3600);
+
+impl ClientConfig {
+    /// The longest wait `service`'s servers may ask of this client.
+    pub fn server_wait_cap(&self, service: &ServiceSpec) -> Duration {
+        self.max_server_wait
+            .or_else(|| service.rate_limits.iter().map(|q| q.window).max())
+            .unwrap_or(DEFAULT_MAX_SERVER_WAIT)
+    }
 }
 
 impl Default for ClientConfig {
@@ -162,11 +209,13 @@ impl Default for ClientConfig {
             // Covers the default retries with their longest backoffs plus a minute-window pacing
             // wait, yet a call never hangs for an hour- or day-quota: that fails fast instead.
             max_total_time: Some(Duration::from_secs(300)),
-            // A little above the ~5 MB at which microCMS itself fails a response.
-            max_response_bytes: 6 * 1024 * 1024,
+            // A service's own cap (`ServiceSpec::max_response_bytes`) replaces it in
+            // `ClientBuilder::new`.
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_redirects: 10,
             retry: RetryPolicy::default(),
             pacing: Pacing::default(),
+            max_server_wait: None,
         }
     }
 }
@@ -187,6 +236,7 @@ impl fmt::Debug for ClientConfig {
             .field("max_redirects", &self.max_redirects)
             .field("retry", &self.retry)
             .field("pacing", &self.pacing)
+            .field("max_server_wait", &self.max_server_wait)
             .finish()
     }
 }
@@ -212,7 +262,11 @@ impl<C: ApiClient> Default for ClientBuilder<C> {
 impl<C: ApiClient> ClientBuilder<C> {
     /// A builder with the defaults: the spec's server, retries, pacing to the documented quotas.
     pub fn new() -> Self {
-        Self { config: ClientConfig::default(), client: PhantomData }
+        let mut config = ClientConfig::default();
+        if let Some(cap) = C::SERVICE.max_response_bytes {
+            config.max_response_bytes = cap;
+        }
+        Self { config, client: PhantomData }
     }
 
     /// The API's base URL. Defaults to the spec's first server (the vendor's production URL).
@@ -285,9 +339,18 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Responses larger than this fail with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
-    /// Default 6 MiB.
+    /// Default: the service's documented limit, else [`DEFAULT_MAX_RESPONSE_BYTES`] (16 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
+        self
+    }
+
+    /// The longest wait a server may ask for with `Retry-After` or `X-RateLimit-Reset`. Default:
+    /// the longest window the provider documents (a day for a daily quota), else an hour.
+    /// Pacing waits no longer on a server's word, and a retry that would have to wait longer
+    /// fails at once with [`Error::WaitTooLong`](crate::Error::WaitTooLong), quoting the header.
+    pub fn max_server_wait(mut self, cap: Duration) -> Self {
+        self.config.max_server_wait = Some(cap);
         self
     }
 

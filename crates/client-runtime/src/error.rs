@@ -28,6 +28,8 @@ pub enum Error<E> {
     RateLimited(RateLimited),
     /// A redirect could not be followed.
     Redirect(RedirectError),
+    /// The server asked to wait longer than the client accepts from a server; not retried.
+    WaitTooLong(WaitTooLong),
 }
 
 impl<E> Error<E> {
@@ -37,6 +39,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status()),
             Error::UnexpectedStatus(e) => Some(e.meta.status().as_u16()),
             Error::Decode(e) => e.status,
+            Error::WaitTooLong(e) => Some(e.meta.status().as_u16()),
             _ => None,
         }
     }
@@ -46,6 +49,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(&e.meta),
             Error::UnexpectedStatus(e) => Some(&e.meta),
+            Error::WaitTooLong(e) => Some(&e.meta),
             _ => None,
         }
     }
@@ -70,6 +74,7 @@ impl<E> Error<E> {
             Error::BodyTooLarge(e) => Error::BodyTooLarge(e),
             Error::RateLimited(e) => Error::RateLimited(e),
             Error::Redirect(e) => Error::Redirect(e),
+            Error::WaitTooLong(e) => Error::WaitTooLong(e),
         }
     }
 }
@@ -86,6 +91,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::BodyTooLarge(e) => e.fmt(f),
             Error::RateLimited(e) => e.fmt(f),
             Error::Redirect(e) => e.fmt(f),
+            Error::WaitTooLong(e) => e.fmt(f),
         }
     }
 }
@@ -145,11 +151,52 @@ fn write_outcome_details(f: &mut fmt::Formatter<'_>, meta: &ResponseMeta) -> fmt
     if let Some(wait) = meta.rate_limit().retry_after {
         write!(f, "; the server asks to wait {}", human_duration(wait))?;
     }
+    if let Some(budget) = meta.retry_budget() {
+        write!(f, "; not retried: {budget}")?;
+    }
     if let Some(id) = meta.request_id() {
         write!(f, " (request id {id})")?;
     }
     Ok(())
 }
+
+/// A server asked for a wait past the longest one the client accepts (the longest window the
+/// provider documents, or `.max_server_wait(…)`): the call ends at once rather than sleep, and
+/// says which header asked.
+#[derive(Debug)]
+pub struct WaitTooLong {
+    /// What the server asked for.
+    pub wait: Duration,
+    /// The longest wait the client accepts.
+    pub cap: Duration,
+    /// The header that asked, as sent (`Retry-After: 315360000`).
+    pub header: String,
+    /// The response that asked (boxed, as in [`ApiError`]).
+    pub meta: Box<ResponseMeta>,
+}
+
+impl fmt::Display for WaitTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} answered {} asking to wait {} ({}), longer than the {} this client waits for a server at most; not retried (raise `.max_server_wait(…)` if the server means it)",
+            self.meta.operation(),
+            self.meta.status(),
+            human_duration(self.wait),
+            self.header,
+            human_duration(self.cap),
+        )?;
+        if self.meta.attempts() > 1 {
+            write!(f, " (after {} attempts)", self.meta.attempts())?;
+        }
+        if let Some(id) = self.meta.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for WaitTooLong {}
 
 /// A status the spec does not declare for the operation.
 #[derive(Debug)]
@@ -191,6 +238,8 @@ pub struct TransportError {
     pub attempts: u32,
     /// reqwest's error (its URL removed).
     pub source: reqwest::Error,
+    /// The client's retry budget, when it is what stopped the retries.
+    pub retry_budget: Option<crate::retry::BudgetState>,
 }
 
 impl fmt::Display for TransportError {
@@ -198,6 +247,9 @@ impl fmt::Display for TransportError {
         write!(f, "{}: could not reach the server", self.operation)?;
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        if let Some(budget) = &self.retry_budget {
+            write!(f, " (not retried: {budget})")?;
         }
         // reqwest's own message is only "error sending request"; the cause a person can act on
         // ("connection refused", "dns error") is further down the chain.
@@ -349,8 +401,10 @@ pub(crate) fn human_duration(d: Duration) -> String {
         }
     } else if secs < 3600 {
         format!("{} min {} s", secs / 60, secs % 60)
-    } else {
+    } else if secs < 3 * 86_400 {
         format!("{} h {} min", secs / 3600, (secs % 3600) / 60)
+    } else {
+        format!("{} days", secs / 86_400)
     }
 }
 

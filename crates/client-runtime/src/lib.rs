@@ -10,14 +10,18 @@
 //! 2. [`transport`]: send it, following redirects by hand — the key only to the base URL's origin
 //!    (`redirect.rs`) — and read the body within the size cap;
 //! 3. [`retry`]: classify the outcome and, for idempotent requests, wait (backoff, `Retry-After`,
-//!    `X-RateLimit-Reset`) and go back to 1, within the attempt and time budgets;
+//!    `X-RateLimit-Reset`, read once per response and capped) and go back to 1, within the
+//!    attempt and time budgets and the client's shared retry budget;
 //! 4. the generated code decodes the [`RawResponse`] into a [`Response`] or an [`Error`].
 //!
-//! The key never appears in `Debug`, `Display`, logs or error excerpts.
+//! The key never appears in `Debug`, `Display`, logs or error excerpts. What differs by provider
+//! (quotas, where the request id lives, the body cap, hints) comes from the [`ServiceSpec`] a
+//! generated crate hands over, or from its handwritten [`paginate::Source`] impls.
 
 mod auth;
 pub mod config;
 pub mod error;
+mod json_pointer;
 pub mod pacing;
 pub mod paginate;
 pub mod query;
@@ -29,10 +33,16 @@ pub mod retry;
 pub mod transport;
 pub mod upload;
 
-pub use config::{ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, ServiceSpec};
+#[cfg(test)]
+mod parsers_fuzz;
+
+pub use config::{
+    ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, RequestIdSource, ServiceSpec,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SERVER_WAIT,
+};
 pub use error::{
     ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
-    TransportError, UnexpectedStatus,
+    TransportError, UnexpectedStatus, WaitTooLong,
 };
 pub use pacing::{Pacer, Pacing};
 pub use paginate::{
@@ -41,8 +51,8 @@ pub use paginate::{
 pub use query::{scalar_text, QueryStyle};
 pub use raw::RawBody;
 pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
-pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta};
-pub use retry::{Backoff, ClassifyRetry, Jitter, RetryPolicy, StandardClassifier};
+pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta, ServerWait};
+pub use retry::{Backoff, BudgetState, ClassifyRetry, Jitter, RetryBudget, RetryPolicy, StandardClassifier};
 pub use transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport};
 
 /// Re-exported so generated code and callers name the same versions.

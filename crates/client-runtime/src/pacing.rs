@@ -151,6 +151,11 @@ struct State {
     in_flight: u32,
     learned: Option<Learned>,
     blocked_until: Option<Instant>,
+    /// No server header holds requests back longer than this from when it arrived.
+    wait_cap: Duration,
+    /// The headers behind the last `Retry-After` hold and the last learned window, as sent.
+    retry_after_header: Option<String>,
+    window_header: Option<String>,
 }
 
 #[derive(Debug)]
@@ -302,7 +307,8 @@ impl State {
         wall: SystemTime,
     ) {
         if let (Some(wait), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) = (retry_after, status) {
-            if let Some(until) = now.checked_add(wait) {
+            // A server's number is not trusted further than the cap.
+            if let Some(until) = now.checked_add(wait.min(self.wait_cap)) {
                 self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
             }
         }
@@ -312,6 +318,7 @@ impl State {
         let Ok(until_reset) = reset_wire.duration_since(wall) else {
             return;
         };
+        let until_reset = until_reset.min(self.wait_cap);
         let Some(reset) = now.checked_add(until_reset).and_then(|at| at.checked_add(RESET_MARGIN)) else {
             return;
         };
@@ -345,9 +352,38 @@ impl Pacer {
     pub fn new(quotas: Vec<Quota>, learn: bool) -> Self {
         let windows = quotas.into_iter().map(|quota| Window { quota, finished: VecDeque::new() }).collect();
         Self {
-            state: Mutex::new(State { windows, in_flight: 0, learned: None, blocked_until: None }),
+            state: Mutex::new(State {
+                windows,
+                in_flight: 0,
+                learned: None,
+                blocked_until: None,
+                wait_cap: Duration::MAX,
+                retry_after_header: None,
+                window_header: None,
+            }),
             changed: Notify::new(),
             learn,
+        }
+    }
+
+    /// No server header (`Retry-After`, `X-RateLimit-Reset`) holds requests back longer than
+    /// `cap` from when it arrived.
+    pub fn with_wait_cap(self, cap: Duration) -> Self {
+        self.lock().wait_cap = cap;
+        self
+    }
+
+    /// What holds a request back, for an error: `by`, with the server's header when it is one.
+    pub fn explain(&self, by: &HeldBy) -> String {
+        let state = self.lock();
+        let header = match by {
+            HeldBy::Quota(_) => None,
+            HeldBy::ServerWindow => state.window_header.as_deref(),
+            HeldBy::RetryAfter => state.retry_after_header.as_deref(),
+        };
+        match header {
+            Some(header) => format!("{by} ({header})"),
+            None => by.to_string(),
         }
     }
 
@@ -406,11 +442,26 @@ impl Pacer {
             return;
         }
         let limit = meta.rate_limit();
+        let wait = meta.server_wait();
         let window = limit.remaining.zip(limit.reset);
-        if limit.retry_after.is_none() && window.is_none() {
+        if wait.retry_after.is_none() && window.is_none() {
             return;
         }
-        self.lock().observe(meta.status(), limit.retry_after, limit.limit, window, Instant::now(), SystemTime::now());
+        {
+            let mut state = self.lock();
+            state.observe(meta.status(), wait.retry_after, limit.limit, window, Instant::now(), SystemTime::now());
+            let quote = |name: &str| {
+                let value = meta.headers().get(name)?;
+                let value: String = String::from_utf8_lossy(value.as_bytes()).chars().take(64).collect();
+                Some(format!("{name}: {value}"))
+            };
+            if wait.retry_after.is_some() {
+                state.retry_after_header = quote("Retry-After");
+            }
+            if window.is_some() {
+                state.window_header = quote("X-RateLimit-Reset");
+            }
+        }
         self.changed.notify_waiters();
     }
 }

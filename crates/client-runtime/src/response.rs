@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::config::ApiKey;
+use crate::config::{ApiKey, RequestIdSource};
 use crate::error::{excerpt_redacted, ApiError, DecodeError, Error, UnexpectedStatus};
 
 /// The `X-RateLimit-*` state a response advertised.
@@ -32,7 +32,7 @@ impl RateLimit {
         Self::from_headers_at(headers, SystemTime::now())
     }
 
-    fn from_headers_at(headers: &HeaderMap, now: SystemTime) -> Self {
+    pub(crate) fn from_headers_at(headers: &HeaderMap, now: SystemTime) -> Self {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
         Self {
@@ -72,6 +72,48 @@ fn parse_retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// What a response says about waiting before the next request, read once when it arrives:
+/// the retry policy and the pacer both take it from here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerWait {
+    /// `Retry-After`, from when the response arrived.
+    pub retry_after: Option<Duration>,
+    /// Until `X-RateLimit-Reset`, from when the response arrived (zero once it is past).
+    pub until_reset: Option<Duration>,
+    /// Whether the response says the window is used up: a 429, or `X-RateLimit-Remaining: 0`.
+    pub exhausted: bool,
+    /// The header the wait comes from, as the server sent it (`Retry-After: 120`), for errors.
+    pub header: Option<String>,
+}
+
+impl ServerWait {
+    /// Reads the wait from a response's status and headers, at `now`.
+    pub fn read(status: StatusCode, headers: &HeaderMap, rate_limit: &RateLimit, now: SystemTime) -> Self {
+        let exhausted = rate_limit.remaining == Some(0) || status == StatusCode::TOO_MANY_REQUESTS;
+        let until_reset = rate_limit.reset.map(|reset| reset.duration_since(now).unwrap_or(Duration::ZERO));
+        let quoted = |name: &str| {
+            let value = headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())?;
+            // A header is quoted in errors: a few dozen characters say what it asked.
+            let value: String = value.chars().take(64).collect();
+            Some(format!("{name}: {value}"))
+        };
+        let header = if rate_limit.retry_after.is_some() {
+            quoted("Retry-After")
+        } else if exhausted && until_reset.is_some() {
+            quoted("X-RateLimit-Reset")
+        } else {
+            None
+        };
+        Self { retry_after: rate_limit.retry_after, until_reset, exhausted, header }
+    }
+
+    /// The wait asked for before the next request: `Retry-After`, or — when the window is used
+    /// up — the time until `X-RateLimit-Reset`.
+    pub fn wait(&self) -> Option<Duration> {
+        self.retry_after.or(self.until_reset.filter(|_| self.exhausted))
+    }
+}
+
 /// Status, headers, rate-limit state and request id of a response.
 #[derive(Clone, Debug)]
 pub struct ResponseMeta {
@@ -79,18 +121,43 @@ pub struct ResponseMeta {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) rate_limit: RateLimit,
+    pub(crate) server_wait: ServerWait,
     pub(crate) request_id: Option<String>,
     pub(crate) attempts: u32,
+    pub(crate) retry_budget: Option<crate::retry::BudgetState>,
 }
 
 impl ResponseMeta {
-    /// Reads the rate-limit state and the request id header from `headers`.
+    /// Reads the rate-limit state, the server's wait and the request id from the common
+    /// headers ([`RequestIdSource::COMMON`]).
     pub fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
-        let rate_limit = RateLimit::from_headers(&headers);
-        let request_id = ["x-request-id", "request-id", "x-amzn-requestid"]
-            .iter()
-            .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(str::to_owned));
-        Self { operation, status, headers, rate_limit, request_id, attempts }
+        Self::with_request_id(operation, status, headers, attempts, &RequestIdSource::COMMON)
+    }
+
+    /// Like [`new`](Self::new), with the request id from the headers `source` names.
+    pub fn with_request_id(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        attempts: u32,
+        source: &RequestIdSource,
+    ) -> Self {
+        let now = SystemTime::now();
+        let rate_limit = RateLimit::from_headers_at(&headers, now);
+        let server_wait = ServerWait::read(status, &headers, &rate_limit, now);
+        let request_id =
+            source.headers.iter().find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(str::to_owned));
+        Self { operation, status, headers, rate_limit, server_wait, request_id, attempts, retry_budget: None }
+    }
+
+    /// What the response says about waiting before the next request.
+    pub fn server_wait(&self) -> &ServerWait {
+        &self.server_wait
+    }
+
+    /// The client's retry budget when it stopped this call's retries, if it did.
+    pub fn retry_budget(&self) -> Option<&crate::retry::BudgetState> {
+        self.retry_budget.as_ref()
     }
     /// The `operationId` this response answers.
     pub fn operation(&self) -> &'static str {
@@ -172,10 +239,16 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    /// Wraps a read body; finds the request id in the envelope when no header carried it.
-    pub fn new(mut meta: ResponseMeta, body: Bytes) -> Self {
+    /// Wraps a read body.
+    pub fn new(meta: ResponseMeta, body: Bytes) -> Self {
+        Self { meta, body, secret: None }
+    }
+
+    /// Wraps a read body; finds the request id where `source` says the body carries it, when
+    /// no header did.
+    pub fn with_request_id(mut meta: ResponseMeta, body: Bytes, source: &RequestIdSource) -> Self {
         if meta.request_id.is_none() {
-            meta.request_id = request_id_from_body(&body);
+            meta.request_id = request_id_from_body(&body, source.body_pointers);
         }
         Self { meta, body, secret: None }
     }
@@ -185,6 +258,9 @@ impl RawResponse {
     }
     pub(crate) fn meta_mut(&mut self) -> &mut ResponseMeta {
         &mut self.meta
+    }
+    pub(crate) fn into_meta(self) -> ResponseMeta {
+        self.meta
     }
     /// The HTTP status.
     pub fn status(&self) -> u16 {
@@ -248,35 +324,38 @@ impl RawResponse {
     }
 }
 
-/// Providers that send no request-id header put it in the envelope's `meta.request_id`.
+/// The first string (or number) found at one of `pointers` (JSON pointers) in a JSON body.
 ///
-/// Runs on every response without the header, so it stays cheap: a byte search rules out most
-/// bodies (microCMS and UTAGE never carry the field), and the parse that remains skips every
-/// other value with `IgnoredAny`, allocating only the id itself.
-fn request_id_from_body(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        #[serde(default)]
-        meta: Option<Meta>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Meta {
-        #[serde(default)]
-        request_id: Option<String>,
-        /// Some providers' docs spell it both ways (PostEverywhere).
-        #[serde(default, rename = "requestId")]
-        request_id_camel: Option<String>,
-    }
-    let mentions = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
-    if !body.trim_ascii_start().starts_with(b"{") || !(mentions(b"\"request_id\"") || mentions(b"\"requestId\"")) {
+/// Runs on every response without a request-id header, so it stays cheap: a byte search for
+/// the pointer's last name rules out most bodies, and the parse that remains walks only the
+/// pointer's path, skipping every other value with `IgnoredAny` and allocating only the id.
+pub fn request_id_from_body(body: &[u8], pointers: &[&str]) -> Option<String> {
+    if pointers.is_empty() || !body.trim_ascii_start().starts_with(b"{") {
         return None;
     }
-    let meta = serde_json::from_slice::<Envelope>(body).ok()?.meta?;
-    meta.request_id.or(meta.request_id_camel)
+    pointers.iter().find_map(|pointer| {
+        let path = crate::json_pointer::segments(pointer)?;
+        let last = path.last()?;
+        let needle = format!("\"{last}\"");
+        if !body.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            return None;
+        }
+        crate::json_pointer::string_at(body, &path)
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn request_ids_at_any_pointer_and_only_where_the_service_says() {
+        let camel = br#"{"data":{"requestId":"x"},"meta":{"timestamp":"t","requestId":"c-1"}}"#;
+        assert_eq!(request_id_from_body(camel, ENVELOPE), Some("c-1".into()));
+        assert_eq!(request_id_from_body(camel, &[]), None, "no pointer: no lookup");
+        assert_eq!(request_id_from_body(br#"{"a":[{"b~/c":7}]}"#, &["/a/0/b~0~1c"]), Some("7".into()));
+        assert_eq!(request_id_from_body(br#"{"a":[{"b":7}]}"#, &["/a/1/b"]), None);
+        assert_eq!(request_id_from_body(br#"{"meta":{"request_id":{"x":1}}}"#, ENVELOPE), None);
+    }
+
     use super::*;
     use reqwest::header::HeaderValue;
 
@@ -328,18 +407,28 @@ mod tests {
         assert_eq!(rl.remaining, None);
     }
 
+    const ENVELOPE: &[&str] = &["/meta/request_id", "/meta/requestId"];
+
     #[test]
     fn request_id_from_header_or_envelope() {
         let meta = ResponseMeta::new("op", StatusCode::OK, headers(&[("x-request-id", "h-1")]), 1);
-        let raw = RawResponse::new(meta, Bytes::from_static(br#"{"meta":{"request_id":"b-1"}}"#));
+        let source = RequestIdSource { headers: RequestIdSource::COMMON_HEADERS, body_pointers: ENVELOPE };
+        let raw = RawResponse::with_request_id(meta, Bytes::from_static(br#"{"meta":{"request_id":"b-1"}}"#), &source);
         assert_eq!(raw.meta().request_id(), Some("h-1"));
         let body =
             br#"{"data":[{"id":1,"meta":{"x":[1,2]}}],"error":null,"meta":{"timestamp":"t","request_id":"b-2"}}"#;
         let meta = ResponseMeta::new("op", StatusCode::OK, HeaderMap::new(), 1);
-        assert_eq!(RawResponse::new(meta, Bytes::from_static(body)).meta().request_id(), Some("b-2"));
-        assert_eq!(request_id_from_body(br#"{"meta":{"requestId":"req_abc123"}}"#).as_deref(), Some("req_abc123"));
+        assert_eq!(
+            RawResponse::with_request_id(meta, Bytes::from_static(body), &source).meta().request_id(),
+            Some("b-2")
+        );
+        let both = ["/meta/request_id", "/meta/requestId"];
+        assert_eq!(
+            request_id_from_body(br#"{"meta":{"requestId":"req_abc123"}}"#, &both).as_deref(),
+            Some("req_abc123")
+        );
         for body in [&b"[1]"[..], b"{\"meta\":5,\"request_id\":1}", b"not json", b"{\"contents\":[]}"] {
-            assert_eq!(request_id_from_body(body), None);
+            assert_eq!(request_id_from_body(body, ENVELOPE), None);
         }
     }
 }

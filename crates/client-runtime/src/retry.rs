@@ -7,7 +7,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
 use tokio::time::Instant;
 
 use crate::request::Request;
@@ -168,31 +167,32 @@ impl Backoff {
 }
 
 /// The wait a response asks for: `Retry-After`, or — when it says the window is used up (a 429
-/// or `X-RateLimit-Remaining: 0`) — the time until `X-RateLimit-Reset`.
-pub fn server_wait(meta: &ResponseMeta, now: SystemTime) -> Option<Duration> {
-    let limit = meta.rate_limit();
-    if let Some(wait) = limit.retry_after {
-        return Some(wait);
-    }
-    let exhausted = limit.remaining == Some(0) || meta.status() == StatusCode::TOO_MANY_REQUESTS;
-    match (exhausted, limit.reset) {
-        (true, Some(reset)) => Some(reset.duration_since(now).unwrap_or(Duration::ZERO)),
-        _ => None,
-    }
+/// or `X-RateLimit-Remaining: 0`) — the time until `X-RateLimit-Reset`. Read once, when the
+/// response arrived ([`ResponseMeta::server_wait`]); `_now` is kept for callers of old.
+pub fn server_wait(meta: &ResponseMeta, _now: SystemTime) -> Option<Duration> {
+    meta.server_wait().wait()
 }
 
-/// Where a call stands: attempts made, the last wait, the call's deadline.
+/// Where a call stands: attempts made, the last wait, the call's deadline, the longest wait it
+/// accepts from a server.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryState {
     attempts: u32,
     previous_delay: Duration,
     deadline: Option<Instant>,
+    wait_cap: Option<Duration>,
 }
 
 impl RetryState {
     /// A call that has made no attempt yet and must end by `deadline`.
     pub fn new(deadline: Option<Instant>) -> Self {
-        Self { attempts: 0, previous_delay: Duration::ZERO, deadline }
+        Self { attempts: 0, previous_delay: Duration::ZERO, deadline, wait_cap: None }
+    }
+    /// A server asking for a longer wait than `cap` is not waited for: the call gives up at
+    /// once ([`GiveUpReason::WaitTooLong`]).
+    pub fn with_wait_cap(mut self, cap: Duration) -> Self {
+        self.wait_cap = Some(cap);
+        self
     }
     /// Attempts made so far.
     pub fn attempts(&self) -> u32 {
@@ -233,6 +233,15 @@ pub enum GiveUpReason {
         /// The wait that did not fit.
         wait: Duration,
     },
+    /// The server asked for a wait longer than the client accepts from a server.
+    WaitTooLong {
+        /// What it asked for.
+        wait: Duration,
+        /// The longest wait accepted.
+        cap: Duration,
+    },
+    /// The client's retry budget, shared by all its requests, is spent.
+    BudgetSpent(BudgetState),
 }
 
 /// When and how a call's failed attempts are retried. Cheap to clone.
@@ -241,12 +250,18 @@ pub struct RetryPolicy {
     max_attempts: u32,
     backoff: Backoff,
     classifier: Arc<dyn ClassifyRetry>,
+    budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts in all, [`Backoff::default`], [`StandardClassifier`].
+    /// 4 attempts in all, [`Backoff::default`], [`StandardClassifier`], [`RetryBudget::default`].
     fn default() -> Self {
-        Self { max_attempts: 4, backoff: Backoff::default(), classifier: Arc::new(StandardClassifier::default()) }
+        Self {
+            max_attempts: 4,
+            backoff: Backoff::default(),
+            classifier: Arc::new(StandardClassifier::default()),
+            budget: Some(RetryBudget::default()),
+        }
     }
 }
 
@@ -269,6 +284,20 @@ impl RetryPolicy {
     pub fn with_classifier(mut self, classifier: impl ClassifyRetry + 'static) -> Self {
         self.classifier = Arc::new(classifier);
         self
+    }
+    /// Replaces the client's retry budget (shared by every clone and concurrent request).
+    pub fn with_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+    /// No shared budget: each call retries up to its own attempts.
+    pub fn without_budget(mut self) -> Self {
+        self.budget = None;
+        self
+    }
+    /// The client's retry budget, if any.
+    pub fn budget(&self) -> Option<&RetryBudget> {
+        self.budget.as_ref()
     }
     /// Attempts in all, the first included.
     pub fn max_attempts(&self) -> u32 {
@@ -304,6 +333,11 @@ impl RetryPolicy {
             AttemptOutcome::Response(meta) => server_wait(meta, SystemTime::now()),
             AttemptOutcome::Failure(_) => None,
         };
+        if let (Some(asked), Some(cap)) = (asked, state.wait_cap) {
+            if asked > cap {
+                return RetryDecision::GiveUp(GiveUpReason::WaitTooLong { wait: asked, cap });
+            }
+        }
         // The server knows when it will take requests again; backoff only spreads retries out
         // when it does not say.
         let wait = asked.map_or(backoff, |asked| asked.max(backoff));
@@ -315,6 +349,11 @@ impl RetryPolicy {
         }
     }
 }
+
+pub(crate) use budget::Bucket;
+pub use budget::{BudgetState, RetryBudget};
+
+mod budget;
 
 #[cfg(test)]
 mod tests;

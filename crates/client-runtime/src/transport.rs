@@ -21,12 +21,13 @@ use url::Url;
 use crate::config::{resolve_base_url, ApiKey, AuthScheme, BuildError, ClientConfig, ServiceSpec};
 use crate::error::{
     BodyTooLarge, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind, TransportError,
+    WaitTooLong,
 };
 use crate::pacing::{Pacer, Permit};
 use crate::redirect::{is_followed, may_send_key, next_hop};
 use crate::request::{Body, MultipartPart, Request};
 use crate::response::{RawResponse, ResponseMeta};
-use crate::retry::{AttemptOutcome, FailureKind, GiveUpReason, RetryDecision, RetryState};
+use crate::retry::{AttemptOutcome, Bucket, FailureKind, GiveUpReason, RetryDecision, RetryState};
 
 mod streamed;
 pub use streamed::{ForeignBody, ForeignRequest, ForeignResponse};
@@ -47,6 +48,10 @@ struct Inner {
     config: ClientConfig,
     user_agent: HeaderValue,
     pacer: Pacer,
+    /// The retry budget every clone and concurrent request draws from.
+    budget: Bucket,
+    /// The longest wait a server may ask for.
+    wait_cap: Duration,
 }
 
 impl fmt::Debug for Transport {
@@ -59,6 +64,7 @@ impl fmt::Debug for Transport {
             .field("api_key", &inner.api_key)
             .field("config", &inner.config)
             .field("pacer", &inner.pacer)
+            .field("retry_budget", &inner.budget.state())
             .finish()
     }
 }
@@ -85,8 +91,11 @@ impl Transport {
             Some(key) => auth_header(service.auth, key)?,
             None => None,
         };
-        let pacer = Pacer::from_config(&config.pacing, service.rate_limits);
-        Ok(Self { inner: Arc::new(Inner { service, base_url, api_key, auth, http, config, user_agent, pacer }) })
+        let wait_cap = config.server_wait_cap(service);
+        let pacer = Pacer::from_config(&config.pacing, service.rate_limits).with_wait_cap(wait_cap);
+        let budget = Bucket::new(config.retry.budget().copied());
+        let inner = Inner { service, base_url, api_key, auth, http, config, user_agent, pacer, budget, wait_cap };
+        Ok(Self { inner: Arc::new(inner) })
     }
 
     /// The base URL requests are resolved against.
@@ -119,7 +128,7 @@ impl Transport {
         let prepared = self.prepare(&request)?;
         let started = Instant::now();
         let deadline = inner.config.max_total_time.and_then(|limit| started.checked_add(limit));
-        let mut state = RetryState::new(deadline);
+        let mut state = RetryState::new(deadline).with_wait_cap(inner.wait_cap);
         let mut last = None;
         loop {
             let permit = match inner.pacer.acquire(deadline).await {
@@ -133,7 +142,7 @@ impl Transport {
                         return Err(Error::RateLimited(RateLimited {
                             operation: request.operation,
                             wait: held.wait,
-                            reason: held.by.to_string(),
+                            reason: inner.pacer.explain(&held.by),
                             attempts: state.attempts(),
                         }))
                     }
@@ -150,14 +159,27 @@ impl Transport {
                 Ok(raw) => AttemptOutcome::Response(raw.meta()),
                 Err(failure) => AttemptOutcome::Failure(failure.kind()),
             };
-            match inner.config.retry.decide(&request, &view, &state) {
+            let decision = match inner.config.retry.decide(&request, &view, &state) {
+                // One bucket for the whole client: an outage cannot multiply its retries.
+                RetryDecision::RetryAfter(wait) => match inner.budget.try_retry() {
+                    Ok(()) => RetryDecision::RetryAfter(wait),
+                    Err(spent) => RetryDecision::GiveUp(GiveUpReason::BudgetSpent(spent)),
+                },
+                decision => decision,
+            };
+            match decision {
                 RetryDecision::RetryAfter(wait) => {
                     tracing::info!(attempt = state.attempts(), ?wait, outcome = %describe(outcome.as_ref()), "retrying");
                     tokio::time::sleep(wait).await;
                     state.record_wait(wait);
                     last = Some(outcome);
                 }
-                RetryDecision::GiveUp(reason) => return finish(&request, outcome, &state, started, reason),
+                RetryDecision::GiveUp(reason) => {
+                    if matches!(&outcome, Ok(raw) if raw.status() < 500 && raw.status() != 429) {
+                        inner.budget.succeeded();
+                    }
+                    return finish(&request, outcome, &state, started, reason);
+                }
             }
         }
     }
@@ -165,18 +187,15 @@ impl Transport {
     /// One attempt: sends, follows redirects (the key only to the base origin), reads the body.
     async fn follow(&self, prepared: &Prepared<'_>, first: Permit<'_>) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
-        let mut permit = Some(first);
+        // One permit covers the attempt and its redirect hops: taking another per hop could
+        // wait on the quota while holding the first, and a chain of hops is one call.
+        let permit = first;
         let mut url = prepared.url.clone();
         let mut method = prepared.method.clone();
         let mut with_body = true;
         let mut redirects = 0;
         loop {
             let to_origin = may_send_key(&inner.base_url, &url);
-            if to_origin && permit.is_none() {
-                // A same-origin hop counts against the quotas like any request. The attempt's
-                // timeout bounds this wait, so no deadline of its own.
-                permit = inner.pacer.acquire(None).await.ok();
-            }
             let response = self.send(prepared, &url, &method, with_body, to_origin && prepared.authenticated).await?;
             if inner.config.http_client.is_some() && response.url() != &url {
                 tracing::warn!(
@@ -186,7 +205,13 @@ impl Transport {
             }
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
-            let meta = ResponseMeta::new(prepared.operation, status, response.headers().clone(), 0);
+            let meta = ResponseMeta::with_request_id(
+                prepared.operation,
+                status,
+                response.headers().clone(),
+                0,
+                &inner.service.request_id,
+            );
             if to_origin {
                 inner.pacer.observe(&meta);
             }
@@ -197,7 +222,6 @@ impl Transport {
                 }
                 let hop = next_hop(&url, &method, status, response.headers()).map_err(Failure::Redirect)?;
                 drop(response);
-                drop(permit.take());
                 let keeps_key = may_send_key(&inner.base_url, &hop.url);
                 tracing::debug!(%status, to = %hop.url.origin().ascii_serialization(), keeps_key, "following redirect");
                 redirects += 1;
@@ -208,7 +232,9 @@ impl Transport {
             }
             let body = read_capped(response, inner.config.max_response_bytes).await?;
             drop(permit);
-            return Ok(RawResponse::new(meta, body).with_secret(inner.api_key.clone()));
+            return Ok(
+                RawResponse::with_request_id(meta, body, &inner.service.request_id).with_secret(inner.api_key.clone())
+            );
         }
     }
 
@@ -334,7 +360,9 @@ impl Failure {
             Failure::TimedOut { total } if total || out_of_time => timeout(TimeoutKind::Total),
             Failure::TimedOut { .. } => timeout(TimeoutKind::Attempt),
             Failure::Http(e) if e.is_timeout() => timeout(TimeoutKind::Attempt),
-            Failure::Http(source) => Error::Transport(TransportError { operation, attempts, source }),
+            Failure::Http(source) => {
+                Error::Transport(TransportError { operation, attempts, source, retry_budget: None })
+            }
             Failure::TooLarge(limit) => Error::BodyTooLarge(BodyTooLarge { operation, limit }),
             Failure::Redirect(problem) => Error::Redirect(RedirectError { operation, problem }),
             Failure::Multipart(problem) => {
@@ -354,16 +382,30 @@ fn finish<E>(
     let attempts = state.attempts();
     let span = tracing::Span::current();
     span.record("attempts", attempts);
+    let spent = match reason {
+        GiveUpReason::BudgetSpent(state) => Some(state),
+        _ => None,
+    };
     match outcome {
         Ok(mut raw) => {
             span.record("status", raw.status());
             raw.meta_mut().set_attempts(attempts);
+            raw.meta_mut().retry_budget = spent;
+            if let GiveUpReason::WaitTooLong { wait, cap } = reason {
+                let meta = raw.into_meta();
+                let header = meta.server_wait().header.clone().unwrap_or_else(|| "Retry-After".into());
+                return Err(Error::WaitTooLong(WaitTooLong { wait, cap, header, meta: Box::new(meta) }));
+            }
             Ok(raw)
         }
         Err(failure) => {
             tracing::debug!(?reason, failure = %describe(Err(&failure)), "giving up");
             let out_of_time = matches!(reason, GiveUpReason::OutOfTime { .. });
-            Err(failure.into_error(request.operation, attempts, started.elapsed(), out_of_time))
+            let mut error = failure.into_error(request.operation, attempts, started.elapsed(), out_of_time);
+            if let Error::Transport(e) = &mut error {
+                e.retry_budget = spent;
+            }
+            Err(error)
         }
     }
 }

@@ -60,6 +60,10 @@ impl Source for ListMediaV1Paging {
     fn item_id(item: &types::MediaV1) -> Option<&str> {
         operations::ListMediaV1Paging::item_id(item)
     }
+
+    fn offset_limit_hint(&self) -> Option<&'static str> {
+        Some("page with the token-based listing (`list_media_v2()`) to read further")
+    }
 }
 
 impl Paginated for ListMediaV1Request {

@@ -30,6 +30,7 @@
 mod config;
 mod data;
 mod faults;
+mod hostile;
 mod providers;
 mod ratelimit;
 mod server;
@@ -48,6 +49,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{ParseError, Provider, RateLimitConfig, RateWindow, SandboxConfig};
 pub use faults::{FaultHandle, Faults, DEFAULT_OVERSIZED_BODY_BYTES};
+pub use hostile::{Hostile, HostileHandle};
 pub use stats::{RecordedRequest, Stats, RECENT_REQUESTS};
 pub use storage::{StorageHandle, StorageRecord, StoredObject, KEPT_CONTENT_BYTES};
 
@@ -63,11 +65,13 @@ impl Sandbox {
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(&config));
-        let router = providers::router(config.provider).with_state(shared.clone());
+        let hostile = Arc::default();
+        let misbehave = axum::middleware::from_fn_with_state((shared.clone(), Arc::clone(&hostile)), hostile::apply);
+        let router = providers::router(config.provider).layer(misbehave).with_state(shared.clone());
         let (stop, stopped) = watch::channel(false);
         let storage_task = storage_server(&config, &shared, stopped.clone()).await?;
         let task = tokio::spawn(server::serve(listener, shared.clone(), router, stopped));
-        Ok(RunningSandbox { addr, shared, stop, task, storage_task })
+        Ok(RunningSandbox { addr, shared, hostile, stop, task, storage_task })
     }
 }
 
@@ -95,6 +99,7 @@ async fn storage_server(
 pub struct RunningSandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    hostile: Arc<std::sync::Mutex<hostile::HostileState>>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     storage_task: JoinHandle<()>,
@@ -148,6 +153,11 @@ impl RunningSandbox {
         StorageHandle { shared: self.shared.clone() }
     }
 
+    /// Makes the server break its own docs (see [`Hostile`]) while it runs.
+    pub fn hostile(&self) -> HostileHandle {
+        HostileHandle { state: self.hostile.clone() }
+    }
+
     /// What the server has seen so far.
     pub fn stats(&self) -> Stats {
         lock(&self.shared.stats).snapshot()
@@ -184,6 +194,7 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<super::RunningSandbox>();
         check::<super::FaultHandle>();
+        check::<super::HostileHandle>();
         check::<super::Stats>();
         check::<super::SandboxConfig>();
     }

@@ -97,6 +97,27 @@ fn client_items(
         let secs = proc_macro2::Literal::u64_unsuffixed(l.window_secs);
         quote!(client_runtime::Quota::new(#requests, std::time::Duration::from_secs(#secs)))
     });
+    let request_id = {
+        let pointers = &api.service.request_id_pointers;
+        let headers = &api.service.request_id_headers;
+        match (headers.is_empty(), pointers.is_empty()) {
+            (true, true) => quote!(client_runtime::RequestIdSource::COMMON),
+            (true, false) => quote!(client_runtime::RequestIdSource {
+                headers: client_runtime::RequestIdSource::COMMON_HEADERS,
+                body_pointers: &[ #( #pointers ),* ],
+            }),
+            _ => {
+                quote!(client_runtime::RequestIdSource { headers: &[ #( #headers ),* ], body_pointers: &[ #( #pointers ),* ] })
+            }
+        }
+    };
+    let max_body = match api.service.max_response_bytes {
+        Some(bytes) => {
+            let bytes = proc_macro2::Literal::usize_unsuffixed(usize::try_from(bytes).unwrap_or(usize::MAX));
+            quote!(Some(#bytes))
+        }
+        None => quote!(None),
+    };
     quote! {
         #client_docs
         #[derive(Clone, Debug)]
@@ -115,6 +136,8 @@ fn client_items(
                 server_variables: &[ #( #variables ),* ],
                 auth: #auth,
                 rate_limits: &[ #( #limits ),* ],
+                request_id: #request_id,
+                max_response_bytes: #max_body,
             };
 
             fn from_transport(transport: client_runtime::Transport) -> Self {

@@ -6,7 +6,7 @@ use openapiv3::{APIKeyLocation, SecurityScheme};
 
 use super::naming::field_ident;
 use super::types::TypeBuilder;
-use super::{Api, Auth, RateLimit, Server, ServerVariable, TypeDef, TypeKind, TypeRef};
+use super::{Api, Auth, RateLimit, Server, ServerVariable, ServiceFacts, TypeDef, TypeKind, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// What the spec cannot say but the generated client needs.
@@ -21,6 +21,8 @@ pub struct Options {
     pub custom_paging: Vec<String>,
     /// Group operations by tag behind Cargo features (`cargo xtask generate`).
     pub features_by_tag: bool,
+    /// Request id location and body cap of the provider.
+    pub service: ServiceFacts,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
@@ -43,6 +45,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         server: server(spec),
         auth: auth(spec)?,
         rate_limits: options.rate_limits.clone(),
+        service: options.service.clone(),
         operations,
         types,
         features: Vec::new(),

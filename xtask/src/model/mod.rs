@@ -28,6 +28,8 @@ pub struct Api {
     pub server: Server,
     pub auth: Auth,
     pub rate_limits: Vec<RateLimit>,
+    /// Where the request id lives and the body cap (supplied per provider).
+    pub service: ServiceFacts,
     /// In spec order (paths, then methods in spec order).
     pub operations: Vec<Operation>,
     /// Sorted by name.
@@ -64,6 +66,18 @@ pub enum Auth {
     ApiKeyQuery(String),
     /// The key in a cookie of that name.
     ApiKeyCookie(String),
+}
+
+/// What a provider's docs say about its responses that OpenAPI cannot: where the request id
+/// lives and how large a body it sends at most (supplied per provider).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceFacts {
+    /// Headers carrying the request id; empty: the runtime's common ones.
+    pub request_id_headers: Vec<String>,
+    /// JSON pointers to the request id in a body, tried when no header carries it.
+    pub request_id_pointers: Vec<String>,
+    /// The documented body limit, in bytes (with a margin).
+    pub max_response_bytes: Option<u64>,
 }
 
 /// A documented rate limit (not expressible in OpenAPI; supplied per provider).

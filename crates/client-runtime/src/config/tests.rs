@@ -7,6 +7,8 @@ static SPEC: ServiceSpec = ServiceSpec {
     server_variables: &[("domain", "{unset}")],
     auth: AuthScheme::Bearer,
     rate_limits: &[],
+    request_id: RequestIdSource::COMMON,
+    max_response_bytes: None,
 };
 
 fn with_base(url: &str) -> ClientConfig {

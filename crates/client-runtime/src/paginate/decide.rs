@@ -7,6 +7,23 @@ use super::{Checkpoint, Style};
 /// memory stays flat whatever the listing's length.
 pub(super) const SEEN_CAPACITY: usize = 1 << 16;
 
+/// Responses in a row that may add no new item before a listing ends with
+/// [`PaginationError::Stalled`](super::PaginationError::Stalled): a window of items already
+/// yielded (a server ignoring the offset or page number), a new token for items already
+/// yielded, or a shift that brought nothing. Honest listings never need more than one in a row
+/// outside a re-read, so three tell a stuck server from one that moved items.
+pub const STALL_LIMIT: u32 = 3;
+
+/// The count of responses in a row that added nothing, after one more that did (`added`) or
+/// did not.
+pub(super) fn stall(stalled: u32, added: bool) -> u32 {
+    if added {
+        0
+    } else {
+        stalled.saturating_add(1)
+    }
+}
+
 /// What is known about one fetched window when deciding whether it continues the listing.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Window {
@@ -81,9 +98,19 @@ pub(super) struct TokenPage {
 ///   while items remain unread; a full page is therefore followed by one more request (an empty
 ///   or short page then ends the listing).
 pub(super) fn next_token(token: Option<String>, used: Option<&String>, page: &TokenPage) -> Option<String> {
+    token.filter(|t| !t.is_empty() && page.received > 0 && !is_complete(page) && (Some(t) != used || page.added))
+}
+
+fn is_complete(page: &TokenPage) -> bool {
     let counted = page.total.is_some_and(|t| page.yielded >= t);
-    let complete = counted && page.limit.is_none_or(|limit| page.received < limit);
-    token.filter(|t| !t.is_empty() && page.received > 0 && !complete && (Some(t) != used || page.added))
+    counted && page.limit.is_none_or(|limit| page.received < limit)
+}
+
+/// Whether [`next_token`] stopped only because the cursor is stuck — the token just used, on a
+/// page of items that added nothing, before the total was reached — rather than because the
+/// listing is over: ending there could stop short, so the engine ends with an error.
+pub(super) fn token_stuck(token: Option<&String>, used: Option<&String>, page: &TokenPage) -> bool {
+    token.is_some_and(|t| !t.is_empty() && Some(t) == used) && page.received > 0 && !page.added && !is_complete(page)
 }
 
 /// Why `checkpoint` cannot be resumed by a listing of `style`, if it cannot.

@@ -27,6 +27,11 @@
 //!   it is fresh; a lapsed token restarts the listing and skips what was yielded
 //!   ([`TokenExpiry`]); a token repeated from the previous page is not taken as the end unless
 //!   the page added nothing (one token may serve a whole session);
+//! - **it ends by itself**: when [`STALL_LIMIT`] responses in a row add no new item (the same
+//!   window again, an ignored offset or page number, new tokens for items already yielded), or
+//!   a token page comes back unchanged under the same token, the listing ends with
+//!   [`PaginationError::Stalled`]; what was yielded stays yielded, and nothing is yielded twice.
+//!   Totals and page sizes from the server are not trusted to size anything or to grow a page;
 //! - **resume**: offset and page listings expose a serializable [`Checkpoint`]; resuming goes on
 //!   right after the checkpoint's last item wherever it now stands (items inserted or deleted
 //!   before it in the meantime are allowed for), or fails with
@@ -45,6 +50,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::response::ResponseMeta;
 
+pub use decide::STALL_LIMIT;
 pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
 
@@ -149,6 +155,11 @@ pub trait Source: Send + Sync + 'static {
     /// Whether `error` says a continuation token has expired (token style).
     fn is_token_expired(_error: &Error<Self::Error>) -> bool {
         false
+    }
+    /// What to tell a caller whose listing needs offsets past [`Style::Offset`]'s `max_offset`
+    /// (for instance, which other operation reads further); `None` for a generic hint.
+    fn offset_limit_hint(&self) -> Option<&'static str> {
+        None
     }
 }
 
@@ -311,6 +322,20 @@ pub enum PaginationError {
         /// Items yielded before the end.
         yielded: u64,
     },
+    /// The server's answers stopped adding items: [`STALL_LIMIT`] responses in a row brought
+    /// only items already yielded (the same window again, a page number it ignores, new tokens
+    /// for old items). Items yielded before stay yielded; none was yielded twice.
+    #[error("{operation}: the server's last {responses} responses added no new item ({what}); stopped after {yielded} items rather than request the same items again")]
+    Stalled {
+        /// The `operationId`.
+        operation: &'static str,
+        /// Responses in a row that added nothing.
+        responses: u32,
+        /// Items yielded before the end.
+        yielded: u64,
+        /// What the server did.
+        what: &'static str,
+    },
     /// The checkpoint does not fit the listing (another page size, or its last item is gone).
     #[error("{operation}: cannot resume from the checkpoint: {problem}")]
     BadCheckpoint {
@@ -377,5 +402,9 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
     }
 }
 
+#[cfg(test)]
+mod edge_tests;
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,9 @@ type PageResult<S> = Result<Page<<S as Source>::Item, <S as Source>::Body>, Page
 pub struct Pages<S: Source> {
     engine: Option<Box<Engine<S>>>,
     running: Option<Running<S>>,
+    /// Where the listing stands: the checkpoint to resume from until the first poll, then the
+    /// one after the last page (or, read through [`Items`], the last item) yielded. The one
+    /// place a listing's checkpoint lives.
     checkpoint: Option<Checkpoint>,
 }
 
@@ -73,10 +76,8 @@ impl<S: Source> Pages<S> {
     /// Continues a listing where `checkpoint` says it stood (offset and page styles). Only
     /// before the first poll: on a listing already started it changes nothing.
     pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
-        if let Some(engine) = self.engine.as_mut() {
-            if engine.resume_from(checkpoint.clone()) {
-                self.checkpoint = Some(checkpoint);
-            }
+        if !self.is_started() {
+            self.checkpoint = Some(checkpoint);
         }
         self
     }
@@ -93,13 +94,7 @@ impl<S: Source> Pages<S> {
 
     /// A stream of the items instead of the pages.
     pub fn items(self) -> Items<S> {
-        Items {
-            current: Vec::new().into_iter(),
-            page_size: self.checkpoint.as_ref().map(|c| c.page_size),
-            yielded: self.checkpoint.as_ref().map_or(0, |c| c.yielded),
-            checkpoint: self.checkpoint.clone(),
-            pages: self,
-        }
+        Items { current: Vec::new().into_iter(), pages: self }
     }
 }
 
@@ -112,9 +107,10 @@ impl<S: Source> Stream for Pages<S> {
             let Some(mut engine) = this.engine.take() else {
                 return Poll::Ready(None);
             };
+            let resume = (!engine.is_started()).then(|| this.checkpoint.clone()).flatten();
             this.running = Some(
                 async move {
-                    let out = engine.next_page().await;
+                    let out = engine.next_page(resume.as_ref()).await;
                     (engine, out)
                 }
                 .boxed(),
@@ -147,12 +143,10 @@ impl<S: Source> Stream for Pages<S> {
 /// carry on either way.
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<S: Source> {
+    /// The pages, and the checkpoint: after each item, the pages' checkpoint is that item's.
     pages: Pages<S>,
-    current: std::vec::IntoIter<(S::Item, Mark)>,
-    /// The page size of checkpoints (none for token listings).
-    page_size: Option<u64>,
-    yielded: u64,
-    checkpoint: Option<Checkpoint>,
+    /// The current page's items, each with its mark and the checkpoint after it.
+    current: std::vec::IntoIter<(S::Item, Mark, Option<Checkpoint>)>,
 }
 
 impl<S: Source> Items<S> {
@@ -164,8 +158,8 @@ impl<S: Source> Items<S> {
     /// Changes the listing's knobs; what was yielded and the per-item checkpoint stay as they
     /// are (a running listing goes on where it stood).
     fn map_pages(self, f: impl FnOnce(Pages<S>) -> Pages<S>) -> Self {
-        let Items { pages, current, page_size, yielded, checkpoint } = self;
-        Items { pages: f(pages), current, page_size, yielded, checkpoint }
+        let Items { pages, current } = self;
+        Items { pages: f(pages), current }
     }
 
     /// Windows in flight at once when the total is known (default 8; 1: sequential).
@@ -200,22 +194,33 @@ impl<S: Source> Items<S> {
 
     /// Continues a listing where `checkpoint` says it stood (offset and page styles). Only
     /// before the first poll: on a listing already started it changes nothing.
-    pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
-        if self.pages.is_started() {
-            return self;
-        }
-        self.page_size = Some(checkpoint.page_size);
-        self.yielded = checkpoint.yielded;
-        self.checkpoint = Some(checkpoint.clone());
-        self.pages = self.pages.resume_from(checkpoint);
-        self
+    pub fn resume_from(self, checkpoint: Checkpoint) -> Self {
+        self.map_pages(|p| p.resume_from(checkpoint))
     }
 
     /// Where the listing stands after the last item yielded (offset and page styles): save it,
     /// and pass it to `resume_from` to continue after a crash.
     pub fn checkpoint(&self) -> Option<&Checkpoint> {
-        self.checkpoint.as_ref()
+        self.pages.checkpoint()
     }
+}
+
+/// The checkpoint after each item of a page whose checkpoint (after its last item) is `page`:
+/// the item's position and id, and the count yielded once it is.
+fn item_checkpoints(page: Option<&Checkpoint>, marks: &[Mark]) -> Vec<Option<Checkpoint>> {
+    let n = marks.len() as u64;
+    marks
+        .iter()
+        .enumerate()
+        .map(|(i, &(position, last_id))| {
+            page.map(|c| Checkpoint {
+                position: position.saturating_add(1),
+                last_id,
+                page_size: c.page_size,
+                yielded: c.yielded.saturating_sub(n - 1 - i as u64),
+            })
+        })
+        .collect()
 }
 
 // Nothing is pinned structurally: the engine is boxed and the items are only moved out.
@@ -228,22 +233,29 @@ impl<S: Source> Stream for Items<S> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some((item, (position, hash))) = this.current.next() {
-                this.yielded += 1;
-                if let Some(page_size) = this.page_size {
-                    this.checkpoint =
-                        Some(Checkpoint { position: position + 1, last_id: hash, page_size, yielded: this.yielded });
+            if let Some((item, _, checkpoint)) = this.current.next() {
+                if checkpoint.is_some() {
+                    this.pages.checkpoint = checkpoint;
                 }
                 return Poll::Ready(Some(Ok(item)));
             }
+            // The page's own checkpoint (after its last item) is reached item by item instead.
+            let before = this.pages.checkpoint.clone();
             match Pin::new(&mut this.pages).poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(Some(Ok(page))) => {
-                    this.page_size = page.checkpoint.as_ref().map(|c| c.page_size);
-                    let marks = page.marks;
-                    this.current = page.items.into_iter().zip(marks).collect::<Vec<_>>().into_iter();
+                    this.pages.checkpoint = before;
+                    let per_item = item_checkpoints(page.checkpoint.as_ref(), &page.marks);
+                    let Page { items, marks, .. } = page;
+                    this.current = items
+                        .into_iter()
+                        .zip(marks)
+                        .zip(per_item)
+                        .map(|((i, m), c)| (i, m, c))
+                        .collect::<Vec<_>>()
+                        .into_iter();
                 }
             }
         }

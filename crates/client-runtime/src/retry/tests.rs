@@ -3,6 +3,7 @@
 use super::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::Method;
+use reqwest::StatusCode;
 
 fn get() -> Request {
     Request::new("op", Method::GET, "/x".into())
@@ -148,4 +149,64 @@ fn decisions_honour_attempts_deadline_and_retry_after() {
         RetryPolicy::disabled().decide_with(&get(), &outcome, &once, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::AttemptsExhausted)
     );
+}
+
+#[test]
+fn accessors_report_what_was_configured() {
+    let classifier = StandardClassifier::with_statuses([500u16, 429]);
+    assert_eq!(classifier.statuses(), [500, 429]);
+    assert_eq!(StandardClassifier::default().statuses(), [429, 502, 503, 504]);
+    let backoff = Backoff::exponential(Duration::from_millis(20), Duration::from_secs(3));
+    assert_eq!(
+        (backoff.base(), backoff.cap(), backoff.jitter()),
+        (Duration::from_millis(20), Duration::from_secs(3), Jitter::Full)
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    assert_eq!(RetryState::new(Some(deadline)).deadline(), Some(deadline));
+    assert_eq!(RetryState::new(None).deadline(), None);
+    assert_eq!(RetryPolicy::default().budget(), Some(&RetryBudget::default()));
+    assert_eq!(RetryPolicy::default().without_budget().budget(), None);
+    assert_eq!(RetryPolicy::default().with_budget(RetryBudget::new(3)).budget().map(RetryBudget::retries), Some(3));
+}
+
+#[test]
+fn a_custom_classifier_decides() {
+    let policy = RetryPolicy::default().with_classifier(StandardClassifier::with_statuses([500u16]));
+    let mut state = RetryState::new(None);
+    state.record_attempt();
+    let failed = meta(500, &[]);
+    let now = Instant::now();
+    assert!(matches!(
+        policy.decide_with(&get(), &AttemptOutcome::Response(&failed), &state, now, 0.0),
+        RetryDecision::RetryAfter(_)
+    ));
+    let busy = meta(503, &[]);
+    assert_eq!(
+        policy.decide_with(&get(), &AttemptOutcome::Response(&busy), &state, now, 0.0),
+        RetryDecision::GiveUp(GiveUpReason::NotRetryable)
+    );
+}
+
+#[test]
+fn a_wait_past_the_cap_gives_up_at_once_and_one_within_it_is_waited() {
+    let policy = RetryPolicy::default();
+    let mut state = RetryState::new(None).with_wait_cap(Duration::from_secs(60));
+    state.record_attempt();
+    let now = Instant::now();
+    let far = meta(429, &[("retry-after", "61")]);
+    assert_eq!(
+        policy.decide_with(&get(), &AttemptOutcome::Response(&far), &state, now, 0.0),
+        RetryDecision::GiveUp(GiveUpReason::WaitTooLong {
+            wait: Duration::from_secs(61),
+            cap: Duration::from_secs(60)
+        })
+    );
+    let near = meta(429, &[("retry-after", "60")]);
+    assert_eq!(
+        policy.decide_with(&get(), &AttemptOutcome::Response(&near), &state, now, 0.0),
+        RetryDecision::RetryAfter(Duration::from_secs(60))
+    );
+    let wait = server_wait(&far, SystemTime::now());
+    assert_eq!(wait, Some(Duration::from_secs(61)));
+    assert_eq!(far.server_wait().header.as_deref(), Some("Retry-After: 61"));
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 use client_runtime::reqwest::Method;
 use client_runtime::serde_json::Value;
 use client_runtime::{
-    ApiClient, AuthScheme, Backoff, ClientBuilder, Error, Quota, RawResponse, Request, Response, RetryPolicy,
-    ServiceSpec, Transport,
+    ApiClient, AuthScheme, Backoff, ClientBuilder, Error, Quota, RawResponse, Request, RequestIdSource, Response,
+    RetryPolicy, ServiceSpec, Transport,
 };
 
 pub const KEY: &str = "test-key-5ecr3t";
@@ -30,6 +30,12 @@ macro_rules! spec {
                 server_variables: &[],
                 auth: $auth,
                 rate_limits: $limits,
+                request_id: RequestIdSource {
+                    headers: RequestIdSource::COMMON_HEADERS,
+                    body_pointers: &["/meta/request_id"],
+                },
+                // As a service documenting a ~5 MB limit would declare.
+                max_response_bytes: Some(6 * 1024 * 1024),
             };
         }
     };

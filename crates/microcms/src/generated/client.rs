@@ -22,6 +22,8 @@ impl client_runtime::ApiClient for Client {
         server_variables: &[("serviceDomain", "")],
         auth: client_runtime::AuthScheme::Header("X-MICROCMS-API-KEY"),
         rate_limits: &[],
+        request_id: client_runtime::RequestIdSource::COMMON,
+        max_response_bytes: Some(6291456),
     };
 
     fn from_transport(transport: client_runtime::Transport) -> Self {

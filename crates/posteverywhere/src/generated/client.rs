@@ -28,6 +28,11 @@ impl client_runtime::ApiClient for Client {
             client_runtime::Quota::new(1000, std::time::Duration::from_secs(3600)),
             client_runtime::Quota::new(10000, std::time::Duration::from_secs(86400)),
         ],
+        request_id: client_runtime::RequestIdSource {
+            headers: client_runtime::RequestIdSource::COMMON_HEADERS,
+            body_pointers: &["/meta/request_id", "/meta/requestId"],
+        },
+        max_response_bytes: None,
     };
 
     fn from_transport(transport: client_runtime::Transport) -> Self {

@@ -27,6 +27,8 @@ impl client_runtime::ApiClient for Client {
             client_runtime::Quota::new(60, std::time::Duration::from_secs(60)),
             client_runtime::Quota::new(10000, std::time::Duration::from_secs(86400)),
         ],
+        request_id: client_runtime::RequestIdSource::COMMON,
+        max_response_bytes: None,
     };
 
     fn from_transport(transport: client_runtime::Transport) -> Self {

@@ -1,0 +1,264 @@
+//! The engine's edges, each as a caller sees it: how many requests a listing takes, what its
+//! errors say, what its accessors return, and the values that must stay stable across releases.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use futures::{FutureExt, TryStreamExt};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::*;
+use crate::error::InvalidRequest;
+
+/// A fixed listing of `n` items, by offset, reporting its total; counts its fetches.
+#[derive(Clone)]
+struct Fixed {
+    n: u64,
+    style: Style,
+    fetches: Arc<AtomicUsize>,
+}
+
+impl Source for Fixed {
+    type Item = String;
+    type Body = ();
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        "listFixed"
+    }
+    fn style(&self) -> Style {
+        self.style
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        Some(10)
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let (start, len) = match cursor {
+            Cursor::Offset { offset, limit } => (offset, limit),
+            Cursor::Page { page, per_page } => ((page - 1) * per_page, per_page),
+            Cursor::Token(_) => (0, 10),
+        };
+        let items = (start..(start + len).min(self.n)).map(|i| format!("i{i}")).collect();
+        let meta = ResponseMeta::new("listFixed", StatusCode::OK, HeaderMap::new(), 1);
+        let fetched = Fetched { items, body: (), meta, total: Some(self.n), page_size: None, token: None };
+        async move { Ok(fetched) }.boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+}
+
+fn fixed(n: u64, style: Style) -> Fixed {
+    Fixed { n, style, fetches: Arc::default() }
+}
+
+#[tokio::test]
+async fn an_offset_listing_with_a_total_asks_for_no_window_past_it() {
+    // Windows of 10 overlapping by one: 0, 9, 18 (18 + 1 < 25); 27 would hold nothing new.
+    for (n, windows) in [(25, 3), (19, 2), (20, 3), (10, 1), (11, 2), (9, 1), (0, 1)] {
+        let src = fixed(n, Style::Offset { max_limit: 100, max_offset: None });
+        let got: Vec<String> = Items::new(src.clone()).try_collect().await.expect("listing");
+        assert_eq!(got.len() as u64, n);
+        assert_eq!(src.fetches.load(Ordering::Relaxed), windows, "{n} items");
+    }
+}
+
+#[tokio::test]
+async fn the_offset_guard_names_its_limit_and_the_provider_hint() {
+    struct Hinted(Fixed);
+    impl Source for Hinted {
+        type Item = String;
+        type Body = ();
+        type Error = ();
+        fn operation(&self) -> &'static str {
+            self.0.operation()
+        }
+        fn style(&self) -> Style {
+            self.0.style()
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            self.0.requested_page_size()
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+            self.0.fetch(cursor)
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+        fn offset_limit_hint(&self) -> Option<&'static str> {
+            Some("use the other listing")
+        }
+    }
+    let style = Style::Offset { max_limit: 100, max_offset: Some(30) };
+    let err = Items::new(fixed(100, style)).try_collect::<Vec<_>>().await.expect_err("guarded");
+    match err.pagination() {
+        Some(PaginationError::OffsetLimit { max_offset, total, hint, .. }) => {
+            assert_eq!((*max_offset, *total), (30, 100));
+            assert!(!hint.is_empty() && !hint.contains("microCMS"), "the runtime names no provider: {hint}");
+        }
+        other => panic!("expected OffsetLimit, got {other:?}"),
+    }
+    assert!(err.request().is_none());
+    let err = Items::new(Hinted(fixed(100, style))).try_collect::<Vec<_>>().await.expect_err("guarded");
+    assert!(err.to_string().contains("use the other listing"), "{err}");
+}
+
+#[test]
+fn page_errors_give_what_they_hold() {
+    let request: PageError<()> = PageError::Request(Error::InvalidRequest(InvalidRequest {
+        operation: "op",
+        parameter: "limit".into(),
+        problem: "is too large".into(),
+    }));
+    assert!(matches!(request.request(), Some(Error::InvalidRequest(_))));
+    assert!(request.pagination().is_none());
+    assert!(request.to_string().contains("is too large"));
+    let stalled: PageError<()> =
+        PaginationError::Stalled { operation: "op", responses: 3, yielded: 7, what: "the same window" }.into();
+    assert!(stalled.request().is_none());
+    assert!(stalled.to_string().contains("3 responses") && stalled.to_string().contains("7 items"), "{stalled}");
+}
+
+#[test]
+fn counts_from_the_wire_are_never_negative() {
+    assert_eq!(count_from_wire(-1), None);
+    assert_eq!(count_from_wire(i64::MIN), None);
+    assert_eq!(count_from_wire(0), Some(0));
+    assert_eq!(count_from_wire(i64::MAX), Some(i64::MAX as u64));
+    assert_eq!(count_to_wire(u64::MAX), i64::MAX);
+    assert_eq!(count_to_wire(42), 42);
+}
+
+#[test]
+fn id_hashes_are_stable_across_releases() {
+    // Checkpoints store these: a change would break every saved checkpoint.
+    assert_eq!(id_hash(""), 17_665_956_581_633_026_203);
+    assert_eq!(id_hash("abc"), id_hash("abc"));
+    let mut seen = SeenIds::default();
+    assert!(seen.is_empty());
+    seen.insert(id_hash("x"));
+    assert!(!seen.is_empty());
+    assert_eq!(seen.capacity(), None);
+    assert_eq!(SeenIds::bounded(0).capacity(), Some(1));
+}
+
+/// A token listing that answers `pages[i]` to its `i`-th request (then an empty page), or fails
+/// when the entry is `None`; `expired` errors say the token lapsed.
+/// One scripted answer: the page's items and token, or a failure.
+type Answer = Option<(Vec<&'static str>, Option<&'static str>)>;
+
+#[derive(Clone)]
+struct Scripted {
+    pages: Arc<Vec<Answer>>,
+    fetches: Arc<AtomicUsize>,
+    expired: bool,
+}
+
+impl Source for Scripted {
+    type Item = String;
+    type Body = ();
+    type Error = bool;
+    fn operation(&self) -> &'static str {
+        "listScripted"
+    }
+    fn style(&self) -> Style {
+        Style::Token
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        Some(2)
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, _cursor: Cursor) -> FetchFuture<String, (), bool> {
+        let i = self.fetches.fetch_add(1, Ordering::Relaxed);
+        let meta = ResponseMeta::new("listScripted", StatusCode::OK, HeaderMap::new(), 1);
+        let answer = match self.pages.get(i).cloned().unwrap_or(Some((Vec::new(), None))) {
+            Some((items, token)) => Ok(Fetched {
+                items: items.into_iter().map(str::to_owned).collect(),
+                body: (),
+                meta,
+                total: None,
+                page_size: None,
+                token: token.map(str::to_owned),
+            }),
+            None => Err(Error::Api(crate::error::ApiError { error: self.expired, meta: Box::new(meta) })),
+        };
+        async move { answer }.boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+    fn is_token_expired(error: &Error<bool>) -> bool {
+        error.api_error().copied().unwrap_or(false)
+    }
+}
+
+fn scripted(pages: Vec<Answer>, expired: bool) -> Scripted {
+    Scripted { pages: Arc::new(pages), fetches: Arc::default(), expired }
+}
+
+async fn drain(src: Scripted) -> (Vec<String>, Option<PageError<bool>>) {
+    let mut items = Items::new(src);
+    let mut got = Vec::new();
+    loop {
+        match items.try_next().await {
+            Ok(Some(i)) => got.push(i),
+            Ok(None) => return (got, None),
+            Err(e) => return (got, Some(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn token_pages_served_again_under_their_token_end_with_stalled() {
+    let page = Some((vec!["a", "b"], Some("t1")));
+    let (got, err) = drain(scripted(vec![page.clone(), page.clone(), page], false)).await;
+    assert_eq!(got, ["a", "b"]);
+    assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
+    // The same items under new tokens: stalled after STALL_LIMIT pages that added nothing.
+    let pages = (0..10)
+        .map(|i| Some((vec!["a", "b"], Some(["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10"][i]))))
+        .collect();
+    let src = scripted(pages, false);
+    let (got, err) = drain(src.clone()).await;
+    assert_eq!(got, ["a", "b"]);
+    assert!(
+        matches!(
+            err.as_ref().and_then(PageError::pagination),
+            Some(PaginationError::Stalled { responses: STALL_LIMIT, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(src.fetches.load(Ordering::Relaxed) <= 2 + STALL_LIMIT as usize);
+    // New items under a new token each time: read to the end.
+    let (got, err) =
+        drain(scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], Some("t2")))], false)).await;
+    assert_eq!((got, err.is_none()), (vec!["a".to_owned(), "b".into(), "c".into()], true));
+}
+
+#[tokio::test]
+async fn only_an_expired_token_restarts_a_token_listing() {
+    // A first request that fails is the caller's error, expired-looking or not: no token yet.
+    let (got, err) = drain(scripted(vec![None], true)).await;
+    assert!(got.is_empty() && matches!(err, Some(PageError::Request(_))), "{err:?}");
+    // A failure with a token that is not an expiry is returned as it is.
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), None], false);
+    let (got, err) = drain(src.clone()).await;
+    assert_eq!(got, ["a", "b"]);
+    assert!(matches!(err, Some(PageError::Request(_))), "{err:?}");
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2);
+    // An expired token restarts from the first page and skips what was yielded.
+    let pages =
+        vec![Some((vec!["a", "b"], Some("t1"))), None, Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], None))];
+    let (got, err) = drain(scripted(pages, true)).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["a", "b", "c"]);
+}

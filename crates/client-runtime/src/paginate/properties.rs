@@ -1,0 +1,367 @@
+//! Property tests of the engine against a scripted fake server whose answers are generated:
+//! page sizes, totals, items inserted and deleted between requests, failures, expired tokens,
+//! and hostile answers (an ignored position, a page served again, a lying total, a server that
+//! ignores positions or hands out new tokens for old items for good). Fixed seed, bounded
+//! cases: they run with `cargo test`.
+//!
+//! What holds for every run: the listing ends within [`MAX_FETCHES`] requests, and no item is
+//! yielded twice. What holds when the server only moves items as the docs allow (inserts,
+//! deletes, failures, clamped pages, expired tokens): every item present throughout is listed,
+//! or the listing ends with a typed error. A server that ignores positions for good ends with
+//! [`PaginationError::Stalled`] (or, for items without progress, another typed error).
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use futures::{FutureExt, StreamExt};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::*;
+use crate::error::{ApiError, InvalidRequest};
+
+/// No listing in these tests may take more requests than this.
+const MAX_FETCHES: usize = 400;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Offset { reports_total: bool },
+    Page,
+    Token,
+}
+
+/// What the server does with one request.
+#[derive(Clone, Copy, Debug)]
+enum Answer {
+    Honest,
+    /// Items inserted at `at` (modulo the length) before answering.
+    Insert {
+        at: usize,
+        count: usize,
+    },
+    /// Items deleted at `at` before answering.
+    Delete {
+        at: usize,
+        count: usize,
+    },
+    /// A failed request.
+    Fail,
+    /// Hostile: the first window, whatever was asked.
+    IgnorePosition,
+    /// Hostile: the previous answer again.
+    Repeat,
+    /// Hostile: a total far above the truth.
+    BigTotal,
+}
+
+#[derive(Debug)]
+enum FakeError {
+    Boom,
+    Expired,
+}
+
+#[derive(Debug)]
+struct Server {
+    items: Vec<String>,
+    next_id: usize,
+    script: Vec<Answer>,
+    /// After the script: every request answered as the last scripted answer says, when hostile
+    /// for good; honestly otherwise.
+    stuck: bool,
+    fetches: usize,
+    last: Option<(Vec<String>, Option<u64>, Option<String>)>,
+    /// The largest page the server serves (it clamps larger requests, and says so).
+    clamp: u64,
+    ever: Vec<String>,
+    deleted: HashSet<String>,
+    tokens: u64,
+}
+
+#[derive(Clone)]
+struct Fake {
+    kind: Kind,
+    max: u64,
+    page_size: Option<u64>,
+    server: Arc<Mutex<Server>>,
+}
+
+impl Fake {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Server> {
+        self.server.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn meta() -> ResponseMeta {
+    ResponseMeta::new("listFake", StatusCode::OK, HeaderMap::new(), 1)
+}
+
+fn failure(error: FakeError) -> Error<FakeError> {
+    Error::Api(ApiError { error, meta: Box::new(meta()) })
+}
+
+impl Source for Fake {
+    type Item = String;
+    type Body = ();
+    type Error = FakeError;
+
+    fn operation(&self) -> &'static str {
+        "listFake"
+    }
+    fn style(&self) -> Style {
+        match self.kind {
+            Kind::Offset { .. } => Style::Offset { max_limit: self.max, max_offset: None },
+            Kind::Page => Style::PageNumber { max_per_page: self.max },
+            Kind::Token => Style::Token,
+        }
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        self.page_size
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), FakeError> {
+        let answer = self.answer(cursor);
+        async move { answer }.boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+    fn is_token_expired(error: &Error<FakeError>) -> bool {
+        matches!(error.api_error(), Some(FakeError::Expired))
+    }
+}
+
+impl Fake {
+    fn answer(&self, cursor: Cursor) -> Result<Fetched<String, ()>, Error<FakeError>> {
+        let mut s = self.lock();
+        s.fetches += 1;
+        if s.fetches > MAX_FETCHES {
+            // The property fails on this; the listing is stopped so the test ends.
+            return Err(failure(FakeError::Boom));
+        }
+        let index = s.fetches - 1;
+        let answer = match s.script.get(index) {
+            Some(a) => *a,
+            None if s.stuck => s.script.last().copied().unwrap_or(Answer::Honest),
+            None => Answer::Honest,
+        };
+        match answer {
+            Answer::Insert { at, count } => {
+                let at = at % (s.items.len() + 1);
+                for _ in 0..count {
+                    let id = format!("n{}", s.next_id);
+                    s.next_id += 1;
+                    s.ever.push(id.clone());
+                    s.items.insert(at, id);
+                }
+            }
+            Answer::Delete { at, count } if !s.items.is_empty() => {
+                let at = at % s.items.len();
+                let end = (at + count).min(s.items.len());
+                let gone: Vec<String> = s.items.drain(at..end).collect();
+                s.deleted.extend(gone);
+            }
+            Answer::Fail => return Err(failure(FakeError::Boom)),
+            Answer::Repeat => {
+                if let Some((items, total, token)) = s.last.clone() {
+                    return Ok(Fetched { items, body: (), meta: meta(), total, page_size: None, token });
+                }
+            }
+            _ => {}
+        }
+        let len = s.items.len() as u64;
+        let (start, size, page_size) = match (&cursor, answer) {
+            (Cursor::Offset { limit, .. }, Answer::IgnorePosition) => (0, *limit, None),
+            (Cursor::Page { per_page, .. }, Answer::IgnorePosition) => {
+                (0, (*per_page).min(s.clamp), Some((*per_page).min(s.clamp)))
+            }
+            (Cursor::Token(_), Answer::IgnorePosition) => (0, self.page_size.unwrap_or(10), None),
+            (Cursor::Offset { offset, limit }, _) => (*offset, *limit, None),
+            (Cursor::Page { page, per_page }, _) => {
+                let used = (*per_page).min(s.clamp);
+                (page.saturating_sub(1).saturating_mul(used), used, Some(used))
+            }
+            (Cursor::Token(None), _) => (0, self.page_size.unwrap_or(10), None),
+            (Cursor::Token(Some(token)), _) => {
+                let after = token.split(':').next().unwrap_or_default();
+                match s.items.iter().position(|id| id == after) {
+                    Some(i) => (i as u64 + 1, self.page_size.unwrap_or(10), None),
+                    None => return Err(failure(FakeError::Expired)),
+                }
+            }
+        };
+        let size = size.max(1);
+        let from = start.min(len) as usize;
+        let to = start.saturating_add(size).min(len) as usize;
+        let items: Vec<String> = s.items[from..to].to_vec();
+        let reports_total = matches!(self.kind, Kind::Offset { reports_total: true } | Kind::Page)
+            || (self.kind == Kind::Token && s.tokens % 2 == 0);
+        let total = match answer {
+            Answer::BigTotal => Some(u64::MAX / 2),
+            _ => reports_total.then_some(len),
+        };
+        let token = (self.kind == Kind::Token).then(|| {
+            s.tokens += 1;
+            let last = items.last().cloned().unwrap_or_default();
+            // A new token every time: a server may mint one per page.
+            format!("{last}:{}", s.tokens)
+        });
+        let token = token.filter(|_| to < s.items.len() || answer == Answer::IgnorePosition);
+        s.last = Some((items.clone(), total, token.clone()));
+        Ok(Fetched {
+            items,
+            body: (),
+            meta: meta(),
+            total,
+            page_size: page_size.filter(|_| self.kind == Kind::Page),
+            token,
+        })
+    }
+}
+
+impl PartialEq for Answer {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+fn answer(hostile: bool) -> impl Strategy<Value = Answer> {
+    let honest = prop_oneof![
+        8 => Just(Answer::Honest),
+        2 => (0usize..60, 1usize..4).prop_map(|(at, count)| Answer::Insert { at, count }),
+        2 => (0usize..60, 1usize..4).prop_map(|(at, count)| Answer::Delete { at, count }),
+        1 => Just(Answer::Fail),
+    ];
+    let lies = prop_oneof![Just(Answer::IgnorePosition), Just(Answer::Repeat), Just(Answer::BigTotal)];
+    if hostile {
+        prop_oneof![3 => honest, 1 => lies].boxed()
+    } else {
+        honest.boxed()
+    }
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        Just(Kind::Offset { reports_total: true }),
+        Just(Kind::Offset { reports_total: false }),
+        Just(Kind::Page),
+        Just(Kind::Token),
+    ]
+}
+
+#[derive(Debug)]
+struct Run {
+    yielded: Vec<String>,
+    error: Option<PageError<FakeError>>,
+    fetches: usize,
+    present_throughout: Vec<String>,
+}
+
+/// One generated scenario.
+struct Case {
+    kind: Kind,
+    n: usize,
+    max: u64,
+    page_size: Option<u64>,
+    clamp: u64,
+    script: Vec<Answer>,
+    stuck: bool,
+    concurrency: usize,
+}
+
+fn run(case: Case) -> Run {
+    let Case { kind, n, max, page_size, clamp, script, stuck, concurrency } = case;
+    let items: Vec<String> = (0..n).map(|i| format!("i{i}")).collect();
+    let server = Server {
+        ever: items.clone(),
+        items,
+        next_id: 0,
+        script,
+        stuck,
+        fetches: 0,
+        last: None,
+        clamp: if kind == Kind::Page { clamp } else { u64::MAX },
+        deleted: HashSet::new(),
+        tokens: 0,
+    };
+    let fake = Fake { kind, max, page_size, server: Arc::new(Mutex::new(server)) };
+    let cfg = PaginateConfig { concurrency, max_rereads: 8, ..PaginateConfig::default() };
+    let mut stream = Items::new(fake.clone()).config(cfg);
+    let mut yielded = Vec::new();
+    let mut error = None;
+    futures::executor::block_on(async {
+        while let Some(next) = stream.next().await {
+            match next {
+                Ok(id) => yielded.push(id),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+    });
+    let s = fake.lock();
+    let present_throughout =
+        s.ever.iter().filter(|id| id.starts_with('i') && !s.deleted.contains(*id)).cloned().collect();
+    Run { yielded, error, fetches: s.fetches, present_throughout }
+}
+
+fn config(cases: u32, seed: u64) -> Config {
+    Config { cases, rng_seed: RngSeed::Fixed(seed), failure_persistence: None, ..Config::default() }
+}
+
+proptest! {
+    #![proptest_config(config(256, 0x5eed_0001))]
+
+    /// An honest server (items moving between requests as the docs allow, failures): every
+    /// item present throughout, or a typed error; never twice; within the bound.
+    #[test]
+    fn honest_servers_are_listed_whole_or_fail_with_a_typed_error(
+        kind in kind(),
+        n in 0usize..60,
+        max in 2u64..12,
+        page_size in proptest::option::of(1u64..12),
+        clamp in 2u64..12,
+        script in proptest::collection::vec(answer(false), 0..10),
+        concurrency in 1usize..4,
+    ) {
+        let r = run(Case { kind, n, max, page_size, clamp, script, stuck: false, concurrency });
+        prop_assert!(r.fetches <= MAX_FETCHES, "{} fetches", r.fetches);
+        prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
+        if r.error.is_none() {
+            let got: HashSet<&String> = r.yielded.iter().collect();
+            let missing: Vec<&String> = r.present_throughout.iter().filter(|id| !got.contains(id)).collect();
+            prop_assert!(missing.is_empty(), "missing {:?}; yielded {:?}", missing, r.yielded);
+        }
+    }
+
+    /// Any server, lies included: the listing ends within the bound and never repeats an item;
+    /// a server that keeps lying ends it with a typed error.
+    #[test]
+    fn hostile_servers_cannot_make_a_listing_spin_or_repeat(
+        kind in kind(),
+        n in 0usize..60,
+        max in 2u64..12,
+        page_size in proptest::option::of(1u64..12),
+        clamp in 2u64..12,
+        script in proptest::collection::vec(answer(true), 1..10),
+        stuck in any::<bool>(),
+        concurrency in 1usize..4,
+    ) {
+        // A server answering the first window, or its last answer again, whatever is asked,
+        // for good.
+        let persistent = stuck && script.last().is_some_and(|a| matches!(a, Answer::IgnorePosition | Answer::Repeat));
+        let r = run(Case { kind, n, max, page_size, clamp, script, stuck, concurrency });
+        prop_assert!(r.fetches <= MAX_FETCHES, "{} fetches", r.fetches);
+        prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
+        if persistent && r.error.is_none() {
+            // Ending without an error is right only when nothing was left unread.
+            let got: HashSet<&String> = r.yielded.iter().collect();
+            let missing: Vec<&String> = r.present_throughout.iter().filter(|id| !got.contains(id)).collect();
+            prop_assert!(missing.is_empty(), "silently short: missing {:?}", missing);
+        }
+    }
+}

@@ -13,6 +13,9 @@ use crate::Failure;
 
 pub fn run(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(), Failure> {
     let spec = Spec::load(spec_path)?;
+    for warning in &spec.origin.warnings {
+        eprintln!("warning: {}: at {}: {}", spec_path.display(), warning.pointer, warning.message);
+    }
     let source = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let api = model::build(&spec, &Options { source, rate_limits: Vec::new() })?;
     let files = emit::emit(&api)?;

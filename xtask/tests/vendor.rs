@@ -50,7 +50,7 @@ fn bad_pages_leave_the_spec_untouched() {
         ("bad-yaml.md", bad_yaml, "not valid YAML: "),
         ("unclosed.md", page.trim_end_matches('`').to_owned(), "never closed"),
         ("not-openapi.md", "```yaml\nname: x\n```\n".to_owned(), "none with a top-level `openapi:` key"),
-        ("swagger.md", "```yaml\nopenapi: 3.1.0\ninfo: {title: T, version: '1'}\n```\n".to_owned(), "only 3.0.x"),
+        ("swagger.md", "```yaml\nopenapi: 4.0.0\ninfo: {title: T, version: '1'}\n```\n".to_owned(), "only 3.0.x"),
         (
             "unsupported.md",
             "```yaml\nopenapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {name: s, in: query, style: deepObject, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n```\n"

@@ -14,8 +14,8 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("swagger12", "swagger: '1.2'\ninfo: {title: T, version: '1'}\npaths: {}\n", "#/swagger", "Swagger \"1.2\" is not supported"),
     (
         "v31_false_schema",
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {never: false}}\n",
-        "#/components/schemas/A/properties/never",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {allOf: [false]}}}\n",
+        "#/components/schemas/A/properties/b/allOf/0",
         "the schema `false` (no value is valid) is not supported",
     ),
     (

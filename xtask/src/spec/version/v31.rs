@@ -214,8 +214,11 @@ impl Schemas {
                 return Err(Refusal::at(&orig.push(keyword), format!("`{keyword}` is not supported")));
             }
         }
-        if let Some(defs) = map.remove("$defs").or_else(|| map.remove("definitions")) {
-            self.hoist(defs, &orig.push("$defs"), taken)?;
+        // `definitions` is the pre-2019 spelling, still common.
+        for key in ["$defs", "definitions"] {
+            if let Some(defs) = map.remove(key) {
+                self.hoist(defs, &orig.push(key), taken)?;
+            }
         }
         for keyword in DROPPED {
             map.remove(*keyword);
@@ -304,7 +307,16 @@ impl Schemas {
             let (orig, now) = (orig.push(key), now.push(key));
             match key.as_str() {
                 "properties" => {
-                    for (name, property) in object(child, &orig, "properties")?.iter_mut() {
+                    let properties = object(child, &orig, "properties")?;
+                    // `name: false`: the property must be absent, so the type has no field for it.
+                    properties.retain(|name, property| {
+                        let keep = *property != Value::Bool(false);
+                        if !keep {
+                            self.origin.warn(&orig.push(name), "a property whose schema is `false` is left out");
+                        }
+                        keep
+                    });
+                    for (name, property) in properties.iter_mut() {
                         self.schema(property, &orig.push(name), &now.push(name), taken)?;
                     }
                 }

@@ -3,8 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod keywords;
+
 use serde_json::{json, Map, Value};
 
+use self::keywords::{annotations, binary_strings, nulls, numbers, split_types};
 use super::{object, rewrite_refs, Origin, Pointer, Refusal, Source};
 
 pub(super) fn convert(mut tree: Value) -> Result<(Value, Origin), Refusal> {
@@ -389,156 +392,6 @@ impl Schemas {
             self.hoisted.push((free, def));
         }
         Ok(())
-    }
-}
-
-/// `examples` (a list in JSON Schema) → `example`; `const` → a one-value `enum`.
-fn annotations(map: &mut Map<String, Value>) {
-    if let Some(examples) = map.remove("examples") {
-        if let (false, Some(first)) = (map.contains_key("example"), examples.as_array().and_then(|e| e.first())) {
-            map.insert("example".into(), first.clone());
-        }
-    }
-    if let Some(constant) = map.remove("const") {
-        map.entry("enum").or_insert_with(|| json!([constant]));
-        map.insert("x-const".into(), json!(true));
-    }
-}
-
-/// `null` as an `enum` value or as a `oneOf`/`anyOf` member means `nullable: true`.
-fn nulls(map: &mut Map<String, Value>, orig: &Pointer, now: &Pointer, origin: &mut Origin) {
-    if let Some(Value::Array(values)) = map.get_mut("enum") {
-        let before = values.len();
-        values.retain(|v| !v.is_null());
-        if values.len() < before {
-            map.insert("nullable".into(), json!(true));
-        }
-    }
-    for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(members)) = map.get_mut(key) else { continue };
-        let is_null = |m: &Value| m.get("type").is_some_and(|t| *t == json!("null") || *t == json!(["null"]));
-        if !members.iter().any(is_null) {
-            continue;
-        }
-        let mut kept = Vec::new();
-        for (i, member) in std::mem::take(members).into_iter().enumerate() {
-            if !is_null(&member) {
-                origin.moved(&now.push(key).push(&kept.len().to_string()), &orig.push(key).push(&i.to_string()));
-                kept.push(member);
-            }
-        }
-        *members = kept;
-        map.insert("nullable".into(), json!(true));
-    }
-}
-
-/// Which keywords go with which JSON type when a list of types becomes `oneOf`.
-fn keyword_type(keyword: &str) -> Option<&'static [&'static str]> {
-    Some(match keyword {
-        "minLength" | "maxLength" | "pattern" | "contentEncoding" | "contentMediaType" => &["string"],
-        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => &["number", "integer"],
-        "format" => &["string", "number", "integer"],
-        "items" | "prefixItems" | "minItems" | "maxItems" | "uniqueItems" => &["array"],
-        "properties" | "required" | "additionalProperties" | "minProperties" | "maxProperties" => &["object"],
-        _ => return None,
-    })
-}
-
-/// `type: [..]` or `type: "null"`: `null` becomes `nullable`; one other type stays `type`; more
-/// become one branch each (returned, with their keywords moved out of `map`).
-fn split_types(map: &mut Map<String, Value>, orig: &Pointer) -> Result<Option<Vec<Value>>, Refusal> {
-    let types: Vec<String> = match map.get("type") {
-        Some(Value::String(t)) if t == "null" => vec![t.clone()],
-        Some(Value::Array(list)) => list
-            .iter()
-            .map(|t| t.as_str().map(str::to_owned))
-            .collect::<Option<_>>()
-            .ok_or_else(|| Refusal::at(&orig.push("type"), "a list of types must hold strings"))?,
-        _ => return Ok(None),
-    };
-    let others: Vec<String> = types.iter().filter(|t| *t != "null").cloned().collect();
-    if others.len() < types.len() {
-        map.insert("nullable".into(), json!(true));
-    }
-    match others.as_slice() {
-        [] => {
-            map.remove("type");
-            return Ok(None);
-        }
-        [only] => {
-            map.insert("type".into(), json!(only));
-            return Ok(None);
-        }
-        _ => {}
-    }
-    map.remove("type");
-    let enumeration = map.remove("enum");
-    let mut branches: Vec<Map<String, Value>> =
-        others.iter().map(|t| Map::from_iter([("type".into(), json!(t))])).collect();
-    for key in map.keys().cloned().collect::<Vec<_>>() {
-        let Some(for_types) = keyword_type(&key) else { continue };
-        let Some(value) = map.remove(&key) else { continue };
-        for (branch, ty) in branches.iter_mut().zip(&others) {
-            if for_types.contains(&ty.as_str()) {
-                branch.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    if let Some(Value::Array(values)) = enumeration {
-        for (branch, ty) in branches.iter_mut().zip(&others) {
-            let mine: Vec<Value> = values.iter().filter(|v| json_type_is(v, ty)).cloned().collect();
-            if !mine.is_empty() {
-                branch.insert("enum".into(), Value::Array(mine));
-            }
-        }
-    }
-    Ok(Some(branches.into_iter().map(Value::Object).collect()))
-}
-
-fn json_type_is(value: &Value, ty: &str) -> bool {
-    match ty {
-        "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        _ => false,
-    }
-}
-
-/// Numeric `exclusiveMinimum: 5` → `minimum: 5, exclusiveMinimum: true` (the stricter bound wins).
-fn numbers(map: &mut Map<String, Value>) {
-    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        let Some(bound) = map.get(exclusive).and_then(Value::as_f64) else { continue };
-        let Some(raw) = map.remove(exclusive) else { continue };
-        let lower = exclusive == "exclusiveMinimum";
-        let stricter = match map.get(inclusive).and_then(Value::as_f64) {
-            Some(current) => (lower && bound >= current) || (!lower && bound <= current),
-            None => true,
-        };
-        if stricter {
-            map.insert(inclusive.into(), raw);
-            map.insert(exclusive.into(), json!(true));
-        }
-    }
-}
-
-/// `contentEncoding: base64` → `format: byte`; a non-text `contentMediaType` → `format: binary`.
-fn binary_strings(map: &mut Map<String, Value>) {
-    let encoding = map.remove("contentEncoding");
-    let media = map.remove("contentMediaType");
-    let format = match (encoding.as_ref().and_then(Value::as_str), media.as_ref().and_then(Value::as_str)) {
-        (Some("base64" | "base64url"), _) => Some("byte"),
-        (Some(_), _) => None,
-        (None, Some(m)) if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) => Some("binary"),
-        _ => None,
-    };
-    if let Some(format) = format {
-        map.entry("format").or_insert_with(|| json!(format));
-    }
-    if let Some(media) = media {
-        map.insert("x-content-media-type".into(), media);
     }
 }
 

@@ -31,6 +31,8 @@ const VALUE_KEYWORDS: &[&str] = &[
     "multipleOf",
 ];
 
+type Objects = Map<String, Value>;
+
 struct Converter {
     origin: Origin,
     consumes: Vec<String>,
@@ -130,7 +132,7 @@ pub(super) fn convert(tree: Value) -> Result<(Value, Origin), Refusal> {
 impl Converter {
     /// `parameters` of the document: body ones become `requestBodies`, form ones stay for
     /// inlining where they are used (3.0 has no form-field component), the rest `parameters`.
-    fn global_parameters(&mut self) -> Result<(Map<String, Value>, Map<String, Value>), Refusal> {
+    fn global_parameters(&mut self) -> Result<(Objects, Objects), Refusal> {
         let (mut parameters, mut bodies) = (Map::new(), Map::new());
         let at = Pointer::root().push("parameters");
         for (name, raw) in self.globals.clone() {

@@ -108,5 +108,5 @@ awk -F'\t' -v compile="$compile" '
   }' "$results"
 echo
 echo "== refusals by category"
-awk -F'\t' '$3 == "refused" { sub(/^at [^:]*: /, "", $4); gsub(/"[^"]*"/, "\"…\"", $4); gsub(/`[^`]*`/, "`…`", $4); print $4 }' "$results" \
+awk -F'\t' '$3 == "refused" { sub(/^at #[^ ]*: /, "", $4); gsub(/"[^"]*"/, "\"…\"", $4); gsub(/`[^`]*`/, "`…`", $4); print $4 }' "$results" \
   | sed -E 's/\[[^]]*\]/[…]/g; s/: (unknown|invalid|missing) .*/: \1 …/' | LC_ALL=C sort | uniq -c | sort -rn

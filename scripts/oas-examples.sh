@@ -18,7 +18,7 @@ for spec in "$work"/node_modules/@readme/oas-examples/{3.0,3.1,2.0}/yaml/*.yaml;
   version=$(basename "$(dirname "$(dirname "$spec")")")
   name="${version//./}-$(basename "$spec" .yaml)"
   status=0
-  "$xtask" generate "$spec" --out "out/$name" --name "oas-${name//[._]/-}" >"out/$name.log" 2>&1 || status=$?
+  "$xtask" generate "$spec" --out "out/$name" --name "oas-${name//[._]/-}" --runtime "path:$root/crates/client-runtime" >"out/$name.log" 2>&1 || status=$?
   case $status in
     0) generated=$((generated + 1))
        # Members of one workspace below, so dependencies build once.

@@ -50,8 +50,8 @@ for name in "${cases[@]}"; do
     dir="$corpus/$name"
     out="$work/$name"
     rm -rf "$out"
-    xtask generate "$dir/old.yaml" --out "$out/old" --name x >/dev/null
-    xtask generate "$dir/new.yaml" --out "$out/new" --name x >/dev/null
+    xtask generate "$dir/old.yaml" --out "$out/old" --name x --runtime "path:$root/crates/client-runtime" >/dev/null
+    xtask generate "$dir/new.yaml" --out "$out/new" --name x --runtime "path:$root/crates/client-runtime" >/dev/null
     mine=$(xtask api-diff "$dir/old.yaml" "$dir/new.yaml" --format json | sed -n 's/^  "bump": "\(.*\)",$/\1/p')
 
     log="$out/semver-checks.log"

@@ -6,24 +6,56 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::emit::{self, GeneratedFile};
-use crate::model::{self, Api, Options};
+use crate::model::{self, Api};
 use crate::providers::{Provider, PROVIDERS};
-use crate::spec::Spec;
+use crate::spec::overlay;
 use crate::{surface, Failure};
 
-/// The workspace root: the parent of `xtask/`, or `$XTASK_ROOT` (tests point it at a copy).
+/// The workspace root, or `.` when there is none (see [`find_workspace`] for the error).
 pub fn workspace_root() -> PathBuf {
-    if let Some(root) = std::env::var_os("XTASK_ROOT") {
-        return PathBuf::from(root);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    find_workspace().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// The model of one provider's spec.
+/// The workspace `cargo xtask` runs in: `$XTASK_ROOT` (tests point it at a copy), else the
+/// nearest folder at or above the current directory whose `Cargo.toml` has a `[workspace]`
+/// table. Never a path compiled into the binary: an installed or copied xtask works on the
+/// checkout it is run in.
+pub fn find_workspace() -> Result<PathBuf, Failure> {
+    if let Some(root) = std::env::var_os("XTASK_ROOT") {
+        return Ok(PathBuf::from(root));
+    }
+    let cwd = std::env::current_dir().map_err(|e| Failure::io(Path::new("."), e))?;
+    for dir in cwd.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        if text.lines().any(|line| line.trim() == "[workspace]") {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(Failure::Usage(format!(
+        "no Cargo workspace at or above {}; run `cargo xtask` inside the checkout",
+        cwd.display()
+    )))
+}
+
+/// The model of one provider's spec, with its overlays (`specs/<provider>/overlays/*.yaml`, in
+/// name order) applied.
 pub fn provider_api(root: &Path, provider: &Provider) -> Result<Api, Failure> {
-    let spec = Spec::load(&root.join(provider.spec))?;
-    let options = Options { source: provider.spec.to_owned(), rate_limits: provider.rate_limits() };
+    let spec_path = root.join(provider.spec);
+    let overlays = overlay::overlays_in(&overlay::overlay_dir(&spec_path))?;
+    let spec = overlay::load_with(&spec_path, &overlays)?;
+    let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string().replace('\\', "/");
+    let options = provider.model_options(source_name(&relative(&spec_path), &overlays, relative));
     Ok(model::build(&spec, &options)?)
+}
+
+/// What the `@generated` header names: the spec, and the overlays applied to it, if any.
+pub fn source_name(spec: &str, overlays: &[PathBuf], name: impl Fn(&Path) -> String) -> String {
+    if overlays.is_empty() {
+        return spec.to_owned();
+    }
+    let names: Vec<String> = overlays.iter().map(|p| name(p)).collect();
+    format!("{spec} with overlay{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", "))
 }
 
 /// The files of one provider's `src/generated/`, in memory.
@@ -35,7 +67,7 @@ pub fn provider_files(root: &Path, provider: &Provider) -> Result<Vec<GeneratedF
 pub const SURFACE_FILE: &str = "api-surface.txt";
 
 pub fn run(check: bool) -> Result<(), Failure> {
-    let root = workspace_root();
+    let root = find_workspace()?;
     let mut outputs = Vec::new();
     let mut surfaces = Vec::new();
     for provider in PROVIDERS {
@@ -72,6 +104,19 @@ pub fn run(check: bool) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The committed files of one provider's crate (`src/generated/`, the API surface) that differ
+/// from what its spec and overlays give, relative to `root`; empty when fresh.
+pub fn provider_stale(root: &Path, provider: &Provider) -> Result<Vec<String>, Failure> {
+    let api = provider_api(root, provider)?;
+    let dir = root.join(provider.crate_dir).join("src/generated");
+    let mut stale = stale_files(&dir, &emit::emit(&api)?);
+    let surface_path = root.join(provider.crate_dir).join(SURFACE_FILE);
+    if std::fs::read_to_string(&surface_path).ok().as_deref() != Some(surface::render(&api).as_str()) {
+        stale.push(surface_path);
+    }
+    Ok(stale.iter().map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect())
 }
 
 /// Files that differ from, are missing from, or are not part of the expected output.

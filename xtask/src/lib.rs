@@ -3,7 +3,8 @@
 //!
 //! spec (YAML/JSON) → [`spec`] (parse, resolve) → [`model`] (validate, name, type) →
 //! [`emit`] (tokens, prettyplease) → files ([`codegen`], [`generate`]). The review loop reads the
-//! model too: [`surface`] (the public API as sorted text), [`diff`] (`api-diff`) and [`vendor`].
+//! model too: [`surface`] (the public API as sorted text), [`diff`] (`api-diff`), [`vendor`] and
+//! [`release`]. Overlays ([`spec::overlay`]) apply to a spec's JSON tree before it is parsed.
 
 pub mod codegen;
 pub mod diff;
@@ -11,6 +12,7 @@ pub mod emit;
 pub mod generate;
 pub mod model;
 pub mod providers;
+pub mod release;
 pub mod spec;
 pub mod surface;
 pub mod vendor;
@@ -22,6 +24,8 @@ use std::path::{Path, PathBuf};
 pub enum Failure {
     #[error("{0}")]
     Spec(#[from] spec::SpecError),
+    #[error("{0}")]
+    Overlay(#[from] spec::overlay::OverlayError),
     #[error("{0}")]
     Emit(#[from] emit::EmitError),
     #[error("{path}: {source}")]

@@ -18,8 +18,8 @@
 //! ```
 
 use crate::model::{
-    Api, ArrayStyle, Auth, Field, FloatWidth, IntWidth, Operation, Param, ParamLocation, RequestBody, ResponseBody,
-    ResponseCase, StatusMatch, TypeDef, TypeKind, TypeRef,
+    Api, ArrayStyle, Auth, Field, Operation, Param, ParamLocation, RequestBody, ResponseCase, StatusMatch, TypeDef,
+    TypeKind, TypeRef,
 };
 
 /// The surface of `api`, ending in a newline.
@@ -66,9 +66,9 @@ pub fn render(api: &Api) -> String {
 /// type), then its members sorted.
 fn operation(op: &Operation) -> Vec<String> {
     let name = &op.fn_name;
-    let args: Vec<String> = required_args(op).into_iter().map(|(n, ty)| format!("{n}: {ty}")).collect();
+    let args: Vec<String> = op.args.iter().map(ToString::to_string).collect();
     let args = if args.is_empty() { String::new() } else { format!("({})", args.join(", ")) };
-    let head = format!("op {name}{args}: {} {} ({}) -> {}", op.method.as_str(), op.path, op.id, success_type(op));
+    let head = format!("op {name}{args}: {} {} ({}) -> {}", op.method.as_str(), op.path, op.id, op.success_type);
     let mut members = Vec::new();
     if op.deprecated {
         members.push(format!("op {name} deprecated"));
@@ -77,20 +77,19 @@ fn operation(op: &Operation) -> Vec<String> {
         members.push(format!("op {name} param {}", param(p)));
     }
     match &op.body {
-        Some(RequestBody::Json { ty, required, .. }) => {
-            let (ty, presence) = if *required {
-                (type_name(ty), "required")
-            } else {
-                (format!("Option<{}>", type_name(ty)), "optional")
-            };
-            members.push(format!("op {name} body: {ty} json {presence}"));
+        Some(body @ RequestBody::Json { rust_type, required, .. }) => {
+            let (ty, presence) =
+                if *required { (rust_type.clone(), "required") } else { (rust_type.clone().option(), "optional") };
+            members.push(format!("op {name} body: {ty} {} {presence}", body.kind()));
         }
-        Some(RequestBody::Form { ty_name, fields, .. }) => {
-            members.push(format!("op {name} body: {ty_name} multipart required"));
+        Some(body @ RequestBody::Form { ty_name, fields, .. }) => {
+            members.push(format!("op {name} body: {ty_name} {} required", body.kind()));
             for f in fields {
-                let ty = f.text.as_ref().map(type_name).unwrap_or_else(|| "FilePart".to_owned());
-                let (ty, presence) = if f.required { (ty, "required") } else { (format!("Option<{ty}>"), "optional") };
-                members.push(format!("op {name} form field {}: {ty} wire={:?} {presence}", f.rust_name, f.wire_name));
+                let presence = if f.required { "required" } else { "optional" };
+                members.push(format!(
+                    "op {name} form field {}: {} wire={:?} {presence}",
+                    f.rust_name, f.rust_type, f.wire_name
+                ));
             }
         }
         None => {}
@@ -110,7 +109,7 @@ fn operation(op: &Operation) -> Vec<String> {
 }
 
 fn param(p: &Param) -> String {
-    let ty = if p.required { type_name(&p.ty) } else { format!("Option<{}>", type_name(&p.ty)) };
+    let ty = if p.required { p.rust_type.clone() } else { p.rust_type.clone().option() };
     let mut line = format!("{}: {ty} {} {:?}", p.rust_name, location(p.location), p.wire_name);
     if p.required {
         line.push_str(" required");
@@ -147,11 +146,7 @@ pub fn location(location: ParamLocation) -> &'static str {
 
 /// `200 Ok(T)`, `4XX ClientError`, `default Default(Vec<u8>)`: the status and the enum variant.
 fn case_line(case: &ResponseCase) -> String {
-    let payload = match &case.body {
-        ResponseBody::None => String::new(),
-        ResponseBody::Json(ty) => format!("({})", type_name(ty)),
-        ResponseBody::Bytes => "(Vec<u8>)".to_owned(),
-    };
+    let payload = case.payload.as_ref().map(|ty| format!("({ty})")).unwrap_or_default();
     format!("{} {}{payload}", status(case.status), case.variant)
 }
 
@@ -169,12 +164,8 @@ fn type_def(def: &TypeDef) -> Vec<String> {
     let head = match &def.kind {
         TypeKind::Struct { fields, additional } => {
             members.extend(fields.iter().map(|f| format!("type {name} field {}", field(f))));
-            if let Some(ty) = additional {
-                members.push(format!(
-                    "type {name} field {}: BTreeMap<String, {}> flatten",
-                    additional_field_name(fields),
-                    type_name(ty)
-                ));
+            if let Some(extra) = additional {
+                members.push(format!("type {name} field {}: {} flatten", extra.rust_name, extra.rust_type));
             }
             format!("type {name} struct")
         }
@@ -186,12 +177,11 @@ fn type_def(def: &TypeDef) -> Vec<String> {
             format!("type {name} enum")
         }
         TypeKind::Union { variants } => {
-            members.extend(
-                variants.iter().map(|v| format!("type {name} union variant {}({})", v.rust_name, type_name(&v.ty))),
-            );
+            members
+                .extend(variants.iter().map(|v| format!("type {name} union variant {}({})", v.rust_name, v.rust_type)));
             format!("type {name} union")
         }
-        TypeKind::Alias(ty) => format!("type {name} alias = {}", type_name(ty)),
+        TypeKind::Alias { rust_type, .. } => format!("type {name} alias = {rust_type}"),
     };
     members.sort();
     let mut lines = vec![head];
@@ -203,7 +193,7 @@ fn field(f: &Field) -> String {
     let mut line = format!(
         "{}: {} wire={:?} {}",
         f.rust_name,
-        field_type(f),
+        f.rust_type,
         f.wire_name,
         if f.required { "required" } else { "optional" }
     );
@@ -214,69 +204,6 @@ fn field(f: &Field) -> String {
         line.push_str(" deprecated");
     }
     line
-}
-
-/// The field's Rust type as declared in the struct: `Option<…>` when optional or nullable,
-/// `Box<…>` when recursive.
-pub fn field_type(f: &Field) -> String {
-    let mut ty = type_name(&f.ty);
-    if f.boxed {
-        ty = format!("Box<{ty}>");
-    }
-    if f.is_option() {
-        ty = format!("Option<{ty}>");
-    }
-    ty
-}
-
-/// The name the emitter gives the flattened map of undeclared properties.
-pub fn additional_field_name(fields: &[Field]) -> &'static str {
-    if fields.iter().any(|f| f.rust_name.trim_start_matches("r#") == "additional_properties") {
-        "extra_properties"
-    } else {
-        "additional_properties"
-    }
-}
-
-/// A model type as a caller writes it (paths shortened: `Value`, `BTreeMap`, schema names bare).
-pub fn type_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String | TypeRef::Binary => "String".to_owned(),
-        TypeRef::Integer(IntWidth::I32) => "i32".to_owned(),
-        TypeRef::Integer(IntWidth::I64) => "i64".to_owned(),
-        TypeRef::Float(FloatWidth::F32) => "f32".to_owned(),
-        TypeRef::Float(FloatWidth::F64) => "f64".to_owned(),
-        TypeRef::Boolean => "bool".to_owned(),
-        TypeRef::Json => "Value".to_owned(),
-        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
-        TypeRef::Array(item) => format!("Vec<{}>", type_name(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_name(value)),
-        TypeRef::Named(name) => name.clone(),
-    }
-}
-
-/// The arguments of `Client::<op>()`, in order: required parameters, then a required body.
-pub fn required_args(op: &Operation) -> Vec<(String, String)> {
-    let mut args: Vec<(String, String)> =
-        op.params.iter().filter(|p| p.required).map(|p| (p.rust_name.clone(), type_name(&p.ty))).collect();
-    match &op.body {
-        Some(RequestBody::Json { ty, required: true, .. }) => args.push(("body".to_owned(), type_name(ty))),
-        Some(RequestBody::Form { ty_name, .. }) => args.push(("body".to_owned(), ty_name.clone())),
-        _ => {}
-    }
-    args
-}
-
-/// What `send()` returns on success.
-pub fn success_type(op: &Operation) -> String {
-    if op.has_success_enum() {
-        return format!("{}Success", op.type_stem);
-    }
-    match op.success.first().map(|c| &c.body) {
-        Some(ResponseBody::Json(ty)) => type_name(ty),
-        Some(ResponseBody::Bytes) => "Vec<u8>".to_owned(),
-        _ => "()".to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -121,7 +121,8 @@ fn a_side_can_be_a_git_revision() {
 #[test]
 fn revised_utage_page_end_to_end() {
     let (before, after) = (tempfile::tempdir().expect("temp dir"), tempfile::tempdir().expect("temp dir"));
-    vendor::vendor_into(&workspace().join("specs/utage/source.md"), before.path()).expect("vendor the current page");
+    vendor::vendor_into(&workspace().join("specs/utage/pages/list-media.md"), before.path())
+        .expect("vendor the current page");
     let revised =
         vendor::vendor_into(&corpus().join("e2e_utage/revised-page.md"), after.path()).expect("vendor the revision");
 

@@ -8,7 +8,8 @@ use std::process::Command;
 
 use support::{copy_dir, fixture, generate, read_tree, text, workspace, xtask};
 
-const FIXTURES: &[&str] = &["models", "operations", "petstore", "petstore31", "petstore-swagger2", "constructs31"];
+const FIXTURES: &[&str] =
+    &["models", "operations", "pagination", "petstore", "petstore31", "petstore-swagger2", "constructs31"];
 
 #[test]
 fn fixture_output_matches_snapshots() {
@@ -95,4 +96,36 @@ fn fixture_output_compiles() {
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the fixtures' generated code does not compile cleanly");
+
+    // Operations are grouped by tag behind features: one tag alone, and none, compile cleanly too.
+    for features in [&["--no-default-features", "--features", "store"][..], &["--no-default-features"][..]] {
+        let status = Command::new(env!("CARGO"))
+            .args(["clippy", "--quiet", "-p", "fx-petstore"])
+            .args(features)
+            .args(["--", "-D", "warnings"])
+            .current_dir(root.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the petstore crate with {features:?} does not compile cleanly");
+    }
+
+    // The paging fixture's `.items()` against a fake server, over real HTTP.
+    let crate_dir = root.path().join("pagination");
+    std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
+    std::fs::copy(fixture("pagination_listing.rs"), crate_dir.join("tests/listing.rs")).expect("listing test");
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("manifest");
+    text.push_str(
+        "\n[dev-dependencies]\naxum = \"0.8\"\nfutures = \"0.3\"\nserde_json = \"1\"\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+    );
+    std::fs::write(&manifest, text).expect("manifest");
+    let status = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "-p", "fx-pagination"])
+        .current_dir(root.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "the paging fixture's generated client does not list the fake server");
 }

@@ -26,23 +26,32 @@ fn api_diff_between_the_30_and_31_forms_finds_nothing_breaking() {
     assert_eq!(changes[0].0, Class::DocsOnly);
 }
 
-/// The day UTAGE republishes its page as `openapi: 3.1.0`, `vendor` takes it, writes its block
-/// byte for byte, and compares it with the 3.0 spec it replaces.
+/// The day UTAGE republishes its page as `openapi: 3.1.0` (type lists with "null" instead of
+/// `nullable`), `vendor` takes it in place of the 3.0 page and finds nothing breaking.
 #[test]
 fn vendor_takes_a_page_whose_block_is_openapi_31() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let previous = dir.path().join("openapi.yaml");
-    std::fs::copy(workspace().join("specs/utage/openapi.yaml"), &previous).expect("seed the 3.0 spec");
-    let block = std::fs::read_to_string(fixture("utage31.yaml")).expect("fixture");
-    let block: String = block.lines().filter(|l| !l.starts_with('#')).map(|l| format!("{l}\n")).collect();
-    assert!(block.starts_with("openapi: 3.1.0\n"));
-    let page = dir.path().join("page.md");
-    std::fs::write(&page, format!("# 通常メディア一覧\n\n````yaml GET /media\n{block}````\n")).expect("page");
-
-    let outcome = vendor::vendor_into(&page, dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(std::fs::read_to_string(&outcome.spec).expect("written spec"), block);
-    let report = outcome.report.expect("compared with the spec it replaced");
-    assert_eq!(report.changes.iter().filter(|c| c.class == Class::Breaking).count(), 0);
+    let saved = workspace().join("specs/utage/pages/list-media.md");
+    let page = std::fs::read_to_string(&saved).expect("the saved UTAGE page");
+    let rewrites = [
+        ("openapi: 3.0.3\n", "openapi: 3.1.0\n"),
+        ("        folder_id:\n          type: string\n          nullable: true\n", "        folder_id:\n          type: [string, 'null']\n"),
+        ("            details:\n              type: object\n              nullable: true\n", "            details:\n              type: [object, 'null']\n"),
+    ];
+    let mut page31 = page.clone();
+    for (from, to) in rewrites {
+        assert!(page31.contains(from), "the saved page no longer has {from:?}");
+        page31 = page31.replacen(from, to, 1);
+    }
+    let (dir, downloads) = (tempfile::tempdir().expect("temp dir"), tempfile::tempdir().expect("temp dir"));
+    vendor::vendor_into(&saved, dir.path()).unwrap_or_else(|e| panic!("the 3.0 page: {e}"));
+    let path = downloads.path().join("list-media.md");
+    std::fs::write(&path, page31).expect("write page");
+    let outcome = vendor::vendor_into(&path, dir.path()).unwrap_or_else(|e| panic!("the 3.1 page: {e}"));
+    assert!(std::fs::read_to_string(&outcome.spec).expect("spec").contains("openapi: 3.1.0"));
+    let report = outcome.report.expect("compared with the 3.0 spec it replaced");
+    let breaking: Vec<&str> =
+        report.changes.iter().filter(|c| c.class == Class::Breaking).map(|c| c.item.as_str()).collect();
+    assert!(breaking.is_empty(), "{breaking:?}");
 }
 
 /// Webhooks, unused path items and tuples are named on stderr; the crate is still written.

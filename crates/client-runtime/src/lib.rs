@@ -41,4 +41,5 @@ pub use transport::Transport;
 
 /// Re-exported so generated code and callers name the same versions.
 pub use reqwest;
+pub use serde;
 pub use serde_json;

@@ -1,30 +1,29 @@
-//! Paging of the media lists.
+//! What the spec's paging extensions cannot say about the media lists. The generated sources
+//! (`operations::ListMediaV1Paging`, `operations::ListMediaV2Paging`, from
+//! `x-speakeasy-pagination`) know the parameters and where the items, the total and the token
+//! are; these wrappers add microCMS's quirks:
 //!
-//! - `listMediaV1`: `offset`/`limit` with `totalCount`. Offsets above 10,000 return wrong data
-//!   (documented), so a listing that needs them ends with
-//!   [`PaginationError::OffsetLimit`](client_runtime::PaginationError::OffsetLimit), pointing to v2.
+//! - `listMediaV1`: offsets above 10,000 return wrong data (documented), so a listing that needs
+//!   them ends with [`PaginationError::OffsetLimit`](client_runtime::PaginationError::OffsetLimit),
+//!   pointing to v2.
 //! - `listMediaV2`: a `token` valid for about 15 s. Follow-ups send the token and the filters;
 //!   `limit` and `imageOnly` carry over and may not be sent again. A lapsed token (the server
 //!   answers 400 saying it expired) restarts the listing, skipping what was yielded, or ends
 //!   with [`PaginationError::TokenExpired`](client_runtime::PaginationError::TokenExpired).
+//!   Without a `limit`, pages are of 100 (the maximum) rather than the API's default 10.
 
-use client_runtime::paginate::{
-    count_from_wire, count_to_wire, Cursor, FetchFuture, Fetched, Paginated, Source, Style,
-};
-use futures::FutureExt;
+use client_runtime::paginate::{Cursor, FetchFuture, Paginated, Source, Style};
 
-use crate::operations::{ListMediaV1Error, ListMediaV1Request, ListMediaV2Error, ListMediaV2Request};
+use crate::operations::{self, ListMediaV1Error, ListMediaV1Request, ListMediaV2Error, ListMediaV2Request};
 use crate::types;
 use crate::Error;
 
-/// The largest `limit` either version takes.
-const MAX_LIMIT: u64 = 100;
 /// Offsets above this return wrong data.
 pub const MAX_V1_OFFSET: u64 = 10_000;
 
-/// `listMediaV1` as the pagination engine sees it.
+/// `listMediaV1` as the pagination engine sees it: the spec's paging, with the offset guard.
 #[derive(Clone, Debug)]
-pub struct ListMediaV1Paging(ListMediaV1Request);
+pub struct ListMediaV1Paging(operations::ListMediaV1Paging);
 
 impl Source for ListMediaV1Paging {
     type Item = types::MediaV1;
@@ -32,48 +31,34 @@ impl Source for ListMediaV1Paging {
     type Error = ListMediaV1Error;
 
     fn operation(&self) -> &'static str {
-        ListMediaV1Request::OPERATION_ID
+        self.0.operation()
     }
 
     fn style(&self) -> Style {
-        Style::Offset { max_limit: MAX_LIMIT, max_offset: Some(MAX_V1_OFFSET) }
+        match self.0.style() {
+            Style::Offset { max_limit, .. } => Style::Offset { max_limit, max_offset: Some(MAX_V1_OFFSET) },
+            other => other,
+        }
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().copied().and_then(count_from_wire)
+        self.0.requested_page_size()
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_offset().copied().and_then(count_from_wire)
+        self.0.requested_start()
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
-        self.0.to_request().map(drop)
+        self.0.validate()
     }
 
     fn fetch(&self, cursor: Cursor) -> FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
-        let request = match cursor {
-            Cursor::Offset { offset, limit } => {
-                self.0.clone().offset(count_to_wire(offset)).limit(count_to_wire(limit))
-            }
-            _ => self.0.clone(),
-        };
-        async move {
-            let (mut body, meta) = request.send().await?.into_parts();
-            Ok(Fetched {
-                items: std::mem::take(&mut body.media),
-                total: count_from_wire(body.total_count),
-                page_size: None,
-                token: None,
-                body,
-                meta,
-            })
-        }
-        .boxed()
+        self.0.fetch(cursor)
     }
 
     fn item_id(item: &types::MediaV1) -> Option<&str> {
-        Some(&item.id)
+        operations::ListMediaV1Paging::item_id(item)
     }
 }
 
@@ -81,13 +66,14 @@ impl Paginated for ListMediaV1Request {
     type Source = ListMediaV1Paging;
 
     fn into_source(self) -> ListMediaV1Paging {
-        ListMediaV1Paging(self)
+        ListMediaV1Paging(operations::ListMediaV1Paging::new(self))
     }
 }
 
-/// `listMediaV2` as the pagination engine sees it.
+/// `listMediaV2` as the pagination engine sees it: the spec's paging, with what carries over
+/// with the token and how a lapsed token shows.
 #[derive(Clone, Debug)]
-pub struct ListMediaV2Paging(ListMediaV2Request);
+pub struct ListMediaV2Paging(operations::ListMediaV2Paging);
 
 impl Source for ListMediaV2Paging {
     type Item = types::MediaV2;
@@ -95,43 +81,32 @@ impl Source for ListMediaV2Paging {
     type Error = ListMediaV2Error;
 
     fn operation(&self) -> &'static str {
-        ListMediaV2Request::OPERATION_ID
+        self.0.operation()
     }
 
     fn style(&self) -> Style {
-        Style::Token
+        self.0.style()
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().copied().and_then(count_from_wire)
+        self.0.requested_page_size()
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
-        self.0.to_request().map(drop)
+        self.0.validate()
     }
 
     fn fetch(&self, cursor: Cursor) -> FetchFuture<types::MediaV2, types::MediaListV2, ListMediaV2Error> {
         let request = match cursor {
             // limit and imageOnly carry over with the token and may not be sent again.
-            Cursor::Token(Some(token)) => self.0.clone().set_limit(None).set_image_only(None).token(token),
-            _ => self.0.clone(),
+            Cursor::Token(Some(token)) => self.0.request().clone().set_limit(None).set_image_only(None).token(token),
+            _ => self.0.request().clone(),
         };
-        async move {
-            let (mut body, meta) = request.send().await?.into_parts();
-            Ok(Fetched {
-                items: std::mem::take(&mut body.media),
-                total: count_from_wire(body.total_count),
-                page_size: None,
-                token: Some(std::mem::take(&mut body.token)),
-                body,
-                meta,
-            })
-        }
-        .boxed()
+        operations::ListMediaV2Paging::fetch_request(request)
     }
 
     fn item_id(item: &types::MediaV2) -> Option<&str> {
-        Some(&item.id)
+        operations::ListMediaV2Paging::item_id(item)
     }
 
     fn is_token_expired(error: &Error<ListMediaV2Error>) -> bool {
@@ -147,8 +122,7 @@ impl Paginated for ListMediaV2Request {
 
     /// Without a `limit`, pages of 100 (the maximum) rather than the API's default 10.
     fn into_source(self) -> ListMediaV2Paging {
-        let request =
-            if self.get_limit().is_none() && self.get_token().is_none() { self.limit(MAX_LIMIT as i64) } else { self };
-        ListMediaV2Paging(request)
+        let request = if self.get_limit().is_none() && self.get_token().is_none() { self.limit(100) } else { self };
+        ListMediaV2Paging(operations::ListMediaV2Paging::new(request))
     }
 }

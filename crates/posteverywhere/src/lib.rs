@@ -27,6 +27,5 @@ pub mod generated;
 pub use client_runtime::{ApiError, BuildError, Error, Response, ResponseMeta};
 pub use generated::{operations, types, Client, ClientBuilder};
 
-mod pagination;
 pub mod prelude;
 pub mod quirks;

@@ -11,7 +11,8 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::pagination::ListMediaPaging;
+// `listMedia` pages as its spec declares (`x-speakeasy-pagination`): the source is generated.
+pub use crate::operations::ListMediaPaging;
 pub use client_runtime::paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };

@@ -11,7 +11,9 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::pagination::ListMediaPaging;
+// `listMedia` pages as its spec declares (`x-speakeasy-pagination`, from overlays/20-pagination.yaml):
+// the source is generated, and follows the page size the server reports (it clamps `per_page`).
+pub use crate::operations::ListMediaPaging;
 pub use client_runtime::paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };

@@ -64,7 +64,7 @@ use serde::Serialize;
 
 use crate::model::Api;
 
-pub use cli::{load, run, Format};
+pub use cli::{load, load_side, run, run_overlays_only, run_with, Format, Overlays};
 pub use report::{json, markdown};
 
 /// How a change affects callers, most severe first.

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::{Changes, Class};
+use crate::model::Arg;
 use crate::model::{Api, MultipartField, Operation, Param, RequestBody, ResponseCase};
-use crate::surface::{location, required_args, status, success_type, type_name};
+use crate::surface::{location, status};
 
 pub fn compare(old: &Api, new: &Api, out: &mut Changes) {
     let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.fn_name.as_str(), o)).collect();
@@ -104,7 +105,7 @@ fn params(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
     }
     for q in added {
         if q.required {
-            let detail = format!("new argument of `Client::{}`: {}: {}", n.fn_name, q.rust_name, type_name(&q.ty));
+            let detail = format!("new argument of `Client::{}`: {}: {}", n.fn_name, q.rust_name, q.rust_type);
             out.push(Class::Breaking, "required_parameter_added", item(&q.rust_name), detail);
         } else {
             let detail = format!("new setter for {} parameter {:?}", location(q.location), q.wire_name);
@@ -112,16 +113,15 @@ fn params(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
         }
     }
     // The same required arguments in another order still type-check only by luck.
-    let (old_args, new_args) = (required_args(o), required_args(n));
-    if old_args != new_args && sorted(&old_args) == sorted(&new_args) {
-        let names = |a: &[(String, String)]| a.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
-        let detail = format!("({}) → ({})", names(&old_args), names(&new_args));
+    if o.args != n.args && sorted(&o.args) == sorted(&n.args) {
+        let names = |a: &[Arg]| a.iter().map(|arg| arg.name.as_str()).collect::<Vec<_>>().join(", ");
+        let detail = format!("({}) → ({})", names(&o.args), names(&n.args));
         out.push(Class::Breaking, "required_arguments_reordered", format!("Client::{}", n.fn_name), detail);
     }
 }
 
-fn sorted(args: &[(String, String)]) -> Vec<(String, String)> {
-    let mut args = args.to_vec();
+fn sorted(args: &[Arg]) -> Vec<String> {
+    let mut args: Vec<String> = args.iter().map(ToString::to_string).collect();
     args.sort();
     args
 }
@@ -136,12 +136,7 @@ fn param(p: &Param, q: &Param, item: &str, out: &mut Changes) {
         out.push(Class::Breaking, kind, item, detail);
     }
     if p.ty != q.ty {
-        out.push(
-            Class::Breaking,
-            "parameter_type_changed",
-            item,
-            format!("{} → {}", type_name(&p.ty), type_name(&q.ty)),
-        );
+        out.push(Class::Breaking, "parameter_type_changed", item, format!("{} → {}", p.rust_type, q.rust_type));
     }
     if (p.location, &p.wire_name, p.array_style) != (q.location, &q.wire_name, q.array_style) {
         let detail = format!(
@@ -212,16 +207,11 @@ fn body(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
         }
         (Some(_), None) => out.push(Class::Breaking, "request_body_removed", item, "the request body is gone"),
         (
-            Some(RequestBody::Json { ty: a, required: ra, description: da }),
-            Some(RequestBody::Json { ty: b, required: rb, description: db }),
+            Some(RequestBody::Json { ty: a, rust_type: ta, required: ra, description: da }),
+            Some(RequestBody::Json { ty: b, rust_type: tb, required: rb, description: db }),
         ) => {
             if a != b {
-                out.push(
-                    Class::Breaking,
-                    "request_body_changed",
-                    &item,
-                    format!("{} → {}", type_name(a), type_name(b)),
-                );
+                out.push(Class::Breaking, "request_body_changed", &item, format!("{ta} → {tb}"));
             }
             if ra != rb {
                 let kind = if *rb { "request_body_became_required" } else { "request_body_became_optional" };
@@ -248,14 +238,16 @@ fn body(o: &Operation, n: &Operation, request: &str, out: &mut Changes) {
                 out.push(Class::DocsOnly, "request_body_docs_changed", &item, "description changed");
             }
         }
-        (Some(_), Some(_)) => out.push(Class::Breaking, "request_body_changed", item, "JSON ↔ multipart"),
+        (Some(a), Some(b)) => {
+            out.push(Class::Breaking, "request_body_changed", item, format!("{} → {}", a.kind(), b.kind()))
+        }
     }
 }
 
 /// Multipart forms are structs with public fields that callers build, so any field change breaks
 /// their struct literals.
 fn form_fields(form: &str, old: &[MultipartField], new: &[MultipartField], out: &mut Changes) {
-    let shape = |f: &MultipartField| (f.required, f.text.as_ref().map(type_name).unwrap_or_else(|| "FilePart".into()));
+    let shape = |f: &MultipartField| (f.required, f.rust_type.to_string());
     for f in old {
         let item = format!("{form}::{}", f.rust_name);
         match new.iter().find(|g| g.rust_name == f.rust_name) {
@@ -283,7 +275,7 @@ fn form_fields(form: &str, old: &[MultipartField], new: &[MultipartField], out: 
 
 fn responses(o: &Operation, n: &Operation, out: &mut Changes) {
     let send = format!("{}Request::send", n.type_stem);
-    let (old_ok, new_ok) = (success_type(o), success_type(n));
+    let (old_ok, new_ok) = (&o.success_type, &n.success_type);
     let variants =
         |cases: &[ResponseCase]| cases.iter().map(|c| (c.variant.clone(), c.body.clone())).collect::<Vec<_>>();
     let old_enum = o.has_success_enum().then(|| variants(&o.success));
@@ -344,9 +336,8 @@ fn statuses(cases: &[ResponseCase]) -> String {
 }
 
 fn case_shape(case: &ResponseCase) -> String {
-    match &case.body {
-        crate::model::ResponseBody::None => case.variant.clone(),
-        crate::model::ResponseBody::Json(ty) => format!("{}({})", case.variant, type_name(ty)),
-        crate::model::ResponseBody::Bytes => format!("{}(Vec<u8>)", case.variant),
+    match &case.payload {
+        None => case.variant.clone(),
+        Some(ty) => format!("{}({ty})", case.variant),
     }
 }

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use super::usage::{Role, Usage};
 use super::{Changes, Class};
-use crate::model::{Api, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
-use crate::surface::{additional_field_name, field_type, type_name};
+use crate::model::{Additional, Api, EnumVariant, Field, TypeDef, TypeKind, UnionVariant};
 
 pub fn compare(old: &Api, new: &Api, usage: &Usage, out: &mut Changes) {
     let old_defs: BTreeMap<&str, &TypeDef> = old.types.iter().map(|d| (d.name.as_str(), d)).collect();
@@ -39,7 +38,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Struct { .. } => "struct",
         TypeKind::Enum { .. } => "enum",
         TypeKind::Union { .. } => "union enum",
-        TypeKind::Alias(_) => "type alias",
+        TypeKind::Alias { .. } => "type alias",
     }
 }
 
@@ -48,19 +47,19 @@ fn shape(def: &TypeDef) -> String {
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let fields: Vec<String> =
-                fields.iter().map(|f| format!("{}:{}:{}", f.rust_name, field_type(f), f.wire_name)).collect();
-            format!("struct {} {:?}", fields.join(","), additional.as_ref().map(type_name))
+                fields.iter().map(|f| format!("{}:{}:{}", f.rust_name, f.rust_type, f.wire_name)).collect();
+            let extra = additional.as_ref().map(|a| format!("{}:{}", a.rust_name, a.rust_type));
+            format!("struct {} {extra:?}", fields.join(","))
         }
         TypeKind::Enum { variants } => {
             let variants: Vec<String> = variants.iter().map(|v| format!("{}={}", v.rust_name, v.wire_value)).collect();
             format!("enum {}", variants.join(","))
         }
         TypeKind::Union { variants } => {
-            let variants: Vec<String> =
-                variants.iter().map(|v| format!("{}({})", v.rust_name, type_name(&v.ty))).collect();
+            let variants: Vec<String> = variants.iter().map(|v| format!("{}({})", v.rust_name, v.rust_type)).collect();
             format!("union {}", variants.join(","))
         }
-        TypeKind::Alias(ty) => format!("alias {}", type_name(ty)),
+        TypeKind::Alias { rust_type, .. } => format!("alias {rust_type}"),
     }
 }
 
@@ -72,7 +71,7 @@ fn definition(o: &TypeDef, n: &TypeDef, role: Role, out: &mut Changes) {
     match (&o.kind, &n.kind) {
         (TypeKind::Struct { fields: fa, additional: aa }, TypeKind::Struct { fields: fb, additional: ab }) => {
             fields(&item, fa, fb, role, out);
-            additional(&item, (fa, aa.as_ref()), (fb, ab.as_ref()), role, out);
+            additional(&item, aa.as_ref(), ab.as_ref(), role, out);
             let defaults = |fields: &[Field]| fields.iter().all(Field::is_option);
             match (defaults(fa), defaults(fb)) {
                 (true, false) => {
@@ -86,9 +85,9 @@ fn definition(o: &TypeDef, n: &TypeDef, role: Role, out: &mut Changes) {
         }
         (TypeKind::Enum { variants: va }, TypeKind::Enum { variants: vb }) => enum_variants(&item, va, vb, out),
         (TypeKind::Union { variants: va }, TypeKind::Union { variants: vb }) => union_variants(&item, va, vb, out),
-        (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+        (TypeKind::Alias { ty: a, rust_type: ra }, TypeKind::Alias { ty: b, rust_type: rb }) => {
             if a != b {
-                out.push(Class::Breaking, "alias_changed", item, format!("= {} → = {}", type_name(a), type_name(b)));
+                out.push(Class::Breaking, "alias_changed", item, format!("= {ra} → = {rb}"));
             }
         }
         (a, b) => {
@@ -121,7 +120,7 @@ fn fields(item: &str, old: &[Field], new: &[Field], role: Role, out: &mut Change
         // Only a field that moved with its description is taken for renamed: two optional
         // strings are too common for the type alone to say so.
         let renamed =
-            |g: &&Field| field_type(g) == field_type(f) && f.description.is_some() && g.description == f.description;
+            |g: &&Field| g.rust_type == f.rust_type && f.description.is_some() && g.description == f.description;
         match added.iter().position(renamed) {
             Some(i) => {
                 let g = added.remove(i);
@@ -130,7 +129,7 @@ fn fields(item: &str, old: &[Field], new: &[Field], role: Role, out: &mut Change
                 out.push(Class::Breaking, "field_renamed", field_item(f), detail);
             }
             None => {
-                let detail = format!("`{}: {}` (wire {:?}) is gone", f.rust_name, field_type(f), f.wire_name);
+                let detail = format!("`{}: {}` (wire {:?}) is gone", f.rust_name, f.rust_type, f.wire_name);
                 out.push(Class::Breaking, "field_removed", field_item(f), detail);
             }
         }
@@ -138,14 +137,14 @@ fn fields(item: &str, old: &[Field], new: &[Field], role: Role, out: &mut Change
     for g in added {
         let (class, why) = added_member_class(role);
         let presence = if g.required { "required" } else { "optional" };
-        let detail = format!("new {presence} field `{}: {}`; {why}", g.rust_name, field_type(g));
+        let detail = format!("new {presence} field `{}: {}`; {why}", g.rust_name, g.rust_type);
         out.push(class, "field_added", field_item(g), detail);
     }
 }
 
 fn field(f: &Field, g: &Field, item: &str, out: &mut Changes) {
     if (&f.ty, f.boxed) != (&g.ty, g.boxed) {
-        out.push(Class::Breaking, "field_type_changed", item, format!("{} → {}", field_type(f), field_type(g)));
+        out.push(Class::Breaking, "field_type_changed", item, format!("{} → {}", f.rust_type, g.rust_type));
     }
     let presence = |f: &Field| {
         format!("{}{}", if f.required { "required" } else { "optional" }, if f.nullable { ", nullable" } else { "" })
@@ -182,32 +181,19 @@ fn field(f: &Field, g: &Field, item: &str, out: &mut Changes) {
     }
 }
 
-fn additional(
-    item: &str,
-    old: (&[Field], Option<&TypeRef>),
-    new: (&[Field], Option<&TypeRef>),
-    role: Role,
-    out: &mut Changes,
-) {
-    let member = |fields: &[Field]| additional_field_name(fields);
-    match (old.1, new.1) {
+fn additional(item: &str, old: Option<&Additional>, new: Option<&Additional>, role: Role, out: &mut Changes) {
+    match (old, new) {
         (None, Some(b)) => {
             let (class, why) = added_member_class(role);
-            let detail = format!("new field `{}: BTreeMap<String, {}>`; {why}", member(new.0), type_name(b));
+            let detail = format!("new field `{}: {}`; {why}", b.rust_name, b.rust_type);
             out.push(class, "additional_properties_changed", item, detail);
         }
         (Some(a), None) => {
-            let detail = format!("field `{}: BTreeMap<String, {}>` is gone", member(old.0), type_name(a));
+            let detail = format!("field `{}: {}` is gone", a.rust_name, a.rust_type);
             out.push(Class::Breaking, "additional_properties_changed", item, detail);
         }
-        (Some(a), Some(b)) if a != b || member(old.0) != member(new.0) => {
-            let detail = format!(
-                "`{}: BTreeMap<String, {}>` → `{}: BTreeMap<String, {}>`",
-                member(old.0),
-                type_name(a),
-                member(new.0),
-                type_name(b)
-            );
+        (Some(a), Some(b)) if a.rust_type != b.rust_type || a.rust_name != b.rust_name => {
+            let detail = format!("`{}: {}` → `{}: {}`", a.rust_name, a.rust_type, b.rust_name, b.rust_type);
             out.push(Class::Breaking, "additional_properties_changed", item, detail);
         }
         _ => {}
@@ -248,10 +234,10 @@ fn union_variants(item: &str, old: &[UnionVariant], new: &[UnionVariant], out: &
                 Class::Breaking,
                 "union_variant_removed",
                 v_item,
-                format!("`{}({})` is gone", v.rust_name, type_name(&v.ty)),
+                format!("`{}({})` is gone", v.rust_name, v.rust_type),
             ),
             Some(w) if w.ty != v.ty => {
-                let detail = format!("{} → {}", type_name(&v.ty), type_name(&w.ty));
+                let detail = format!("{} → {}", v.rust_type, w.rust_type);
                 out.push(Class::Breaking, "union_variant_changed", v_item, detail);
             }
             Some(_) => {}
@@ -260,8 +246,7 @@ fn union_variants(item: &str, old: &[UnionVariant], new: &[UnionVariant], out: &
     for w in new.iter().filter(|w| !old.iter().any(|v| v.rust_name == w.rust_name)) {
         let detail = format!(
             "new variant `{}({})`; the enum is exhaustive, so `match`es on it must add an arm",
-            w.rust_name,
-            type_name(&w.ty)
+            w.rust_name, w.rust_type
         );
         out.push(Class::Breaking, "union_variant_added", format!("{item}::{}", w.rust_name), detail);
     }

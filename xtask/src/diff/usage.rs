@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Api, RequestBody, ResponseBody, TypeKind, TypeRef};
+use crate::model::reach::{self, reachable};
+use crate::model::{Api, TypeKind, TypeRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -46,46 +47,11 @@ impl Usage {
 }
 
 fn roots(api: &Api) -> (Vec<&TypeRef>, Vec<&TypeRef>) {
-    let mut request = Vec::new();
-    let mut response = Vec::new();
+    let (mut request, mut response) = (Vec::new(), Vec::new());
     for op in &api.operations {
-        request.extend(op.params.iter().map(|p| &p.ty));
-        match &op.body {
-            Some(RequestBody::Json { ty, .. }) => request.push(ty),
-            Some(RequestBody::Form { fields, .. }) => request.extend(fields.iter().filter_map(|f| f.text.as_ref())),
-            None => {}
-        }
-        for case in op.success.iter().chain(&op.errors) {
-            if let ResponseBody::Json(ty) = &case.body {
-                response.push(ty);
-            }
-        }
+        let (sent, received) = reach::roots(op);
+        request.extend(sent);
+        response.extend(received);
     }
     (request, response)
-}
-
-fn reachable<'a>(defs: &BTreeMap<&str, &'a TypeKind>, roots: Vec<&'a TypeRef>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut pending = roots;
-    while let Some(ty) = pending.pop() {
-        match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
-            TypeRef::Named(name) => {
-                if !seen.insert(name.clone()) {
-                    continue;
-                }
-                match defs.get(name.as_str()) {
-                    Some(TypeKind::Struct { fields, additional }) => {
-                        pending.extend(fields.iter().map(|f| &f.ty));
-                        pending.extend(additional.iter());
-                    }
-                    Some(TypeKind::Union { variants }) => pending.extend(variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Alias(inner)) => pending.push(inner),
-                    Some(TypeKind::Enum { .. }) | None => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    seen
 }

@@ -5,9 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, own_doc_attrs, paragraphs};
-use super::ident;
-use super::operations::required_args;
-use crate::model::{Api, Auth};
+use super::operations::arg_decl;
+use super::{ident, imports, rust_type};
+use crate::model::{Api, Auth, RustType};
 
 pub fn module_root(api: &Api) -> TokenStream {
     let docs = paragraphs([Some(api.title.as_str()), api.description.as_deref()]);
@@ -33,37 +33,23 @@ pub fn module_root(api: &Api) -> TokenStream {
 }
 
 pub fn client(api: &Api) -> TokenStream {
-    let server_url = &api.server.url;
-    let variables = api.server.variables.iter().map(|v| {
-        let (name, default) = (&v.name, &v.default);
-        quote!((#name, #default))
-    });
-    let auth = match &api.auth {
-        Auth::None => quote!(::client_runtime::AuthScheme::None),
-        Auth::Bearer => quote!(::client_runtime::AuthScheme::Bearer),
-        Auth::Basic => quote!(::client_runtime::AuthScheme::Basic),
-        Auth::ApiKeyHeader(name) => quote!(::client_runtime::AuthScheme::Header(#name)),
-    };
-    let limits = api.rate_limits.iter().map(|l| {
-        let requests = proc_macro2::Literal::u32_unsuffixed(l.requests);
-        let secs = proc_macro2::Literal::u64_unsuffixed(l.window_secs);
-        quote!(::client_runtime::Quota::new(#requests, ::std::time::Duration::from_secs(#secs)))
-    });
     let methods = api.operations.iter().map(|op| {
         let name = ident(&op.fn_name);
-        let request = ident(&format!("{}Request", op.type_stem));
-        let args = required_args(op);
-        let decls = args.iter().map(|(n, ty)| quote!(#n: #ty));
-        let names = args.iter().map(|(n, _)| n);
+        let request = ident(&op.request_type);
+        let decls = op.args.iter().map(|arg| arg_decl(arg, operation_path));
+        let names = op.args.iter().map(|arg| ident(&arg.name));
         let route = format!("`{} {}`", op.method.as_str(), op.path);
         let docs = doc_attrs(&paragraphs([op.summary.as_deref(), Some(route.as_str())]));
         let deprecated =
             op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
+        let cfg = super::cfg(op.feature.as_slice());
         quote! {
             #docs
             #deprecated
-            pub fn #name(&self, #( #decls ),*) -> crate::generated::operations::#request {
-                crate::generated::operations::#request::new(::std::clone::Clone::clone(self), #( #names ),*)
+            #cfg
+            pub fn #name(&self, #( #decls ),*) -> operations::#request {
+                // `clone` is never an operation's method name (the model reserves it).
+                operations::#request::new(self.clone(), #( #names ),*)
             }
         }
     });
@@ -73,22 +59,54 @@ pub fn client(api: &Api) -> TokenStream {
         api.title, api.version
     ));
     let server_variables = server_variables(api);
+    let items = client_items(api, client_docs, methods.collect(), server_variables);
+    let imports = imports(&items);
+    // With every feature off, no method names an operation.
+    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     quote! {
         //! The client and its builder.
-        #[allow(unused_imports)]
-        use crate::generated::types;
+        #unused
+        #imports
+        use crate::generated::operations;
 
+        #items
+    }
+}
+
+fn client_items(
+    api: &Api,
+    client_docs: TokenStream,
+    methods: Vec<TokenStream>,
+    server_variables: TokenStream,
+) -> TokenStream {
+    let server_url = &api.server.url;
+    let variables = api.server.variables.iter().map(|v| {
+        let (name, default) = (&v.name, &v.default);
+        quote!((#name, #default))
+    });
+    let auth = match &api.auth {
+        Auth::None => quote!(client_runtime::AuthScheme::None),
+        Auth::Bearer => quote!(client_runtime::AuthScheme::Bearer),
+        Auth::Basic => quote!(client_runtime::AuthScheme::Basic),
+        Auth::ApiKeyHeader(name) => quote!(client_runtime::AuthScheme::Header(#name)),
+    };
+    let limits = api.rate_limits.iter().map(|l| {
+        let requests = proc_macro2::Literal::u32_unsuffixed(l.requests);
+        let secs = proc_macro2::Literal::u64_unsuffixed(l.window_secs);
+        quote!(client_runtime::Quota::new(#requests, std::time::Duration::from_secs(#secs)))
+    });
+    quote! {
         #client_docs
         #[derive(Clone, Debug)]
         pub struct Client {
-            transport: ::client_runtime::Transport,
+            transport: client_runtime::Transport,
         }
 
         /// Builds a [`Client`]: base URL, API key, timeouts, retries, pacing.
-        pub type ClientBuilder = ::client_runtime::ClientBuilder<Client>;
+        pub type ClientBuilder = client_runtime::ClientBuilder<Client>;
 
-        impl ::client_runtime::ApiClient for Client {
-            const SERVICE: &'static ::client_runtime::ServiceSpec = &::client_runtime::ServiceSpec {
+        impl client_runtime::ApiClient for Client {
+            const SERVICE: &'static client_runtime::ServiceSpec = &client_runtime::ServiceSpec {
                 crate_name: env!("CARGO_PKG_NAME"),
                 crate_version: env!("CARGO_PKG_VERSION"),
                 server_url: #server_url,
@@ -97,7 +115,7 @@ pub fn client(api: &Api) -> TokenStream {
                 rate_limits: &[ #( #limits ),* ],
             };
 
-            fn from_transport(transport: ::client_runtime::Transport) -> Self {
+            fn from_transport(transport: client_runtime::Transport) -> Self {
                 Self { transport }
             }
         }
@@ -109,7 +127,7 @@ pub fn client(api: &Api) -> TokenStream {
             }
 
             /// The transport requests go through.
-            pub fn transport(&self) -> &::client_runtime::Transport {
+            pub fn transport(&self) -> &client_runtime::Transport {
                 &self.transport
             }
 
@@ -117,6 +135,17 @@ pub fn client(api: &Api) -> TokenStream {
         }
 
         #server_variables
+    }
+}
+
+/// Operation-local types (form bodies) are reached through `operations::` from here.
+fn operation_path(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::Operation(name) => {
+            let name = ident(name);
+            quote!(operations::#name)
+        }
+        other => rust_type(other),
     }
 }
 
@@ -138,12 +167,12 @@ fn server_variables(api: &Api) -> TokenStream {
             v.description.as_deref(),
             Some(server_variable_note(&v.name, &api.server.url, &v.default).as_str()),
         ]));
-        quote!(#docs fn #name(self, value: impl ::std::convert::Into<String>) -> Self;)
+        quote!(#docs fn #name(self, value: impl Into<String>) -> Self;)
     });
     let impls = api.server.variables.iter().map(|v| {
         let name = ident(&v.rust_name);
         let wire = &v.name;
-        quote!(fn #name(self, value: impl ::std::convert::Into<String>) -> Self { self.server_variable(#wire, value) })
+        quote!(fn #name(self, value: impl Into<String>) -> Self { self.server_variable(#wire, value) })
     });
     quote! {
         /// Typed setters for the variables of the spec's server URL.

@@ -12,15 +12,12 @@ pub fn form_struct(op: &Operation) -> TokenStream {
         return TokenStream::new();
     };
     let name = ident(ty_name);
-    let docs = doc_attrs(description.as_deref().unwrap_or(" The multipart/form-data body."));
+    let fallback = format!(" The `{}` body.", encoding.content_type());
+    let docs = doc_attrs(description.as_deref().unwrap_or(&fallback));
     let members = fields.iter().map(|f| {
         let docs = doc_attrs(f.description.as_deref().unwrap_or_default());
         let field = ident(&f.rust_name);
-        let ty = match &f.text {
-            None => quote!(::client_runtime::FilePart),
-            Some(ty) => rust_type(ty),
-        };
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let ty = rust_type(&f.rust_type);
         quote!(#docs pub #field: #ty,)
     });
     let conversion = match encoding {
@@ -43,17 +40,17 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
         let text = |value: TokenStream| {
-            quote!(::client_runtime::MultipartPart {
+            quote!(client_runtime::MultipartPart {
                 name: #wire, file_name: None, content_type: None, data: #value.to_string().into_bytes().into(),
             })
         };
         let push = match &f.text {
             None => quote!(parts.push(value.into_part(#wire));),
             Some(_) if f.json => quote! {
-                let data = ::client_runtime::serde_json::to_vec(&value).map_err(|e| ::client_runtime::InvalidRequest {
+                let data = serde_json::to_vec(&value).map_err(|e| client_runtime::InvalidRequest {
                     operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
                 })?;
-                parts.push(::client_runtime::MultipartPart {
+                parts.push(client_runtime::MultipartPart {
                     name: #wire, file_name: None, content_type: Some("application/json".into()), data: data.into(),
                 });
             },
@@ -73,14 +70,21 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
             quote! { if let Some(value) = self.#field { #push } }
         }
     });
-    // The operation names a part that cannot be encoded; only JSON parts can fail.
-    let unused = (!fields.iter().any(|f| f.json)).then(|| quote!(let _ = operation;));
+    // Only JSON parts can fail to encode; the error then names the operation.
+    if fields.iter().any(|f| f.json) {
+        return quote! {
+            fn into_parts(self, operation: &'static str) -> Result<Vec<client_runtime::MultipartPart>, client_runtime::InvalidRequest> {
+                let mut parts = Vec::new();
+                #( #parts )*
+                Ok(parts)
+            }
+        };
+    }
     quote! {
-        fn into_parts(self, operation: &'static str) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
-            #unused
-            let mut parts = ::std::vec::Vec::new();
+        fn into_parts(self) -> Vec<client_runtime::MultipartPart> {
+            let mut parts = Vec::new();
             #( #parts )*
-            Ok(parts)
+            parts
         }
     }
 }
@@ -102,7 +106,7 @@ fn into_pairs(fields: &[MultipartField]) -> TokenStream {
     });
     quote! {
         fn into_pairs(self) -> Vec<(&'static str, String)> {
-            let mut pairs = ::std::vec::Vec::new();
+            let mut pairs = Vec::new();
             #( #pairs )*
             pairs
         }

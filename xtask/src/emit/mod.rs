@@ -5,13 +5,14 @@ mod client;
 mod docs;
 mod forms;
 mod operations;
+mod pagination;
 mod responses;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, FloatWidth, IntWidth, TypeRef};
+use crate::model::{Api, RustType};
 
 /// One generated file, relative to the crate's `src/generated/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,32 +107,101 @@ pub fn bare(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
-/// The Rust type of a model type. Schema names that would shadow `String`, `Vec`, `Option` or
-/// `Box` were renamed by the model, so the plain prelude names are safe; schema types are reached
-/// through `types::`, which every generated file imports.
-pub fn rust_type(ty: &TypeRef) -> TokenStream {
+/// Prints a type the model decided. Schema names that would shadow a prelude type or an import of
+/// the generated files (`String`, `Vec`, `BTreeMap`, `Serialize`, …) were renamed by the model,
+/// so the short names are safe; schema types are reached through `types::`, which every
+/// generated file imports.
+pub fn rust_type(ty: &RustType) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Binary => quote!(String),
-        TypeRef::Integer(IntWidth::I32) => quote!(i32),
-        TypeRef::Integer(IntWidth::I64) => quote!(i64),
-        TypeRef::Float(FloatWidth::F32) => quote!(f32),
-        TypeRef::Float(FloatWidth::F64) => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Json => quote!(::client_runtime::serde_json::Value),
-        TypeRef::JsonObject => {
-            quote!(::client_runtime::serde_json::Map<String, ::client_runtime::serde_json::Value>)
-        }
-        TypeRef::Array(item) => {
+        RustType::String => quote!(String),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::Bool => quote!(bool),
+        RustType::JsonValue => quote!(serde_json::Value),
+        RustType::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
+        RustType::Vec(item) => {
             let item = rust_type(item);
             quote!(Vec<#item>)
         }
-        TypeRef::Map(value) => {
+        RustType::Map(value) => {
             let value = rust_type(value);
-            quote!(::std::collections::BTreeMap<String, #value>)
+            quote!(BTreeMap<String, #value>)
         }
-        TypeRef::Named(name) => {
+        RustType::Option(inner) => {
+            let inner = rust_type(inner);
+            quote!(Option<#inner>)
+        }
+        RustType::Boxed(inner) => {
+            let inner = rust_type(inner);
+            quote!(Box<#inner>)
+        }
+        RustType::Schema(name) => {
             let name = ident(name);
             quote!(types::#name)
+        }
+        RustType::Operation(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        RustType::Bytes => quote!(Vec<u8>),
+        RustType::FilePart => quote!(client_runtime::FilePart),
+        RustType::Unit => quote!(()),
+    }
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`; nothing when the
+/// item is always compiled.
+pub fn cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any( #( feature = #many ),* ))]),
+    }
+}
+
+/// The imports a generated file needs so its types print with short paths: exactly those whose
+/// names the file's items use, so no import is unused.
+pub fn imports(items: &TokenStream) -> TokenStream {
+    let mut used = std::collections::BTreeSet::new();
+    collect_idents(items, &mut used);
+    let btree = used.contains("BTreeMap").then(|| {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    });
+    let json = used.contains("serde_json").then(|| {
+        quote!(
+            use client_runtime::serde_json;
+        )
+    });
+    let serde = (used.contains("Serialize") || used.contains("Deserialize")).then(|| {
+        quote!(
+            use client_runtime::serde::{Deserialize, Serialize};
+        )
+    });
+    let paginate = used.contains("paginate").then(|| {
+        quote!(
+            use client_runtime::paginate;
+        )
+    });
+    let types = used.contains("types").then(|| {
+        quote!(
+            use crate::generated::types;
+        )
+    });
+    quote!(#btree #json #serde #paginate #types)
+}
+
+fn collect_idents(tokens: &TokenStream, out: &mut std::collections::BTreeSet<String>) {
+    for tree in tokens.clone() {
+        match tree {
+            proc_macro2::TokenTree::Ident(ident) => {
+                out.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => collect_idents(&group.stream(), out),
+            _ => {}
         }
     }
 }

@@ -7,14 +7,17 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, paragraphs};
 use super::forms::form_struct;
 use super::responses::{error_enum, send, success_enum};
-use super::{bare, ident, rust_type};
-use crate::model::{Api, ArrayStyle, FormEncoding, Operation, Param, ParamLocation, RequestBody, TypeRef};
+use super::{bare, ident, imports, rust_type};
+use crate::model::{
+    Access, Api, Arg, ArrayStyle, FormEncoding, Input, Operation, Param, ParamLocation, RequestBody, RustType, TypeRef,
+};
 
 pub fn module(api: &Api) -> TokenStream {
     let mods = api.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
-        let names = exported_names(op).into_iter().map(|n| ident(&n));
-        quote! { mod #module; pub use #module::{ #(#names),* }; }
+        let names = op.exported_types().into_iter().map(ident);
+        let cfg = super::cfg(op.feature.as_slice());
+        quote! { #cfg mod #module; #cfg pub use #module::{ #(#names),* }; }
     });
     quote! {
         //! One request builder per operation, with the operation's typed error.
@@ -22,89 +25,62 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
-fn exported_names(op: &Operation) -> Vec<String> {
-    let mut names = vec![format!("{}Request", op.type_stem), format!("{}Error", op.type_stem)];
-    if op.has_success_enum() {
-        names.push(format!("{}Success", op.type_stem));
+/// What a setter or `Client` method argument of this type accepts.
+pub fn input_type(input: Input, ty: TokenStream, item: Option<TokenStream>) -> TokenStream {
+    match (input, item) {
+        (Input::IntoIter, Some(item)) => quote!(impl IntoIterator<Item = impl Into<#item>>),
+        (Input::Exact, _) => ty,
+        _ => quote!(impl Into<#ty>),
     }
-    if let Some(RequestBody::Form { ty_name, .. }) = &op.body {
-        names.push(ty_name.clone());
-    }
-    names
 }
 
-/// The arguments `Client::<op>()` takes: required parameters, then a required body.
-pub fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
-    let mut args: Vec<_> =
-        op.params.iter().filter(|p| p.required).map(|p| (ident(&p.rust_name), setter_type(&p.ty))).collect();
-    if let Some(ty) = required_body_type(op) {
-        args.push((format_ident!("body"), ty));
-    }
-    args
-}
-
-fn required_body_type(op: &Operation) -> Option<TokenStream> {
-    match &op.body {
-        Some(RequestBody::Json { ty, required: true, .. }) => Some(rust_type(ty)),
-        Some(RequestBody::Form { ty_name, .. }) => {
-            let name = ident(ty_name);
-            Some(quote!(crate::generated::operations::#name))
-        }
+/// An argument's declaration, its type printed by `print` (the caller's module decides the path
+/// of operation-local types).
+pub fn arg_decl(arg: &Arg, print: impl Fn(&RustType) -> TokenStream) -> TokenStream {
+    let name = ident(&arg.name);
+    let item = match &arg.ty {
+        RustType::Vec(item) => Some(print(item)),
         _ => None,
-    }
+    };
+    let ty = input_type(arg.input, print(&arg.ty), item);
+    quote!(#name: #ty)
 }
 
-/// What a setter accepts: `impl Into<T>`, or for arrays any iterable of such.
-fn setter_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Array(item) => {
-            let item = rust_type(item);
-            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
-        }
-        other => {
-            let ty = rust_type(other);
-            quote!(impl ::std::convert::Into<#ty>)
-        }
-    }
-}
-
-fn convert(ty: &TypeRef, value: &proc_macro2::Ident) -> TokenStream {
-    match ty {
-        TypeRef::Array(_) => quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
-        _ => quote!(#value.into()),
+/// The stored value from what the setter was given.
+fn convert(input: Input, value: &proc_macro2::Ident) -> TokenStream {
+    match input {
+        Input::IntoIter => quote!(#value.into_iter().map(Into::into).collect()),
+        Input::Into => quote!(#value.into()),
+        Input::Exact => quote!(#value),
     }
 }
 
 pub fn operation(op: &Operation) -> TokenStream {
-    let request = ident(&format!("{}Request", op.type_stem));
-    let error = ident(&format!("{}Error", op.type_stem));
+    let request = ident(&op.request_type);
+    let error = ident(&op.error_type);
     let op_id = &op.id;
     let docs = doc_attrs(&operation_docs(op));
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
-        let ty = rust_type(&p.ty);
+        let ty = rust_type(&p.rust_type);
         if p.required {
             quote!(#name: #ty,)
         } else {
             quote!(#name: Option<#ty>,)
         }
     });
-    let body_field = op.body.as_ref().map(|b| match b {
-        RequestBody::Json { ty, required: false, .. } => {
-            let ty = rust_type(ty);
-            quote!(body: Option<#ty>,)
-        }
-        _ => {
-            let ty = required_body_type(op);
-            quote!(body: #ty,)
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = rust_type(&body_type(b));
+        match b {
+            RequestBody::Json { required: false, .. } => quote!(body: Option<#ty>,),
+            _ => quote!(body: #ty,),
         }
     });
-    let args = required_args(op);
-    let arg_decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
+    let arg_decls = op.args.iter().map(|arg| arg_decl(arg, rust_type));
     let inits = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         if p.required {
-            let value = convert(&p.ty, &name);
+            let value = convert(p.input, &name);
             quote!(#name: #value,)
         } else {
             quote!(#name: None,)
@@ -121,11 +97,8 @@ pub fn operation(op: &Operation) -> TokenStream {
     let success_enum = success_enum(op);
     let error_enum = error_enum(op, &error);
     let form = form_struct(op);
-    quote! {
-        use crate::generated::client::Client;
-        #[allow(unused_imports)]
-        use crate::generated::types;
-
+    let paging = super::pagination::source(op);
+    let items = quote! {
         #docs
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -157,6 +130,22 @@ pub fn operation(op: &Operation) -> TokenStream {
         #success_enum
         #error_enum
         #form
+        #paging
+    };
+    let imports = imports(&items);
+    quote! {
+        use crate::generated::client::Client;
+        #imports
+
+        #items
+    }
+}
+
+/// The body's type as stored (without the `Option` of an optional JSON body).
+fn body_type(body: &RequestBody) -> RustType {
+    match body {
+        RequestBody::Json { rust_type, .. } => rust_type.clone(),
+        RequestBody::Form { ty_name, .. } => RustType::Operation(ty_name.clone()),
     }
 }
 
@@ -201,18 +190,23 @@ fn setter(p: &Param) -> TokenStream {
     let name = ident(&p.rust_name);
     let set = format_ident!("set_{}", bare(&p.rust_name));
     let get = format_ident!("get_{}", bare(&p.rust_name));
-    let ty = rust_type(&p.ty);
-    let arg = setter_type(&p.ty);
+    let ty = rust_type(&p.rust_type);
+    let item = match &p.rust_type {
+        RustType::Vec(item) => Some(rust_type(item)),
+        _ => None,
+    };
+    let arg = input_type(p.input, ty.clone(), item);
     let value = ident("value");
-    let converted = convert(&p.ty, &value);
+    let converted = convert(p.input, &value);
     let set_doc = format!(" Sets or clears `{}`.", p.wire_name);
     let get_doc = format!(" The value of `{}`{}.", p.wire_name, if p.required { "" } else { ", if set" });
+    let (access, read) = getter(&p.access, &name, p.required);
     if p.required {
         return quote! {
             #docs
             pub fn #name(mut self, value: #arg) -> Self { self.#name = #converted; self }
             #[doc = #get_doc]
-            pub fn #get(&self) -> &#ty { &self.#name }
+            pub fn #get(&self) -> #access { #read }
         };
     }
     quote! {
@@ -221,33 +215,52 @@ fn setter(p: &Param) -> TokenStream {
         #[doc = #set_doc]
         pub fn #set(mut self, value: Option<#ty>) -> Self { self.#name = value; self }
         #[doc = #get_doc]
-        pub fn #get(&self) -> Option<&#ty> { self.#name.as_ref() }
+        pub fn #get(&self) -> Option<#access> { #read }
     }
 }
 
-fn body_setter(op: &Operation) -> TokenStream {
-    match &op.body {
-        Some(RequestBody::Json { ty, required: false, description }) => {
+/// A getter's return type (for a required value) and body, as the model's [`Access`] says.
+fn getter(access: &Access, field: &proc_macro2::Ident, required: bool) -> (TokenStream, TokenStream) {
+    let ty = match access {
+        Access::Copy(ty) => rust_type(ty),
+        Access::Str => quote!(&str),
+        Access::Slice(item) => {
+            let item = rust_type(item);
+            quote!(&[#item])
+        }
+        Access::Ref(ty) => {
             let ty = rust_type(ty);
+            quote!(&#ty)
+        }
+    };
+    let read = match (access, required) {
+        (Access::Copy(_), _) => quote!(self.#field),
+        (_, true) => quote!(&self.#field),
+        (Access::Str | Access::Slice(_), false) => quote!(self.#field.as_deref()),
+        (Access::Ref(_), false) => quote!(self.#field.as_ref()),
+    };
+    (ty, read)
+}
+
+fn body_setter(op: &Operation) -> TokenStream {
+    let Some(body) = &op.body else { return TokenStream::new() };
+    let ty = rust_type(&body_type(body));
+    match body {
+        RequestBody::Json { required: false, description, .. } => {
             let docs = doc_attrs(description.as_deref().unwrap_or(" The JSON request body."));
             quote! {
                 #docs
-                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self { self.body = Some(value.into()); self }
+                pub fn body(mut self, value: impl Into<#ty>) -> Self { self.body = Some(value.into()); self }
             }
         }
-        Some(_) => {
-            let ty = required_body_type(op);
-            quote! {
-                /// Replaces the request body.
-                pub fn body(mut self, value: #ty) -> Self { self.body = value; self }
-            }
-        }
-        None => TokenStream::new(),
+        _ => quote! {
+            /// Replaces the request body.
+            pub fn body(mut self, value: #ty) -> Self { self.body = value; self }
+        },
     }
 }
 
 fn to_request(op: &Operation) -> TokenStream {
-    let op_id = &op.id;
     let method = ident(op.method.as_str());
     let path = path_expression(op);
     let checks = op.params.iter().filter(|p| p.minimum.is_some() || p.maximum.is_some()).filter_map(range_check);
@@ -257,8 +270,12 @@ fn to_request(op: &Operation) -> TokenStream {
         Some(RequestBody::Json { required: false, .. }) => quote! {
             if let Some(body) = &self.body { request.json(body)?; }
         },
-        Some(RequestBody::Form { encoding: FormEncoding::Multipart, .. }) => {
-            quote!(request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);)
+        Some(RequestBody::Form { encoding: FormEncoding::Multipart, fields, .. }) => {
+            // Only JSON parts can fail to encode; they name the operation in the error.
+            match fields.iter().any(|f| f.json) {
+                true => quote!(request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);),
+                false => quote!(request.multipart(self.body.clone().into_parts());),
+            }
         }
         Some(RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. }) => {
             quote!(request.form(&self.body.clone().into_pairs());)
@@ -270,11 +287,11 @@ fn to_request(op: &Operation) -> TokenStream {
     let binding = if writes_more { quote!(let mut request) } else { quote!(let request) };
     quote! {
         /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
-        pub fn to_request(&self) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+        pub fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
             #( #checks )*
-            #binding = ::client_runtime::Request::new(
-                #op_id,
-                ::client_runtime::reqwest::Method::#method,
+            #binding = client_runtime::Request::new(
+                Self::OPERATION_ID,
+                client_runtime::reqwest::Method::#method,
                 #path,
             );
             #anonymous
@@ -299,7 +316,7 @@ fn path_expression(op: &Operation) -> TokenStream {
             let field = ident(&p.rust_name);
             let text = text_of(&p.ty, quote!(self.#field));
             let wire = &p.wire_name;
-            args.push(quote!(::client_runtime::path_segment(Self::OPERATION_ID, #wire, &#text)?));
+            args.push(quote!(client_runtime::path_segment(Self::OPERATION_ID, #wire, &#text)?));
             template.push_str("{}");
         }
         rest = after.get(close + 1..).unwrap_or_default();
@@ -334,7 +351,7 @@ fn range_check(p: &Param) -> Option<TokenStream> {
         None => quote!(None),
     };
     let (min, max) = (bound(p.minimum), bound(p.maximum));
-    let check = quote!(::client_runtime::check_range(Self::OPERATION_ID, #op_param, value as f64, #min, #max)?;);
+    let check = quote!(client_runtime::check_range(Self::OPERATION_ID, #op_param, value as f64, #min, #max)?;);
     Some(if p.required {
         quote! { { let value = self.#name; #check } }
     } else {

@@ -8,20 +8,8 @@ use super::docs::doc_attrs;
 use super::{ident, rust_type};
 use crate::model::{Operation, ResponseBody, ResponseCase, StatusMatch};
 
-fn success_type(op: &Operation) -> TokenStream {
-    if op.has_success_enum() {
-        let name = ident(&format!("{}Success", op.type_stem));
-        return quote!(#name);
-    }
-    match op.success.first().map(|c| &c.body) {
-        Some(ResponseBody::Json(ty)) => rust_type(ty),
-        Some(ResponseBody::Bytes) => quote!(Vec<u8>),
-        _ => quote!(()),
-    }
-}
-
 pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
-    let ok = success_type(op);
+    let ok = rust_type(&op.success_type);
     let multi = op.has_success_enum();
     let success_arms = op.success.iter().map(|case| {
         let decode = success_decode(op, case, multi);
@@ -31,8 +19,8 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
         let variant = ident(&case.variant);
         let value = match &case.body {
             ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
-            ResponseBody::None => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
-            ResponseBody::Bytes => quote!(::client_runtime::Error::Api(::client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
+            ResponseBody::None => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
+            ResponseBody::Bytes => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
         };
         (case.status, quote!(Err(#value)))
     });
@@ -60,8 +48,8 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     quote! {
         /// Sends the request, retrying and pacing as the client is configured to, and decodes the
         /// response by its status.
-        pub async fn send(self) -> Result<::client_runtime::Response<#ok>, ::client_runtime::Error<#error>> {
-            let request = self.to_request().map_err(::client_runtime::Error::InvalidRequest)?;
+        pub async fn send(self) -> Result<client_runtime::Response<#ok>, client_runtime::Error<#error>> {
+            let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
             let raw = self.client.transport().execute::<#error>(request).await?;
             #decode
         }
@@ -76,15 +64,15 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
             ResponseBody::Bytes => quote!(Ok(raw.bytes())),
         };
     }
-    let success = ident(&format!("{}Success", op.type_stem));
+    let success = ident(op.success_enum.as_deref().unwrap_or_default());
     let variant = ident(&case.variant);
-    match &case.body {
-        ResponseBody::Json(ty) => {
+    match (&case.body, &case.payload) {
+        (ResponseBody::Json(_), Some(ty)) => {
             let ty = rust_type(ty);
             quote!(raw.json::<#ty, _>().map(|response| response.map(#success::#variant)))
         }
-        ResponseBody::None => quote!(Ok(raw.empty().map(|()| #success::#variant))),
-        ResponseBody::Bytes => quote!(Ok(raw.bytes().map(#success::#variant))),
+        (ResponseBody::Bytes, _) => quote!(Ok(raw.bytes().map(#success::#variant))),
+        _ => quote!(Ok(raw.empty().map(|()| #success::#variant))),
     }
 }
 
@@ -112,22 +100,19 @@ fn case_variants(cases: &[ResponseCase]) -> impl Iterator<Item = TokenStream> + 
         };
         let docs = doc_attrs(&format!("`{status}`: {}", case.description));
         let variant = ident(&case.variant);
-        match &case.body {
-            ResponseBody::Json(ty) => {
+        match &case.payload {
+            Some(ty) => {
                 let ty = rust_type(ty);
                 quote!(#docs #variant(#ty),)
             }
-            ResponseBody::None => quote!(#docs #variant,),
-            ResponseBody::Bytes => quote!(#docs #variant(Vec<u8>),),
+            None => quote!(#docs #variant,),
         }
     })
 }
 
 pub fn success_enum(op: &Operation) -> TokenStream {
-    if !op.has_success_enum() {
-        return TokenStream::new();
-    }
-    let name = ident(&format!("{}Success", op.type_stem));
+    let Some(name) = &op.success_enum else { return TokenStream::new() };
+    let name = ident(name);
     let doc = format!(" The success responses of `{}`, by status.", op.id);
     let variants = case_variants(&op.success);
     quote! {

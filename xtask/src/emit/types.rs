@@ -5,27 +5,49 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, paragraphs};
-use super::{bare, ident, rust_type};
-use crate::model::{Api, EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::{bare, ident, imports, rust_type};
+use crate::model::{Additional, Api, EnumVariant, Field, TypeDef, TypeKind, UnionVariant};
 
 pub fn types(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    let items: TokenStream = api.types.iter().map(type_def).collect();
+    let imports = imports(&items);
+    // With features off, the types that use an import may all be left out.
+    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     quote! {
         //! The schemas of the spec as Rust types. Unknown fields from the server are ignored.
-        #[allow(unused_imports)]
-        use crate::generated::types;
-        #( #items )*
+        #unused
+        #imports
+        #items
     }
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
-    let docs = doc_attrs(def.description.as_deref().unwrap_or_default());
+    let cfg = super::cfg(&def.features);
+    let item = type_item(def);
+    if cfg.is_empty() {
+        return item;
+    }
+    // The gate goes on every item of the definition (an enum has its `impl`s too).
+    match syn::parse2::<syn::File>(item.clone()) {
+        Ok(file) => {
+            let items = file.items;
+            quote!( #( #cfg #items )* )
+        }
+        // Not Rust: the whole file's parse reports it as a generator bug.
+        Err(_) => item,
+    }
+}
+
+fn type_item(def: &TypeDef) -> TokenStream {
+    // Every type says where it comes from, so a reader can find its schema in the spec.
+    let origin = format!("The schema `{}`.", def.schema);
+    let docs = doc_attrs(def.description.as_deref().unwrap_or(&origin));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => struct_def(docs, &name, fields, additional.as_ref()),
         TypeKind::Enum { variants } => enum_def(docs, &name, variants),
         TypeKind::Union { variants } => union_def(docs, &name, variants),
-        TypeKind::Alias(ty) => {
+        TypeKind::Alias { rust_type: ty, .. } => {
             let ty = rust_type(ty);
             quote! { #docs pub type #name = #ty; }
         }
@@ -36,24 +58,24 @@ fn struct_def(
     docs: TokenStream,
     name: &proc_macro2::Ident,
     fields: &[Field],
-    additional: Option<&TypeRef>,
+    additional: Option<&Additional>,
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_option);
     let default = all_optional.then(|| quote!(Default,));
     let members = fields.iter().map(field);
-    let extra = additional.map(|ty| {
-        let ty = rust_type(ty);
-        let mut taken = fields.iter().map(|f| bare(&f.rust_name).to_owned()).collect();
-        let member = ident(&crate::model::unique_name("additional_properties".to_owned(), &mut taken));
+    let extra = additional.map(|extra| {
+        let ty = rust_type(&extra.rust_type);
+        let member = ident(&extra.rust_name);
         quote! {
             /// Properties beyond the declared ones.
             #[serde(flatten)]
-            pub #member: ::std::collections::BTreeMap<String, #ty>,
+            pub #member: #ty,
         }
     });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, #default Serialize, Deserialize)]
+        #[serde(crate = "client_runtime::serde")]
         pub struct #name {
             #( #members )*
             #extra
@@ -72,17 +94,13 @@ fn field(f: &Field) -> TokenStream {
     let notes = notes.join(" ");
     let docs = doc_attrs(&paragraphs([f.description.as_deref(), Some(notes.as_str())]));
     let name = ident(&f.rust_name);
-    let mut ty = rust_type(&f.ty);
-    if f.boxed {
-        ty = quote!(Box<#ty>);
-    }
+    let ty = rust_type(&f.rust_type);
     let mut serde = Vec::new();
     if bare(&f.rust_name) != f.wire_name {
         let wire = &f.wire_name;
         serde.push(quote!(rename = #wire));
     }
     if f.is_option() {
-        ty = quote!(Option<#ty>);
         serde.push(quote!(default));
         // A required-but-nullable field is sent as `null`; an optional one is left out.
         if !f.required {
@@ -111,7 +129,8 @@ fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVarian
     });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(crate = "client_runtime::serde")]
         #[non_exhaustive]
         pub enum #name {
             #( #decls )*
@@ -130,8 +149,8 @@ fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVarian
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.pad(self.as_str())
             }
         }
@@ -141,15 +160,15 @@ fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVarian
 fn union_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let ty = rust_type(&v.ty);
+        let ty = rust_type(&v.rust_type);
         quote! { #variant(#ty), }
     });
     quote! {
         #docs
         ///
         /// One of several shapes: the first variant that decodes wins.
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "client_runtime::serde", untagged)]
         pub enum #name {
             #( #decls )*
         }

@@ -8,7 +8,7 @@ use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrE
 use super::naming::{field_ident, name_part, unique};
 use super::operations::is_json;
 use super::types::TypeBuilder;
-use super::{FormEncoding, MultipartField, RequestBody, TypeRef};
+use super::{FormEncoding, MultipartField, RequestBody, RustType, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
 
 const MULTIPART: &str = "multipart/form-data";
@@ -30,7 +30,7 @@ pub fn request_body(
             Some(schema) => types.type_of(schema, &at, &format!("{stem}Body"))?.0,
             None => TypeRef::Json,
         };
-        return Ok(RequestBody::Json { ty, required: body.required, description });
+        return Ok(RequestBody::Json { rust_type: RustType::of(&ty), ty, required: body.required, description });
     }
     for (content_type, encoding) in [(MULTIPART, FormEncoding::Multipart), (URL_ENCODED, FormEncoding::UrlEncoded)] {
         if let Some(media) = body.content.get(content_type) {
@@ -75,10 +75,13 @@ fn form_fields(
         if encoding == FormEncoding::UrlEncoded && (is_file || json) {
             return Err(spec.error(&p_at, "URL-encoded forms support scalars and arrays of them only"));
         }
+        let required = object.required.contains(name);
+        let rust_type = text.as_ref().map_or(RustType::FilePart, RustType::of);
         fields.push(MultipartField {
             wire_name: name.clone(),
             rust_name: unique(field_ident(name), &mut taken),
-            required: object.required.contains(name),
+            rust_type: if required { rust_type } else { rust_type.option() },
+            required,
             text,
             json,
             description: prop_schema.schema_data.description.clone(),

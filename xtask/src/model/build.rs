@@ -16,14 +16,26 @@ pub struct Options {
     pub source: String,
     /// Documented rate limits of the provider.
     pub rate_limits: Vec<RateLimit>,
+    /// Operations (by `operationId`) whose `Paginated` impl the crate writes by hand around the
+    /// generated source, for what no paging extension can say.
+    pub custom_paging: Vec<String>,
+    /// Group operations by tag behind Cargo features (`cargo xtask generate`).
+    pub features_by_tag: bool,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let mut types = TypeBuilder::new(spec);
     types.build_components()?;
-    let operations = super::operations::operations(spec, &mut types)?;
+    let (mut operations, paging) = super::operations::operations(spec, &mut types)?;
+    let types = types.finish();
+    for (op, declared) in operations.iter_mut().zip(paging) {
+        if let Some(declared) = declared {
+            let customized = options.custom_paging.contains(&op.id);
+            op.pagination = Some(super::pagination::resolve(spec, &declared, op, &types, customized)?);
+        }
+    }
     let info = &spec.doc.info;
-    Ok(Api {
+    let mut api = Api {
         source: options.source.clone(),
         title: info.title.clone(),
         description: info.description.clone(),
@@ -32,8 +44,13 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         auth: auth(spec)?,
         rate_limits: options.rate_limits.clone(),
         operations,
-        types: types.finish(),
-    })
+        types,
+        features: Vec::new(),
+    };
+    if options.features_by_tag {
+        super::features::assign(&mut api);
+    }
+    Ok(api)
 }
 
 fn server(spec: &Spec) -> Server {
@@ -138,6 +155,7 @@ pub(super) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
         if let Some(TypeKind::Struct { fields, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
             if let Some(field) = fields.get_mut(i) {
                 field.boxed = true;
+                field.rust_type = super::RustType::field(&field.ty, true, field.is_option());
             }
         }
     }
@@ -151,7 +169,7 @@ fn direct_edges(def: &TypeDef) -> Vec<String> {
     match &def.kind {
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| named(&f.ty)).collect(),
         TypeKind::Union { variants } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
-        TypeKind::Alias(ty) => named(ty).into_iter().collect(),
+        TypeKind::Alias { ty, .. } => named(ty).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }

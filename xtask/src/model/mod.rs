@@ -3,12 +3,18 @@
 
 mod bodies;
 mod build;
+mod features;
 mod naming;
 mod operations;
+mod pagination;
+pub mod reach;
+mod rust;
 mod types;
 
 pub use build::{build, Options};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
+pub use pagination::{BodyPath, Pagination, PagingStyle, Step};
+pub use rust::{Access, Arg, Input, RustType};
 
 /// One API, ready to emit.
 #[derive(Clone, Debug)]
@@ -25,6 +31,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Sorted by name.
     pub types: Vec<TypeDef>,
+    /// The Cargo features operations are grouped behind (one per tag), sorted; empty when the
+    /// API is not split (the three provider crates).
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -65,8 +74,18 @@ pub struct Operation {
     pub id: String,
     /// snake_case method name on `Client`.
     pub fn_name: String,
-    /// PascalCase stem: `{stem}Request`, `{stem}Error`.
+    /// PascalCase stem of the operation's own types.
     pub type_stem: String,
+    /// The request builder `Client::<fn_name>()` returns: `{stem}Request`.
+    pub request_type: String,
+    /// The typed error enum: `{stem}Error`.
+    pub error_type: String,
+    /// `{stem}Success`, when several success statuses carry different bodies.
+    pub success_enum: Option<String>,
+    /// What `send()` returns on success.
+    pub success_type: RustType,
+    /// The arguments of `Client::<fn_name>()`, in order: required parameters, then a required body.
+    pub args: Vec<Arg>,
     pub method: Method,
     pub path: String,
     pub summary: Option<String>,
@@ -74,16 +93,33 @@ pub struct Operation {
     pub deprecated: bool,
     /// The operation's own `security: []`: it is called without the key.
     pub anonymous: bool,
+    /// Its first tag.
+    pub tag: Option<String>,
+    /// The Cargo feature it is compiled behind (always compiled when `None`).
+    pub feature: Option<String>,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     pub success: Vec<ResponseCase>,
     pub errors: Vec<ResponseCase>,
+    /// How it pages, when the spec declares it.
+    pub pagination: Option<Pagination>,
 }
 
 impl Operation {
-    /// Whether `send()` returns a `{Stem}Success` enum: several success statuses whose bodies differ.
+    /// Whether `send()` returns a `{Stem}Success` enum.
     pub fn has_success_enum(&self) -> bool {
-        self.success.windows(2).any(|pair| pair[0].body != pair[1].body)
+        self.success_enum.is_some()
+    }
+
+    /// The types the operation's module exports, in a fixed order.
+    pub fn exported_types(&self) -> Vec<&str> {
+        let mut names = vec![self.request_type.as_str(), self.error_type.as_str()];
+        names.extend(self.success_enum.as_deref());
+        names.extend(self.pagination.as_ref().map(|p| p.source.as_str()));
+        if let Some(RequestBody::Form { ty_name, .. }) = &self.body {
+            names.push(ty_name);
+        }
+        names
     }
 }
 
@@ -138,6 +174,12 @@ pub struct Param {
     pub location: ParamLocation,
     pub required: bool,
     pub ty: TypeRef,
+    /// The builder field's type (without the `Option` of an optional parameter).
+    pub rust_type: RustType,
+    /// What the setter accepts.
+    pub input: Input,
+    /// What the getter returns.
+    pub access: Access,
     pub array_style: ArrayStyle,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -151,22 +193,39 @@ pub struct Param {
 pub enum RequestBody {
     Json {
         ty: TypeRef,
+        /// The body's type (without the `Option` of an optional body).
+        rust_type: RustType,
         required: bool,
         description: Option<String>,
     },
     /// A form: `multipart/form-data` (files allowed) or `application/x-www-form-urlencoded`.
-    Form {
-        ty_name: String,
-        fields: Vec<MultipartField>,
-        description: Option<String>,
-        encoding: FormEncoding,
-    },
+    Form { ty_name: String, fields: Vec<MultipartField>, description: Option<String>, encoding: FormEncoding },
+}
+
+impl RequestBody {
+    /// How the body travels, as the surface and the docs name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RequestBody::Json { .. } => "json",
+            RequestBody::Form { encoding: FormEncoding::Multipart, .. } => "multipart",
+            RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. } => "form-urlencoded",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormEncoding {
     Multipart,
     UrlEncoded,
+}
+
+impl FormEncoding {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FormEncoding::Multipart => "multipart/form-data",
+            FormEncoding::UrlEncoded => "application/x-www-form-urlencoded",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -178,6 +237,8 @@ pub struct MultipartField {
     pub text: Option<TypeRef>,
     /// A structured text part, sent as JSON (`Content-Type: application/json`).
     pub json: bool,
+    /// The form struct's field type (`FilePart` for a file; `Option` when optional).
+    pub rust_type: RustType,
     pub description: Option<String>,
 }
 
@@ -197,6 +258,8 @@ pub struct ResponseCase {
     pub variant: String,
     pub description: String,
     pub body: ResponseBody,
+    /// The enum variant's payload type; `None` for a response without a body.
+    pub payload: Option<RustType>,
     /// Documented response headers (names only: the runtime parses the rate-limit ones).
     pub headers: Vec<String>,
 }
@@ -242,6 +305,10 @@ pub enum FloatWidth {
 #[derive(Clone, Debug)]
 pub struct TypeDef {
     pub name: String,
+    /// The JSON pointer of the schema it comes from (`#/components/schemas/Media`).
+    pub schema: String,
+    /// The features whose operations reach it; compiled when any is on (always when empty).
+    pub features: Vec<String>,
     pub description: Option<String>,
     pub kind: TypeKind,
 }
@@ -250,7 +317,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
-        additional: Option<TypeRef>,
+        additional: Option<Additional>,
     },
     /// A string enum; unknown values land in a catch-all variant.
     Enum {
@@ -260,7 +327,21 @@ pub enum TypeKind {
     Union {
         variants: Vec<UnionVariant>,
     },
-    Alias(TypeRef),
+    Alias {
+        ty: TypeRef,
+        rust_type: RustType,
+    },
+}
+
+/// The flattened map of undeclared properties (`additionalProperties`) of a struct.
+#[derive(Clone, Debug)]
+pub struct Additional {
+    /// A member name no declared field uses.
+    pub rust_name: String,
+    /// The map's value type.
+    pub value: TypeRef,
+    /// `BTreeMap<String, V>`.
+    pub rust_type: RustType,
 }
 
 #[derive(Clone, Debug)]
@@ -272,6 +353,8 @@ pub struct Field {
     pub nullable: bool,
     /// Boxed because the field's type contains this struct again.
     pub boxed: bool,
+    /// The declared type: `Box` when boxed, `Option` when optional or nullable.
+    pub rust_type: RustType,
     pub description: Option<String>,
     pub deprecated: bool,
 }
@@ -293,4 +376,5 @@ pub struct EnumVariant {
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
+    pub rust_type: RustType,
 }

@@ -14,9 +14,11 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const PLAIN_KEYWORDS: &[&str] = &["crate", "self", "super", "Self", "_"];
 
-/// Names the generated code itself uses at the top of a module; types of the same name get a suffix.
+/// Names `types.rs` itself uses unqualified (the prelude's and its imports); a schema of the same
+/// name gets a suffix. Other generated files reach schemas through `types::`, so `Error` or
+/// `Client` are fine schema names.
 const RESERVED_TYPE_NAMES: &[&str] =
-    &["Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec", "Box", "Self", "Response"];
+    &["Option", "Result", "String", "Vec", "Box", "Self", "BTreeMap", "Serialize", "Deserialize"];
 
 /// Turns every non-ASCII letter or digit into a word of its own (`名前` → `U540D U524D`), so the
 /// name stays ASCII, unique and stable.

@@ -6,17 +6,27 @@ use std::collections::BTreeSet;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, StatusCode, Type};
 
 use super::naming::{field_ident, name_part, unique};
+use super::pagination::Declared;
 use super::types::TypeBuilder;
-use super::{ArrayStyle, Method, Operation, Param, ParamLocation, ResponseBody, ResponseCase, StatusMatch, TypeRef};
+use super::{
+    Access, Arg, ArrayStyle, Input, Method, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
+    RustType, StatusMatch, TypeRef,
+};
 use crate::spec::{Pointer, Spec, SpecError};
 
-pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operation>, SpecError> {
+/// The operations, and beside each the paging extension it declares (resolved once the types
+/// are complete).
+pub fn operations<'a>(
+    spec: &'a Spec,
+    types: &mut TypeBuilder<'_>,
+) -> Result<(Vec<Operation>, Vec<Option<Declared<'a>>>), SpecError> {
     // Methods the generated `Client` has of its own (and `clone`, which a method would shadow).
     let mut fn_names: BTreeSet<String> =
         ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect();
     let mut type_stems = BTreeSet::new();
     let mut ids = BTreeSet::new();
     let mut out = Vec::new();
+    let mut paging = Vec::new();
     for (path, item) in spec.doc.paths.iter() {
         let at_path = Pointer::root().push("paths").push(path);
         let item = match item {
@@ -56,9 +66,20 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 None => None,
             };
             let (success, errors) = responses(spec, types, &op.responses, &at.push("responses"), &type_stem)?;
+            paging.push(super::pagination::declared(op, &at));
+            let success_enum = has_distinct_bodies(&success).then(|| format!("{type_stem}Success"));
+            let success_type = match &success_enum {
+                Some(name) => RustType::Operation(name.clone()),
+                None => success.first().and_then(|c| c.payload.clone()).unwrap_or(RustType::Unit),
+            };
             out.push(Operation {
                 id,
                 fn_name,
+                request_type: format!("{type_stem}Request"),
+                error_type: format!("{type_stem}Error"),
+                args: arguments(&params, body.as_ref()),
+                success_enum,
+                success_type,
                 type_stem,
                 method,
                 path: path.clone(),
@@ -66,14 +87,41 @@ pub fn operations(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Operat
                 description: op.description.clone(),
                 deprecated: op.deprecated,
                 anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
+                tag: op.tags.first().cloned(),
+                feature: None,
                 params,
                 body,
                 success,
                 errors,
+                pagination: None,
             });
         }
     }
-    Ok(out)
+    Ok((out, paging))
+}
+
+/// Several success statuses whose bodies differ need an enum for `send()` to return.
+fn has_distinct_bodies(success: &[ResponseCase]) -> bool {
+    success.windows(2).any(|pair| pair[0].body != pair[1].body)
+}
+
+/// `Client::<op>()` takes the required parameters in spec order, then a required body.
+fn arguments(params: &[Param], body: Option<&RequestBody>) -> Vec<Arg> {
+    let mut args: Vec<Arg> = params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| Arg { name: p.rust_name.clone(), ty: p.rust_type.clone(), input: p.input })
+        .collect();
+    let body_type = match body {
+        Some(RequestBody::Json { rust_type, required: true, .. }) => Some(rust_type.clone()),
+        Some(RequestBody::Form { ty_name, .. }) => Some(RustType::Operation(ty_name.clone())),
+        _ => None,
+    };
+    if let Some(ty) = body_type {
+        // The body is taken as it is: `impl Into` would only make `Default::default()` ambiguous.
+        args.push(Arg { name: "body".to_owned(), input: Input::Exact, ty });
+    }
+    args
 }
 
 /// Fields and methods every generated request builder has (its own, `Clone`'s and the
@@ -197,11 +245,15 @@ fn parameter(
     if location == ParamLocation::Path && !data.required {
         return Err(spec.error(&at.push("required"), "path parameters must be `required: true`"));
     }
+    let rust_type = RustType::of(&ty);
     Ok(Param {
         wire_name: data.name.clone(),
         rust_name: field_ident(&data.name),
         location,
         required: data.required,
+        input: Input::for_type(&rust_type),
+        access: Access::for_type(&rust_type),
+        rust_type,
         ty,
         array_style,
         description: data.description.clone(),
@@ -274,7 +326,8 @@ fn responses(
         };
         let mut headers: Vec<String> = response.headers.keys().cloned().collect();
         headers.sort();
-        let case = ResponseCase { status, variant, description: response.description.clone(), body, headers };
+        let payload = payload(&body);
+        let case = ResponseCase { status, variant, description: response.description.clone(), body, payload, headers };
         if ok {
             success.push(case)
         } else {
@@ -288,6 +341,7 @@ fn responses(
             variant: "Success".into(),
             description: "Success (the spec declares no success response).".into(),
             body: ResponseBody::None,
+            payload: None,
             headers: Vec::new(),
         });
     }
@@ -295,6 +349,14 @@ fn responses(
     success.sort_by_key(|c| c.status);
     errors.sort_by_key(|c| c.status);
     Ok((success, errors))
+}
+
+fn payload(body: &ResponseBody) -> Option<RustType> {
+    match body {
+        ResponseBody::None => None,
+        ResponseBody::Json(ty) => Some(RustType::of(ty)),
+        ResponseBody::Bytes => Some(RustType::Bytes),
+    }
 }
 
 fn is_success(status: StatusMatch) -> bool {

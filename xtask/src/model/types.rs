@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
-use super::{EnumVariant, Field, FloatWidth, IntWidth, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// A schema's Rust type and whether the schema allows `null`.
@@ -44,10 +44,13 @@ impl<'a> TypeBuilder<'a> {
             let (schema, _, at) = self.spec.schema(item, &at)?;
             let kind = match self.definition(schema, &at, &name)? {
                 Some(kind) => kind,
-                None => TypeKind::Alias(self.schema_type(schema, &at, &name)?.0),
+                None => alias(self.schema_type(schema, &at, &name)?.0),
             };
             let description = schema.schema_data.description.clone();
-            self.defs.insert(name.clone(), TypeDef { name, description, kind });
+            self.defs.insert(
+                name.clone(),
+                TypeDef { name, schema: at.to_string(), features: Vec::new(), description, kind },
+            );
         }
         Ok(())
     }
@@ -71,7 +74,7 @@ impl<'a> TypeBuilder<'a> {
             TypeRef::Array(inner) => !matches!(**inner, TypeRef::Array(_)) && self.is_scalar_within(inner, depth),
             TypeRef::Named(name) if depth > 0 => match self.defs.get(name).map(|d| &d.kind) {
                 Some(TypeKind::Enum { .. }) => true,
-                Some(TypeKind::Alias(inner)) => self.is_scalar_within(inner, depth - 1),
+                Some(TypeKind::Alias { ty: inner, .. }) => self.is_scalar_within(inner, depth - 1),
                 _ => false,
             },
             _ => false,
@@ -120,7 +123,8 @@ impl<'a> TypeBuilder<'a> {
         if let Some(kind) = self.definition(schema, at, hint)? {
             let name = unique(hint.to_owned(), &mut self.taken);
             let description = schema.schema_data.description.clone();
-            self.defs.insert(name.clone(), TypeDef { name: name.clone(), description, kind });
+            let def = TypeDef { name: name.clone(), schema: at.to_string(), features: Vec::new(), description, kind };
+            self.defs.insert(name.clone(), def);
             return Ok((TypeRef::Named(name), nullable));
         }
         let ty = match &schema.schema_kind {
@@ -194,7 +198,7 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 let fields = self.fields(&o.properties, &o.required, at, name)?;
                 let additional = self.additional(o.additional_properties.as_ref(), at, name)?;
-                Ok(Some(TypeKind::Struct { fields, additional }))
+                Ok(Some(struct_kind(fields, additional)))
             }
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merged(all_of, &at.push("allOf"), name).map(Some),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
@@ -215,7 +219,7 @@ impl<'a> TypeBuilder<'a> {
                 if objectish && !any.properties.is_empty() {
                     let fields = self.fields(&any.properties, &any.required, at, name)?;
                     let additional = self.additional(any.additional_properties.as_ref(), at, name)?;
-                    return Ok(Some(TypeKind::Struct { fields, additional }));
+                    return Ok(Some(struct_kind(fields, additional)));
                 }
                 let strings: Vec<String> =
                     any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
@@ -258,11 +262,13 @@ impl<'a> TypeBuilder<'a> {
                 ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
                 ReferenceOr::Reference { .. } => (None, false),
             };
+            let required = required.contains(wire_name);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name: unique(field_ident(wire_name), &mut taken),
+                rust_type: RustType::field(&ty, false, !required || nullable),
                 ty,
-                required: required.contains(wire_name),
+                required,
                 nullable,
                 boxed: false,
                 description,
@@ -296,7 +302,7 @@ impl<'a> TypeBuilder<'a> {
             let (schema, _, at) = self.spec.schema(member, &at)?;
             let member_fields = match self.definition(schema, &at, name)? {
                 Some(TypeKind::Struct { fields, additional: extra }) => {
-                    additional = additional.or(extra);
+                    additional = additional.or(extra.map(|a| a.value));
                     fields
                 }
                 // A member that only annotates (a description, `required`, an empty object) adds no fields.
@@ -310,7 +316,7 @@ impl<'a> TypeBuilder<'a> {
                 }
             }
         }
-        Ok(TypeKind::Struct { fields, additional })
+        Ok(struct_kind(fields, additional))
     }
 
     fn union(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
@@ -323,10 +329,27 @@ impl<'a> TypeBuilder<'a> {
                 TypeRef::Named(n) => n.clone(),
                 other => variant_ident(primitive_label(other)),
             };
-            variants.push(UnionVariant { rust_name: unique(label, &mut taken), ty });
+            variants.push(UnionVariant { rust_name: unique(label, &mut taken), rust_type: RustType::of(&ty), ty });
         }
         Ok(TypeKind::Union { variants })
     }
+}
+
+fn alias(ty: TypeRef) -> TypeKind {
+    TypeKind::Alias { rust_type: RustType::of(&ty), ty }
+}
+
+/// A struct, its map of undeclared properties named so that no declared field shadows it.
+fn struct_kind(fields: Vec<Field>, additional: Option<TypeRef>) -> TypeKind {
+    let additional = additional.map(|value| {
+        let mut taken = fields.iter().map(|f| f.rust_name.trim_start_matches("r#").to_owned()).collect();
+        Additional {
+            rust_name: unique("additional_properties".to_owned(), &mut taken),
+            rust_type: RustType::Map(Box::new(RustType::of(&value))),
+            value,
+        }
+    });
+    TypeKind::Struct { fields, additional }
 }
 
 fn enum_kind(values: impl Iterator<Item = String>) -> TypeKind {

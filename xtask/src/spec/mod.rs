@@ -1,6 +1,7 @@
 //! Stage 1: read a spec file into `openapiv3` structures, and resolve `$ref`s with errors that
 //! name the file and the JSON pointer of the offending node.
 
+pub mod overlay;
 mod pointer;
 pub mod version;
 

@@ -24,9 +24,16 @@ pub fn generate(spec: &Path, out: &Path, name: &str) -> Output {
         .arg("--out")
         .arg(out)
         .args(["--name", name])
+        .arg(runtime_arg())
         .output()
         .expect("the xtask binary runs");
     output
+}
+
+/// `--runtime path:<this checkout's runtime>`: the generated crates build against it, not a
+/// registry (client-runtime is not published from tests).
+pub fn runtime_arg() -> String {
+    format!("--runtime=path:{}", workspace().join("crates/client-runtime").display())
 }
 
 pub fn text(bytes: &[u8]) -> String {

@@ -2,7 +2,6 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
 use crate::generated::types;
 
 /// Delete media
@@ -20,7 +19,7 @@ pub struct DeleteMediaRequest {
 impl DeleteMediaRequest {
     /// The spec's `operationId` for this request.
     pub const OPERATION_ID: &'static str = "deleteMedia";
-    pub(crate) fn new(client: Client, url: impl ::std::convert::Into<String>) -> Self {
+    pub(crate) fn new(client: Client, url: impl Into<String>) -> Self {
         Self { client, url: url.into() }
     }
 
@@ -32,23 +31,23 @@ impl DeleteMediaRequest {
     /// The URL of the media to delete, as returned by the list endpoints.
     ///
     /// `url` (query parameter, required).
-    pub fn url(mut self, value: impl ::std::convert::Into<String>) -> Self {
+    pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = value.into();
         self
     }
 
     /// The value of `url`.
-    pub fn get_url(&self) -> &String {
+    pub fn get_url(&self) -> &str {
         &self.url
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
-        let mut request = ::client_runtime::Request::new(
-            "deleteMedia",
-            ::client_runtime::reqwest::Method::DELETE,
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::DELETE,
             String::from("/api/v2/media"),
         );
         request.query("url", self.url.to_string());
@@ -60,12 +59,10 @@ impl DeleteMediaRequest {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::DeletedMedia>,
-        ::client_runtime::Error<DeleteMediaError>,
+        client_runtime::Response<types::DeletedMedia>,
+        client_runtime::Error<DeleteMediaError>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<DeleteMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),
@@ -84,13 +81,13 @@ impl DeleteMediaRequest {
 #[non_exhaustive]
 pub enum DeleteMediaError {
     /// `400`: The request is invalid (for example a bad parameter, or a token sent together with limit or imageOnly).
-    BadRequest(types::ErrorType),
+    BadRequest(types::Error),
     /// `403`: The API key is missing, wrong, or lacks the permission.
-    Forbidden(types::ErrorType),
+    Forbidden(types::Error),
     /// `404`: The service or the media does not exist.
-    NotFound(types::ErrorType),
+    NotFound(types::Error),
     /// `429`: Too many requests; retry later.
-    TooManyRequests(types::ErrorType),
+    TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
-    InternalServerError(types::ErrorType),
+    InternalServerError(types::Error),
 }

@@ -2,7 +2,8 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
+use client_runtime::paginate;
+
 use crate::generated::types;
 
 /// List media (v1)
@@ -45,7 +46,7 @@ impl ListMediaV1Request {
     /// An error occurs when the response size exceeds approximately 5MB.
     ///
     /// `limit` (query parameter); default `10`; from 1 to 100.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
@@ -57,15 +58,15 @@ impl ListMediaV1Request {
     }
 
     /// The value of `limit`, if set.
-    pub fn get_limit(&self) -> Option<&i64> {
-        self.limit.as_ref()
+    pub fn get_limit(&self) -> Option<i64> {
+        self.limit
     }
 
     /// Shifts the starting position for content retrieval back by the specified value.
     /// The default value is 0. Values above 10,000 do not return correct data.
     ///
     /// `offset` (query parameter); default `0`; at least 0.
-    pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
@@ -77,14 +78,14 @@ impl ListMediaV1Request {
     }
 
     /// The value of `offset`, if set.
-    pub fn get_offset(&self) -> Option<&i64> {
-        self.offset.as_ref()
+    pub fn get_offset(&self) -> Option<i64> {
+        self.offset
     }
 
     /// Retrieve only images, excluding files such as videos and PDFs. The default value is false.
     ///
     /// `imageOnly` (query parameter); default `false`.
-    pub fn image_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+    pub fn image_only(mut self, value: impl Into<bool>) -> Self {
         self.image_only = Some(value.into());
         self
     }
@@ -96,16 +97,16 @@ impl ListMediaV1Request {
     }
 
     /// The value of `imageOnly`, if set.
-    pub fn get_image_only(&self) -> Option<&bool> {
-        self.image_only.as_ref()
+    pub fn get_image_only(&self) -> Option<bool> {
+        self.image_only
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -115,7 +116,7 @@ impl ListMediaV1Request {
         }
 
         if let Some(value) = self.offset {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "offset",
                 value as f64,
@@ -124,9 +125,9 @@ impl ListMediaV1Request {
             )?;
         }
 
-        let mut request = ::client_runtime::Request::new(
-            "listMediaV1",
-            ::client_runtime::reqwest::Method::GET,
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::GET,
             String::from("/api/v1/media"),
         );
         if let Some(value) = &self.limit {
@@ -149,12 +150,10 @@ impl ListMediaV1Request {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::MediaListV1>,
-        ::client_runtime::Error<ListMediaV1Error>,
+        client_runtime::Response<types::MediaListV1>,
+        client_runtime::Error<ListMediaV1Error>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<ListMediaV1Error>(request).await?;
         match raw.status() {
             200 => raw.json(),
@@ -173,13 +172,100 @@ impl ListMediaV1Request {
 #[non_exhaustive]
 pub enum ListMediaV1Error {
     /// `400`: The request is invalid (for example a bad parameter, or a token sent together with limit or imageOnly).
-    BadRequest(types::ErrorType),
+    BadRequest(types::Error),
     /// `403`: The API key is missing, wrong, or lacks the permission.
-    Forbidden(types::ErrorType),
+    Forbidden(types::Error),
     /// `404`: The service or the media does not exist.
-    NotFound(types::ErrorType),
+    NotFound(types::Error),
     /// `429`: Too many requests; retry later.
-    TooManyRequests(types::ErrorType),
+    TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
-    InternalServerError(types::ErrorType),
+    InternalServerError(types::Error),
+}
+
+/// `listMediaV1` as the pagination engine sees it: `.items()` and `.pages()` on [`ListMediaV1Request`] make one.
+#[derive(Clone, Debug)]
+pub struct ListMediaV1Paging(ListMediaV1Request);
+
+impl ListMediaV1Paging {
+    /// Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).
+    pub fn new(request: ListMediaV1Request) -> Self {
+        Self(request)
+    }
+
+    /// The request the listing starts from.
+    pub fn request(&self) -> &ListMediaV1Request {
+        &self.0
+    }
+
+    /// The request for one window of the listing.
+    pub fn request_for(&self, cursor: paginate::Cursor) -> ListMediaV1Request {
+        match cursor {
+            paginate::Cursor::Offset { offset, limit } => {
+                self.0
+                    .clone()
+                    .offset(paginate::count_to_wire(offset))
+                    .limit(paginate::count_to_wire(limit))
+            }
+
+            _ => self.0.clone(),
+        }
+    }
+
+    /// Sends one request and splits the body into the page's items and its paging facts.
+    pub fn fetch_request(
+        request: ListMediaV1Request,
+    ) -> paginate::FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
+        Box::pin(async move {
+            let (mut body, meta) = request.send().await?.into_parts();
+            let items = std::mem::take(&mut body.media);
+            Ok(paginate::Fetched {
+                items,
+                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                page_size: None,
+                token: None,
+                body,
+                meta,
+            })
+        })
+    }
+}
+
+impl paginate::Source for ListMediaV1Paging {
+    type Item = types::MediaV1;
+    type Body = types::MediaListV1;
+    type Error = ListMediaV1Error;
+    fn operation(&self) -> &'static str {
+        ListMediaV1Request::OPERATION_ID
+    }
+
+    fn style(&self) -> paginate::Style {
+        paginate::Style::Offset {
+            max_limit: 100,
+            max_offset: None,
+        }
+    }
+
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.get_limit().and_then(paginate::count_from_wire)
+    }
+
+    fn requested_start(&self) -> Option<u64> {
+        self.0.get_offset().and_then(paginate::count_from_wire)
+    }
+
+    fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+        self.0.to_request().map(drop)
+    }
+
+    fn fetch(
+        &self,
+        cursor: paginate::Cursor,
+    ) -> paginate::FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
+        Self::fetch_request(self.request_for(cursor))
+    }
+
+    fn item_id(item: &types::MediaV1) -> Option<&str> {
+        Some(&item.id)
+    }
 }

@@ -2,7 +2,8 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
+use client_runtime::paginate;
+
 use crate::generated::types;
 
 /// List media (v2)
@@ -50,7 +51,7 @@ impl ListMediaV2Request {
     /// 初回リクエスト時のみ有効となります（パラメータにtokenを付与した2回目以降のリクエストでは指定できません）。
     ///
     /// `limit` (query parameter); default `10`; from 1 to 100.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
@@ -62,15 +63,15 @@ impl ListMediaV2Request {
     }
 
     /// The value of `limit`, if set.
-    pub fn get_limit(&self) -> Option<&i64> {
-        self.limit.as_ref()
+    pub fn get_limit(&self) -> Option<i64> {
+        self.limit
     }
 
     /// 動画やPDFなどのファイルは除き、画像のみを取得したい場合に指定するパラメータです。デフォルト値は`false`です。
     /// 初回リクエスト時のみ有効となります（パラメータにtokenを付与した2回目以降のリクエストでは指定できません）。
     ///
     /// `imageOnly` (query parameter); default `false`.
-    pub fn image_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+    pub fn image_only(mut self, value: impl Into<bool>) -> Self {
         self.image_only = Some(value.into());
         self
     }
@@ -82,14 +83,14 @@ impl ListMediaV2Request {
     }
 
     /// The value of `imageOnly`, if set.
-    pub fn get_image_only(&self) -> Option<&bool> {
-        self.image_only.as_ref()
+    pub fn get_image_only(&self) -> Option<bool> {
+        self.image_only
     }
 
     /// ファイル名による絞り込みを行うためのパラメータです。拡張子を含むファイル名が、指定した文字列に部分一致するメディアのみ取得されます。
     ///
     /// `fileName` (query parameter).
-    pub fn file_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
@@ -101,18 +102,15 @@ impl ListMediaV2Request {
     }
 
     /// The value of `fileName`, if set.
-    pub fn get_file_name(&self) -> Option<&String> {
-        self.file_name.as_ref()
+    pub fn get_file_name(&self) -> Option<&str> {
+        self.file_name.as_deref()
     }
 
     /// Filters by tags. With several tags (`tags=drawings,animals`), only media that have all of them are returned.
     ///
     /// `tags` (query parameter).
-    pub fn tags(
-        mut self,
-        value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<String>>,
-    ) -> Self {
-        self.tags = Some(value.into_iter().map(::std::convert::Into::into).collect());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -123,14 +121,14 @@ impl ListMediaV2Request {
     }
 
     /// The value of `tags`, if set.
-    pub fn get_tags(&self) -> Option<&Vec<String>> {
-        self.tags.as_ref()
+    pub fn get_tags(&self) -> Option<&[String]> {
+        self.tags.as_deref()
     }
 
     /// Filters by alternative text: media whose alternative text matches the given string.
     ///
     /// `alt` (query parameter).
-    pub fn alt(mut self, value: impl ::std::convert::Into<String>) -> Self {
+    pub fn alt(mut self, value: impl Into<String>) -> Self {
         self.alt = Some(value.into());
         self
     }
@@ -142,8 +140,8 @@ impl ListMediaV2Request {
     }
 
     /// The value of `alt`, if set.
-    pub fn get_alt(&self) -> Option<&String> {
-        self.alt.as_ref()
+    pub fn get_alt(&self) -> Option<&str> {
+        self.alt.as_deref()
     }
 
     /// 前回のリクエストの続きからコンテンツを取得するためのパラメータです。初回のレスポンスに含まれる `token` の値を指定してください。
@@ -151,7 +149,7 @@ impl ListMediaV2Request {
     /// tokenの有効期限は15秒です（ただし、15秒を超えた後も一定期間、トークンは有効な場合があります）。
     ///
     /// `token` (query parameter).
-    pub fn token(mut self, value: impl ::std::convert::Into<String>) -> Self {
+    pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
@@ -163,16 +161,16 @@ impl ListMediaV2Request {
     }
 
     /// The value of `token`, if set.
-    pub fn get_token(&self) -> Option<&String> {
-        self.token.as_ref()
+    pub fn get_token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -181,9 +179,9 @@ impl ListMediaV2Request {
             )?;
         }
 
-        let mut request = ::client_runtime::Request::new(
-            "listMediaV2",
-            ::client_runtime::reqwest::Method::GET,
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::GET,
             String::from("/api/v2/media"),
         );
         if let Some(value) = &self.limit {
@@ -222,12 +220,10 @@ impl ListMediaV2Request {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::MediaListV2>,
-        ::client_runtime::Error<ListMediaV2Error>,
+        client_runtime::Response<types::MediaListV2>,
+        client_runtime::Error<ListMediaV2Error>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<ListMediaV2Error>(request).await?;
         match raw.status() {
             200 => raw.json(),
@@ -246,13 +242,91 @@ impl ListMediaV2Request {
 #[non_exhaustive]
 pub enum ListMediaV2Error {
     /// `400`: The request is invalid (for example a bad parameter, or a token sent together with limit or imageOnly).
-    BadRequest(types::ErrorType),
+    BadRequest(types::Error),
     /// `403`: The API key is missing, wrong, or lacks the permission.
-    Forbidden(types::ErrorType),
+    Forbidden(types::Error),
     /// `404`: The service or the media does not exist.
-    NotFound(types::ErrorType),
+    NotFound(types::Error),
     /// `429`: Too many requests; retry later.
-    TooManyRequests(types::ErrorType),
+    TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
-    InternalServerError(types::ErrorType),
+    InternalServerError(types::Error),
+}
+
+/// `listMediaV2` as the pagination engine sees it: `.items()` and `.pages()` on [`ListMediaV2Request`] make one.
+#[derive(Clone, Debug)]
+pub struct ListMediaV2Paging(ListMediaV2Request);
+
+impl ListMediaV2Paging {
+    /// Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).
+    pub fn new(request: ListMediaV2Request) -> Self {
+        Self(request)
+    }
+
+    /// The request the listing starts from.
+    pub fn request(&self) -> &ListMediaV2Request {
+        &self.0
+    }
+
+    /// The request for one window of the listing.
+    pub fn request_for(&self, cursor: paginate::Cursor) -> ListMediaV2Request {
+        match cursor {
+            paginate::Cursor::Token(Some(token)) => self.0.clone().token(token),
+            _ => self.0.clone(),
+        }
+    }
+
+    /// Sends one request and splits the body into the page's items and its paging facts.
+    pub fn fetch_request(
+        request: ListMediaV2Request,
+    ) -> paginate::FetchFuture<types::MediaV2, types::MediaListV2, ListMediaV2Error> {
+        Box::pin(async move {
+            let (mut body, meta) = request.send().await?.into_parts();
+            let items = std::mem::take(&mut body.media);
+            Ok(paginate::Fetched {
+                items,
+                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                page_size: None,
+                token: Some(body.token.clone()),
+                body,
+                meta,
+            })
+        })
+    }
+}
+
+impl paginate::Source for ListMediaV2Paging {
+    type Item = types::MediaV2;
+    type Body = types::MediaListV2;
+    type Error = ListMediaV2Error;
+    fn operation(&self) -> &'static str {
+        ListMediaV2Request::OPERATION_ID
+    }
+
+    fn style(&self) -> paginate::Style {
+        paginate::Style::Token
+    }
+
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.get_limit().and_then(paginate::count_from_wire)
+    }
+
+    fn requested_start(&self) -> Option<u64> {
+        None
+    }
+
+    fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+        self.0.to_request().map(drop)
+    }
+
+    fn fetch(
+        &self,
+        cursor: paginate::Cursor,
+    ) -> paginate::FetchFuture<types::MediaV2, types::MediaListV2, ListMediaV2Error> {
+        Self::fetch_request(self.request_for(cursor))
+    }
+
+    fn item_id(item: &types::MediaV2) -> Option<&str> {
+        Some(&item.id)
+    }
 }

@@ -3,7 +3,7 @@
 //! One request builder per operation, with the operation's typed error.
 mod list_media_v1;
 
-pub use list_media_v1::{ListMediaV1Request, ListMediaV1Error};
+pub use list_media_v1::{ListMediaV1Request, ListMediaV1Error, ListMediaV1Paging};
 
 mod upload_media;
 
@@ -11,7 +11,7 @@ pub use upload_media::{UploadMediaRequest, UploadMediaError, UploadMediaForm};
 
 mod list_media_v2;
 
-pub use list_media_v2::{ListMediaV2Request, ListMediaV2Error};
+pub use list_media_v2::{ListMediaV2Request, ListMediaV2Error, ListMediaV2Paging};
 
 mod delete_media;
 

@@ -2,7 +2,6 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
 use crate::generated::types;
 
 /// Upload media
@@ -14,16 +13,13 @@ use crate::generated::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UploadMediaRequest {
     client: Client,
-    body: crate::generated::operations::UploadMediaForm,
+    body: UploadMediaForm,
 }
 
 impl UploadMediaRequest {
     /// The spec's `operationId` for this request.
     pub const OPERATION_ID: &'static str = "uploadMedia";
-    pub(crate) fn new(
-        client: Client,
-        body: crate::generated::operations::UploadMediaForm,
-    ) -> Self {
+    pub(crate) fn new(client: Client, body: UploadMediaForm) -> Self {
         Self { client, body }
     }
 
@@ -33,7 +29,7 @@ impl UploadMediaRequest {
     }
 
     /// Replaces the request body.
-    pub fn body(mut self, value: crate::generated::operations::UploadMediaForm) -> Self {
+    pub fn body(mut self, value: UploadMediaForm) -> Self {
         self.body = value;
         self
     }
@@ -41,13 +37,13 @@ impl UploadMediaRequest {
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
-        let mut request = ::client_runtime::Request::new(
-            "uploadMedia",
-            ::client_runtime::reqwest::Method::POST,
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::POST,
             String::from("/api/v1/media"),
         );
-        request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);
+        request.multipart(self.body.clone().into_parts());
         Ok(request)
     }
 
@@ -56,12 +52,10 @@ impl UploadMediaRequest {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::UploadedMedia>,
-        ::client_runtime::Error<UploadMediaError>,
+        client_runtime::Response<types::UploadedMedia>,
+        client_runtime::Error<UploadMediaError>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<UploadMediaError>(request).await?;
         match raw.status() {
             201 => raw.json(),
@@ -79,34 +73,30 @@ impl UploadMediaRequest {
 #[non_exhaustive]
 pub enum UploadMediaError {
     /// `400`: The request is invalid (for example a bad parameter, or a token sent together with limit or imageOnly).
-    BadRequest(types::ErrorType),
+    BadRequest(types::Error),
     /// `403`: The API key is missing, wrong, or lacks the permission.
-    Forbidden(types::ErrorType),
+    Forbidden(types::Error),
     /// `429`: Too many requests; retry later.
-    TooManyRequests(types::ErrorType),
+    TooManyRequests(types::Error),
     /// `500`: A server error; retry later.
-    InternalServerError(types::ErrorType),
+    InternalServerError(types::Error),
 }
 
-/// The multipart/form-data body.
+/// The `multipart/form-data` body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UploadMediaForm {
     /// The file to upload (5MB at most).
-    pub file: ::client_runtime::FilePart,
+    pub file: client_runtime::FilePart,
 }
 
 impl UploadMediaForm {
-    fn into_parts(
-        self,
-        operation: &'static str,
-    ) -> Result<Vec<::client_runtime::MultipartPart>, ::client_runtime::InvalidRequest> {
-        let _ = operation;
-        let mut parts = ::std::vec::Vec::new();
+    fn into_parts(self) -> Vec<client_runtime::MultipartPart> {
+        let mut parts = Vec::new();
         {
             let value = self.file;
             parts.push(value.into_part("file"));
         }
 
-        Ok(parts)
+        parts
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::generated::client::Client;
 
-#[allow(unused_imports)]
+use client_runtime::paginate;
+
 use crate::generated::types;
 
 /// List media
@@ -43,7 +44,7 @@ impl ListMediaRequest {
     /// Filter by media type: image, video, or document
     ///
     /// `type` (query parameter).
-    pub fn r#type(mut self, value: impl ::std::convert::Into<types::MediaType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<types::MediaType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -62,7 +63,7 @@ impl ListMediaRequest {
     /// Number of items to return. Min 1, max 100, default 20.
     ///
     /// `limit` (query parameter); default `20`; from 1 to 100.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
@@ -74,14 +75,14 @@ impl ListMediaRequest {
     }
 
     /// The value of `limit`, if set.
-    pub fn get_limit(&self) -> Option<&i64> {
-        self.limit.as_ref()
+    pub fn get_limit(&self) -> Option<i64> {
+        self.limit
     }
 
     /// Number of items to skip. Default 0.
     ///
     /// `offset` (query parameter); default `0`; at least 0.
-    pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
@@ -93,16 +94,16 @@ impl ListMediaRequest {
     }
 
     /// The value of `offset`, if set.
-    pub fn get_offset(&self) -> Option<&i64> {
-        self.offset.as_ref()
+    pub fn get_offset(&self) -> Option<i64> {
+        self.offset
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
     pub fn to_request(
         &self,
-    ) -> Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -112,7 +113,7 @@ impl ListMediaRequest {
         }
 
         if let Some(value) = self.offset {
-            ::client_runtime::check_range(
+            client_runtime::check_range(
                 Self::OPERATION_ID,
                 "offset",
                 value as f64,
@@ -121,9 +122,9 @@ impl ListMediaRequest {
             )?;
         }
 
-        let mut request = ::client_runtime::Request::new(
-            "listMedia",
-            ::client_runtime::reqwest::Method::GET,
+        let mut request = client_runtime::Request::new(
+            Self::OPERATION_ID,
+            client_runtime::reqwest::Method::GET,
             String::from("/media"),
         );
         if let Some(value) = &self.r#type {
@@ -146,12 +147,10 @@ impl ListMediaRequest {
     pub async fn send(
         self,
     ) -> Result<
-        ::client_runtime::Response<types::MediaListEnvelope>,
-        ::client_runtime::Error<ListMediaError>,
+        client_runtime::Response<types::MediaListEnvelope>,
+        client_runtime::Error<ListMediaError>,
     > {
-        let request = self
-            .to_request()
-            .map_err(::client_runtime::Error::InvalidRequest)?;
+        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
         let raw = self.client.transport().execute::<ListMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),
@@ -170,4 +169,106 @@ pub enum ListMediaError {
     Unauthorized(types::ErrorEnvelope),
     /// `429`: Rate limit exceeded
     TooManyRequests(types::ErrorEnvelope),
+}
+
+/// `listMedia` as the pagination engine sees it: `.items()` and `.pages()` on [`ListMediaRequest`] make one.
+#[derive(Clone, Debug)]
+pub struct ListMediaPaging(ListMediaRequest);
+
+impl ListMediaPaging {
+    /// Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).
+    pub fn new(request: ListMediaRequest) -> Self {
+        Self(request)
+    }
+
+    /// The request the listing starts from.
+    pub fn request(&self) -> &ListMediaRequest {
+        &self.0
+    }
+
+    /// The request for one window of the listing.
+    pub fn request_for(&self, cursor: paginate::Cursor) -> ListMediaRequest {
+        match cursor {
+            paginate::Cursor::Offset { offset, limit } => {
+                self.0
+                    .clone()
+                    .offset(paginate::count_to_wire(offset))
+                    .limit(paginate::count_to_wire(limit))
+            }
+
+            _ => self.0.clone(),
+        }
+    }
+
+    /// Sends one request and splits the body into the page's items and its paging facts.
+    pub fn fetch_request(
+        request: ListMediaRequest,
+    ) -> paginate::FetchFuture<
+        types::MediaItem,
+        types::MediaListEnvelope,
+        ListMediaError,
+    > {
+        Box::pin(async move {
+            let (mut body, meta) = request.send().await?.into_parts();
+            let items = std::mem::take(&mut body.data.items);
+            Ok(paginate::Fetched {
+                items,
+                total: None,
+                page_size: None,
+                token: None,
+                body,
+                meta,
+            })
+        })
+    }
+}
+
+impl paginate::Source for ListMediaPaging {
+    type Item = types::MediaItem;
+    type Body = types::MediaListEnvelope;
+    type Error = ListMediaError;
+    fn operation(&self) -> &'static str {
+        ListMediaRequest::OPERATION_ID
+    }
+
+    fn style(&self) -> paginate::Style {
+        paginate::Style::Offset {
+            max_limit: 100,
+            max_offset: None,
+        }
+    }
+
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.get_limit().and_then(paginate::count_from_wire)
+    }
+
+    fn requested_start(&self) -> Option<u64> {
+        self.0.get_offset().and_then(paginate::count_from_wire)
+    }
+
+    fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+        self.0.to_request().map(drop)
+    }
+
+    fn fetch(
+        &self,
+        cursor: paginate::Cursor,
+    ) -> paginate::FetchFuture<
+        types::MediaItem,
+        types::MediaListEnvelope,
+        ListMediaError,
+    > {
+        Self::fetch_request(self.request_for(cursor))
+    }
+
+    fn item_id(item: &types::MediaItem) -> Option<&str> {
+        Some(&item.media_id)
+    }
+}
+
+impl paginate::Paginated for ListMediaRequest {
+    type Source = ListMediaPaging;
+    fn into_source(self) -> ListMediaPaging {
+        ListMediaPaging::new(self)
+    }
 }

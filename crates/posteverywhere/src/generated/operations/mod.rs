@@ -3,4 +3,4 @@
 //! One request builder per operation, with the operation's typed error.
 mod list_media;
 
-pub use list_media::{ListMediaRequest, ListMediaError};
+pub use list_media::{ListMediaRequest, ListMediaError, ListMediaPaging};

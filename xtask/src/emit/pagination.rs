@@ -1,0 +1,290 @@
+//! A paged operation's `Source` for the pagination engine, printed from the model's
+//! [`Pagination`]: which setters move the window, where the items, the total, the next token and
+//! the page size the server used are in the body, and the item's id.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{ident, rust_type};
+use crate::model::{BodyPath, Operation, Pagination, PagingStyle, RustType, Step};
+
+pub fn source(op: &Operation) -> TokenStream {
+    let Some(paging) = &op.pagination else { return TokenStream::new() };
+    let source = ident(&paging.source);
+    let request = ident(&op.request_type);
+    let error = ident(&op.error_type);
+    let body = rust_type(&op.success_type);
+    let item = rust_type(&paging.item);
+    let doc = format!(
+        " `{}` as the pagination engine sees it: `.items()` and `.pages()` on [`{}`] make one.",
+        op.id, op.request_type
+    );
+    let wrap_doc = " Wraps a request, as `.pages()` does (a crate's own paging layer may wrap it too).";
+    let paginated = (!paging.customized).then(|| {
+        quote! {
+            impl paginate::Paginated for #request {
+                type Source = #source;
+
+                fn into_source(self) -> #source {
+                    #source::new(self)
+                }
+            }
+        }
+    });
+    let style = style(&paging.style);
+    let (page_size, start) = requested(&paging.style);
+    let request_for = request_for(&paging.style);
+    let split = split(paging);
+    let item_id = item_id(paging.item_id.as_ref(), &item);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct #source(#request);
+
+        impl #source {
+            #[doc = #wrap_doc]
+            pub fn new(request: #request) -> Self {
+                Self(request)
+            }
+
+            /// The request the listing starts from.
+            pub fn request(&self) -> &#request {
+                &self.0
+            }
+
+            /// The request for one window of the listing.
+            pub fn request_for(&self, cursor: paginate::Cursor) -> #request {
+                #request_for
+            }
+
+            /// Sends one request and splits the body into the page's items and its paging facts.
+            pub fn fetch_request(
+                request: #request,
+            ) -> paginate::FetchFuture<#item, #body, #error> {
+                Box::pin(async move {
+                    let (mut body, meta) = request.send().await?.into_parts();
+                    #split
+                })
+            }
+        }
+
+        impl paginate::Source for #source {
+            type Item = #item;
+            type Body = #body;
+            type Error = #error;
+
+            fn operation(&self) -> &'static str {
+                #request::OPERATION_ID
+            }
+
+            fn style(&self) -> paginate::Style {
+                #style
+            }
+
+            fn requested_page_size(&self) -> Option<u64> {
+                #page_size
+            }
+
+            fn requested_start(&self) -> Option<u64> {
+                #start
+            }
+
+            fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {
+                self.0.to_request().map(drop)
+            }
+
+            fn fetch(
+                &self,
+                cursor: paginate::Cursor,
+            ) -> paginate::FetchFuture<#item, #body, #error> {
+                Self::fetch_request(self.request_for(cursor))
+            }
+
+            #item_id
+        }
+
+        #paginated
+    }
+}
+
+fn style(style: &PagingStyle) -> TokenStream {
+    match style {
+        PagingStyle::Offset { max_limit, .. } => {
+            let max = Literal::u64_unsuffixed(*max_limit);
+            quote!(paginate::Style::Offset { max_limit: #max, max_offset: None })
+        }
+        PagingStyle::PageNumber { max_size, .. } => {
+            let max = Literal::u64_unsuffixed(*max_size);
+            quote!(paginate::Style::PageNumber { max_per_page: #max })
+        }
+        PagingStyle::Token { .. } => quote!(paginate::Style::Token),
+    }
+}
+
+/// `requested_page_size` and `requested_start`: what the caller set on the request.
+fn requested(style: &PagingStyle) -> (TokenStream, TokenStream) {
+    let read = |setter: &str| {
+        let get = ident(&format!("get_{}", setter.trim_start_matches("r#")));
+        quote!(self.0.#get().and_then(paginate::count_from_wire))
+    };
+    match style {
+        PagingStyle::Offset { offset, limit, .. } => (read(limit), read(offset)),
+        PagingStyle::PageNumber { page, size, .. } => (read(size), read(page)),
+        PagingStyle::Token { limit, .. } => (limit.as_deref().map_or(quote!(None), read), quote!(None)),
+    }
+}
+
+fn request_for(style: &PagingStyle) -> TokenStream {
+    let to_wire = quote!(paginate::count_to_wire);
+    let (cursor, position, size, window) = match style {
+        PagingStyle::Offset { offset, limit, .. } => {
+            (quote!(Offset { offset, limit }), ident(offset), ident(limit), (quote!(offset), quote!(limit)))
+        }
+        PagingStyle::PageNumber { page, size, .. } => {
+            (quote!(Page { page, per_page }), ident(page), ident(size), (quote!(page), quote!(per_page)))
+        }
+        PagingStyle::Token { token, .. } => {
+            let token = ident(token);
+            return quote! {
+                match cursor {
+                    paginate::Cursor::Token(Some(token)) => self.0.clone().#token(token),
+                    _ => self.0.clone(),
+                }
+            };
+        }
+    };
+    let (at, count) = window;
+    quote! {
+        match cursor {
+            paginate::Cursor::#cursor => {
+                self.0.clone().#position(#to_wire(#at)).#size(#to_wire(#count))
+            }
+            _ => self.0.clone(),
+        }
+    }
+}
+
+/// The body split into a `Fetched`: the items moved out, the paging facts read.
+fn split(paging: &Pagination) -> TokenStream {
+    let items = take_items(&paging.items);
+    let count = |path: &Option<BodyPath>| match path {
+        Some(path) => {
+            let read = read_copy(path);
+            quote!(#read.and_then(paginate::count_from_wire))
+        }
+        None => quote!(None),
+    };
+    let total = count(&paging.total);
+    let page_size = count(&paging.page_size);
+    let token = match &paging.next_token {
+        Some(path) => read_string(path),
+        None => quote!(None),
+    };
+    quote! {
+        let items = #items;
+        Ok(paginate::Fetched {
+            items,
+            total: #total,
+            page_size: #page_size,
+            token: #token,
+            body,
+            meta,
+        })
+    }
+}
+
+/// The items array, moved out of the body (the page keeps the rest).
+fn take_items(path: &BodyPath) -> TokenStream {
+    let Some((last, parents)) = path.steps.split_last() else { return quote!(Vec::new()) };
+    let leaf = ident(&last.field);
+    let take = |owner: TokenStream| match last.option {
+        true => quote!(#owner.#leaf.take().unwrap_or_default()),
+        false => quote!(std::mem::take(&mut #owner.#leaf)),
+    };
+    match walk(parents, Borrow::Mut) {
+        Reach::Place(owner) => take(owner),
+        // A missing optional parent means no items.
+        Reach::Maybe(owner) => {
+            let take = take(quote!(owner));
+            quote!(#owner.map(|owner| #take).unwrap_or_default())
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Borrow {
+    Ref,
+    Mut,
+}
+
+/// Where a walk down the body's fields got to: a place (`body.meta`) while every step was
+/// required, or an `Option<&T>` once an optional field was crossed.
+enum Reach {
+    Place(TokenStream),
+    Maybe(TokenStream),
+}
+
+fn walk(steps: &[Step], borrow: Borrow) -> Reach {
+    let mut reach = Reach::Place(quote!(body));
+    for step in steps {
+        let field = ident(&step.field);
+        let (as_opt, deref) = match borrow {
+            Borrow::Ref => (if step.boxed { quote!(as_deref) } else { quote!(as_ref) }, quote!(&*)),
+            Borrow::Mut => (if step.boxed { quote!(as_deref_mut) } else { quote!(as_mut) }, quote!(&mut *)),
+        };
+        let amp = match borrow {
+            Borrow::Ref => quote!(&),
+            Borrow::Mut => quote!(&mut),
+        };
+        reach = match (reach, step.option) {
+            (Reach::Place(place), false) => Reach::Place(quote!(#place.#field)),
+            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#field.#as_opt())),
+            (Reach::Maybe(opt), true) => Reach::Maybe(quote!(#opt.and_then(|v| v.#field.#as_opt()))),
+            (Reach::Maybe(opt), false) if step.boxed => Reach::Maybe(quote!(#opt.map(|v| #deref v.#field))),
+            (Reach::Maybe(opt), false) => Reach::Maybe(quote!(#opt.map(|v| #amp v.#field))),
+        };
+    }
+    reach
+}
+
+/// An integer leaf as `Option<i64>`.
+fn read_copy(path: &BodyPath) -> TokenStream {
+    let widen = matches!(RustType::of(&path.leaf), RustType::I32).then(|| quote!(.map(i64::from)));
+    let Some((last, parents)) = path.steps.split_last() else { return quote!(None) };
+    let leaf = ident(&last.field);
+    let value = match (walk(parents, Borrow::Ref), last.option) {
+        (Reach::Place(place), true) => quote!(#place.#leaf),
+        (Reach::Place(place), false) => quote!(Some(#place.#leaf)),
+        (Reach::Maybe(opt), true) => quote!(#opt.and_then(|v| v.#leaf)),
+        (Reach::Maybe(opt), false) => quote!(#opt.map(|v| v.#leaf)),
+    };
+    quote!(#value #widen)
+}
+
+/// A string leaf as `Option<String>` (the engine decides what an empty or repeated token means).
+fn read_string(path: &BodyPath) -> TokenStream {
+    let Some((last, parents)) = path.steps.split_last() else { return quote!(None) };
+    let leaf = ident(&last.field);
+    match (walk(parents, Borrow::Ref), last.option) {
+        (Reach::Place(place), true) => quote!(#place.#leaf.clone()),
+        (Reach::Place(place), false) => quote!(Some(#place.#leaf.clone())),
+        (Reach::Maybe(opt), true) => quote!(#opt.and_then(|v| v.#leaf.clone())),
+        (Reach::Maybe(opt), false) => quote!(#opt.map(|v| v.#leaf.clone())),
+    }
+}
+
+/// `item_id`: the item's string `id`, or none (items are then told apart by position only).
+fn item_id(id: Option<&Step>, item: &TokenStream) -> TokenStream {
+    let read = match id {
+        Some(Step { field, option: true, .. }) => {
+            let field = ident(field);
+            quote!(item.#field.as_deref())
+        }
+        Some(Step { field, .. }) => {
+            let field = ident(field);
+            quote!(Some(&item.#field))
+        }
+        None => return quote!(fn item_id(_: &#item) -> Option<&str> { None }),
+    };
+    quote!(fn item_id(item: &#item) -> Option<&str> { #read })
+}

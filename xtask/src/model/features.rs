@@ -1,0 +1,53 @@
+//! Cargo features by tag, so a user of a few endpoints of a big API compiles only those: each
+//! operation is behind the feature of its first tag (operations without a tag are always
+//! compiled), and each type behind the features of the operations that reach it (a type reached
+//! by an always-compiled operation, or by none, is always compiled).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+
+use super::reach::{reachable, roots};
+use super::{Api, TypeKind};
+
+/// Sets `Operation::feature` and `TypeDef::features`, and the API's feature list.
+pub fn assign(api: &mut Api) {
+    let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
+    let mut taken = BTreeSet::new();
+    for op in &mut api.operations {
+        op.feature = op.tag.as_ref().map(|tag| {
+            by_tag.entry(tag.clone()).or_insert_with(|| super::naming::unique(feature_name(tag), &mut taken)).clone()
+        });
+    }
+    let defs: BTreeMap<&str, &TypeKind> = api.types.iter().map(|d| (d.name.as_str(), &d.kind)).collect();
+    // Type name → the features that reach it; `None` once an always-compiled operation does.
+    let mut gates: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+    for op in &api.operations {
+        let (request, response) = roots(op);
+        let reached = reachable(&defs, request.into_iter().chain(response).collect());
+        for name in reached {
+            let gate = gates.entry(name).or_insert_with(|| Some(BTreeSet::new()));
+            match (&op.feature, gate.as_mut()) {
+                (Some(feature), Some(features)) => {
+                    features.insert(feature.clone());
+                }
+                (None, _) => *gate = None,
+                (Some(_), None) => {}
+            }
+        }
+    }
+    for def in &mut api.types {
+        def.features = gates.remove(&def.name).flatten().map(|f| f.into_iter().collect()).unwrap_or_default();
+    }
+    api.features = by_tag.into_values().collect::<BTreeSet<_>>().into_iter().collect();
+}
+
+/// `Pull Requests` → `pull-requests`; a name Cargo accepts (ASCII letters, digits, `-`, `_`).
+fn feature_name(tag: &str) -> String {
+    let name: String =
+        tag.to_kebab_case().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("tag-{name}"),
+    }
+}

@@ -1,0 +1,134 @@
+//! Crates a user can depend on from a registry: a crate written by `cargo xtask generate` asks
+//! for the runtime by version (never a path into the generator's checkout), and packages, with
+//! verification, beside the runtime it depends on; `cargo xtask` finds its workspace from the
+//! current directory.
+
+mod support;
+
+use std::process::Command;
+
+use support::{copy_dir, fixture, text, workspace, xtask};
+
+#[test]
+fn a_generated_crate_depends_on_the_runtime_by_version_unless_told_otherwise() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("petstore");
+    let default =
+        xtask().arg("generate").arg(fixture("petstore.yaml")).arg("--out").arg(&out).output().expect("xtask runs");
+    assert!(default.status.success(), "{}", text(&default.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    let runtime_manifest =
+        std::fs::read_to_string(workspace().join("crates/client-runtime/Cargo.toml")).expect("runtime");
+    let version = xtask::generate::package_version(&runtime_manifest).expect("the runtime has a version of its own");
+    assert!(manifest.contains(&format!("client-runtime = \"{version}\"\n")), "{manifest}");
+    let checkout = workspace().canonicalize().expect("checkout");
+    assert!(!manifest.contains(&checkout.display().to_string()), "no path into the generator's checkout: {manifest}");
+
+    let pinned = xtask()
+        .arg("generate")
+        .arg(fixture("petstore.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--runtime=version:0.1.7")
+        .output()
+        .expect("xtask runs");
+    assert!(pinned.status.success(), "{}", text(&pinned.stderr));
+    assert!(std::fs::read_to_string(out.join("Cargo.toml"))
+        .expect("manifest")
+        .contains("client-runtime = \"0.1.7\"\n"));
+
+    let bad =
+        xtask().arg("generate").arg(fixture("petstore.yaml")).arg("--out").arg(&out).arg("--runtime=git:x").output();
+    let bad = bad.expect("xtask runs");
+    assert!(!bad.status.success() && text(&bad.stderr).contains("expected `version:X`"), "{}", text(&bad.stderr));
+    let not_runtime = dir.path().join("not-runtime");
+    std::fs::create_dir_all(&not_runtime).expect("dir");
+    std::fs::write(not_runtime.join("Cargo.toml"), "[package]\nname = \"other\"\n").expect("manifest");
+    let wrong = xtask()
+        .arg("generate")
+        .arg(fixture("petstore.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .arg(format!("--runtime=path:{}", not_runtime.display()))
+        .output()
+        .expect("xtask runs");
+    assert!(text(&wrong.stderr).contains("is not the client-runtime package"), "{}", text(&wrong.stderr));
+}
+
+#[test]
+fn xtask_finds_the_workspace_it_runs_in() {
+    // From a subfolder of a workspace that is not the generator's checkout.
+    let root = tempfile::tempdir().expect("temp dir");
+    copy_dir(&workspace().join("specs"), &root.path().join("specs"));
+    std::fs::write(root.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").expect("manifest");
+    let check =
+        xtask().args(["codegen", "--check"]).current_dir(root.path().join("specs/utage")).output().expect("runs");
+    assert!(!check.status.success());
+    // It looked for crates/ of *that* workspace (none there yet), not of this checkout.
+    assert!(text(&check.stderr).contains("crates/utage/src/generated"), "{}", text(&check.stderr));
+    // Outside any workspace: a clear error, not this checkout's files.
+    let nowhere = tempfile::tempdir_in(std::env::temp_dir()).expect("temp dir");
+    let lost = xtask().args(["codegen", "--check"]).current_dir(nowhere.path()).output().expect("runs");
+    let has_workspace_above = nowhere.path().ancestors().any(|d| {
+        std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+    });
+    if !has_workspace_above {
+        assert!(text(&lost.stderr).contains("no Cargo workspace at or above"), "{}", text(&lost.stderr));
+    }
+}
+
+/// `cargo package` (verification included) of a generated crate and the runtime it depends on
+/// by version, in a workspace of their own, as a user publishing a generated client would.
+#[test]
+fn a_generated_crate_packages_with_verification() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let runtime = root.path().join("client-runtime");
+    for item in ["src", "Cargo.toml", "README.md"] {
+        let from = workspace().join("crates/client-runtime").join(item);
+        if from.is_dir() {
+            copy_dir(&from, &runtime.join(item));
+        } else {
+            std::fs::copy(&from, runtime.join(item)).expect("copy the runtime");
+        }
+    }
+    let out = root.path().join("petstore-client");
+    let generated = xtask()
+        .arg("generate")
+        .arg(fixture("petstore.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--name", "petstore-client"])
+        .arg(format!("--runtime=path:{}", runtime.display()))
+        .output()
+        .expect("xtask runs");
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    let manifest_path = out.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
+    let version =
+        xtask::generate::package_version(&std::fs::read_to_string(runtime.join("Cargo.toml")).expect("runtime"))
+            .expect("runtime version");
+    assert!(
+        manifest.contains(&format!("client-runtime = {{ path = \"../client-runtime\", version = \"{version}\" }}")),
+        "{manifest}"
+    );
+    // Members of one workspace (the runtime inherits its package fields and pins from it).
+    std::fs::write(&manifest_path, manifest.replace("[workspace]\n", "")).expect("manifest");
+    let root_manifest = std::fs::read_to_string(workspace().join("Cargo.toml")).expect("root manifest");
+    let (_, pins) = root_manifest.split_once("[workspace.package]").expect("workspace.package");
+    let pins = pins.split("# in-workspace crates").next().unwrap_or(pins);
+    std::fs::write(
+        root.path().join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [\"client-runtime\", \"petstore-client\"]\n\n[workspace.package]{pins}"),
+    )
+    .expect("workspace manifest");
+    std::fs::copy(workspace().join("Cargo.lock"), root.path().join("Cargo.lock")).expect("lock file");
+    let output = Command::new(env!("CARGO"))
+        .args(["package", "--quiet", "--allow-dirty", "-p", "client-runtime", "-p", "petstore-client"])
+        .current_dir(root.path())
+        .env("CARGO_TARGET_DIR", workspace().join("target/package-check"))
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "cargo package failed:\n{}", text(&output.stderr));
+    let packaged = workspace().join("target/package-check/package/petstore-client-0.1.0.crate");
+    assert!(packaged.is_file(), "{} is written", packaged.display());
+}

@@ -34,8 +34,14 @@ fn vendor_takes_a_page_whose_block_is_openapi_31() {
     let page = std::fs::read_to_string(&saved).expect("the saved UTAGE page");
     let rewrites = [
         ("openapi: 3.0.3\n", "openapi: 3.1.0\n"),
-        ("        folder_id:\n          type: string\n          nullable: true\n", "        folder_id:\n          type: [string, 'null']\n"),
-        ("            details:\n              type: object\n              nullable: true\n", "            details:\n              type: [object, 'null']\n"),
+        (
+            "        folder_id:\n          type: string\n          nullable: true\n",
+            "        folder_id:\n          type: [string, 'null']\n",
+        ),
+        (
+            "            details:\n              type: object\n              nullable: true\n",
+            "            details:\n              type: [object, 'null']\n",
+        ),
     ];
     let mut page31 = page.clone();
     for (from, to) in rewrites {

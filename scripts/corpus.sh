@@ -68,7 +68,8 @@ while IFS=$'\t' read -r label version spec; do
   slug=$(printf '%s' "$label" | tr -c 'A-Za-z0-9\n' '-')
   log="$run/log/$slug.log"
   status=0
-  timeout 600 "$xtask" generate "$spec" --out "$run/out/$slug" --name "corpus-$n" >"$log" 2>&1 || status=$?
+  timeout 600 "$xtask" generate "$spec" --out "$run/out/$slug" --name "corpus-$n" \
+    --runtime "path:$root/crates/client-runtime" >"$log" 2>&1 || status=$?
   case $status in
     0) outcome=generated detail="$(grep -c '^warning' "$log" || true) warning(s)" ;;
     1) outcome=refused detail=$(grep '^error' "$log" | tail -n 1 | sed "s|^error: $spec: ||") ;;

@@ -203,6 +203,9 @@ fn field(f: &Field) -> String {
     if f.deprecated {
         line.push_str(" deprecated");
     }
+    if f.sensitive {
+        line.push_str(" sensitive");
+    }
     line
 }
 

@@ -271,3 +271,47 @@ fn codegen_applies_provider_overlays_in_name_order() {
     assert!(stderr.contains("20-folder-docs.yaml: actions[0]: target"), "{stderr}");
     assert!(stderr.contains("selects nothing"), "{stderr}");
 }
+
+/// A git side reads the overlays of the same revision: a commit that only adds an overlay shows
+/// in `api-diff HEAD~1:spec HEAD:spec`, and not with `--no-overlays`.
+#[test]
+fn a_git_side_applies_the_overlays_of_its_own_revision() {
+    let repo = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(repo.path())
+            .output();
+        output.is_ok_and(|o| o.status.success())
+    };
+    if !git(&["init", "--quiet"]) {
+        eprintln!("skipped: git is not available");
+        return;
+    }
+    std::fs::create_dir_all(repo.path().join("spec/overlays")).expect("dirs");
+    std::fs::copy(overlay_dir().join("broken_path.yaml"), repo.path().join("spec/openapi.yaml")).expect("spec");
+    assert!(git(&["add", "-A"]) && git(&["commit", "--quiet", "-m", "vendor"]));
+    let fix = std::fs::read_to_string(overlay_dir().join("broken_path.fix.yaml")).expect("fix");
+    std::fs::write(
+        repo.path().join("spec/overlays/fix.yaml"),
+        fix.replace("extends: broken_path.yaml", "extends: ../openapi.yaml"),
+    )
+    .expect("overlay");
+    assert!(git(&["add", "-A"]) && git(&["commit", "--quiet", "-m", "fix"]));
+    // The working tree is back at the old revision's files, so only git can show the overlay.
+    std::fs::remove_file(repo.path().join("spec/overlays/fix.yaml")).expect("rm");
+    let diff = |extra: &[&str]| {
+        let output = xtask()
+            .args(["api-diff", "HEAD~1:spec/openapi.yaml", "HEAD:spec/openapi.yaml", "--format", "json"])
+            .args(extra)
+            .current_dir(repo.path())
+            .output()
+            .expect("xtask runs");
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    let with = diff(&[]);
+    assert!(with.contains("\"item\": \"ListFilesRequest::kind\""), "{with}");
+    assert!(diff(&["--no-overlays"]).contains("\"bump\": \"none\""));
+}

@@ -24,6 +24,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod transport;
+pub mod upload;
 
 pub use config::{ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, ServiceSpec};
 pub use error::{
@@ -37,7 +38,7 @@ pub use paginate::{
 pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
 pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta};
 pub use retry::{Backoff, ClassifyRetry, Jitter, RetryPolicy, StandardClassifier};
-pub use transport::Transport;
+pub use transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport};
 
 /// Re-exported so generated code and callers name the same versions.
 pub use reqwest;

@@ -263,12 +263,16 @@ fn request_id_from_body(body: &[u8]) -> Option<String> {
     struct Meta {
         #[serde(default)]
         request_id: Option<String>,
+        /// Some providers' docs spell it both ways (PostEverywhere).
+        #[serde(default, rename = "requestId")]
+        request_id_camel: Option<String>,
     }
-    const NEEDLE: &[u8] = b"\"request_id\"";
-    if !body.trim_ascii_start().starts_with(b"{") || !body.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+    let mentions = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    if !body.trim_ascii_start().starts_with(b"{") || !(mentions(b"\"request_id\"") || mentions(b"\"requestId\"")) {
         return None;
     }
-    serde_json::from_slice::<Envelope>(body).ok()?.meta?.request_id
+    let meta = serde_json::from_slice::<Envelope>(body).ok()?.meta?;
+    meta.request_id.or(meta.request_id_camel)
 }
 
 #[cfg(test)]
@@ -333,6 +337,7 @@ mod tests {
             br#"{"data":[{"id":1,"meta":{"x":[1,2]}}],"error":null,"meta":{"timestamp":"t","request_id":"b-2"}}"#;
         let meta = ResponseMeta::new("op", StatusCode::OK, HeaderMap::new(), 1);
         assert_eq!(RawResponse::new(meta, Bytes::from_static(body)).meta().request_id(), Some("b-2"));
+        assert_eq!(request_id_from_body(br#"{"meta":{"requestId":"req_abc123"}}"#).as_deref(), Some("req_abc123"));
         for body in [&b"[1]"[..], b"{\"meta\":5,\"request_id\":1}", b"not json", b"{\"contents\":[]}"] {
             assert_eq!(request_id_from_body(body), None);
         }

@@ -27,6 +27,9 @@ use crate::request::{Body, MultipartPart, Request};
 use crate::response::{RawResponse, ResponseMeta};
 use crate::retry::{AttemptOutcome, FailureKind, GiveUpReason, RetryDecision, RetryState};
 
+mod streamed;
+pub use streamed::{ForeignBody, ForeignRequest, ForeignResponse};
+
 /// The shared part of a client. Cloning is cheap; clones share connections and the pacing budget.
 #[derive(Clone)]
 pub struct Transport {

@@ -2,7 +2,11 @@
 //! `cargo xtask codegen`, with a handwritten layer for what OpenAPI cannot say.
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
-//! re-exported here.
+//! re-exported here. Who decides what: the spec (and the generator's model of it) decides every
+//! operation, type and name, and the paging parameters and fields of both lists
+//! (`x-speakeasy-pagination`); the handwritten `pagination` module wraps the generated sources with
+//! the 10,000-offset guard, what carries over with a v2 token and how a lapsed token shows, and
+//! [`quirks`] holds the rest of what the spec cannot say.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,3 +36,6 @@ pub use generated::{operations, types, Client, ClientBuilder};
 mod pagination;
 pub mod prelude;
 pub mod quirks;
+pub mod upload;
+
+pub use upload::{UploadBuilder, UploadError, UploadStep};

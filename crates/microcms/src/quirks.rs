@@ -1,35 +1,14 @@
-//! microCMS facts the spec cannot enforce: uploads over about 5 MB fail on the server (checked
-//! here before sending, so the caller gets a typed error instead of a wasted upload), and
-//! `createdAt`/`updatedAt` are RFC 3339 strings.
+//! microCMS facts the spec cannot enforce: `createdAt`/`updatedAt` are RFC 3339 strings. (Uploads
+//! over about 5 MB fail on the server: [`crate::upload`] checks that before sending.)
 
-use client_runtime::{FilePart, InvalidRequest};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::operations::{UploadMediaForm, UploadMediaRequest};
 use crate::types::MediaV2;
+#[cfg(test)]
 use crate::Client;
 
-/// The largest file `POST /api/v1/media` accepts.
-pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
-
-impl Client {
-    /// Starts `uploadMedia` for one file, refusing files over [`MAX_UPLOAD_BYTES`] before anything
-    /// is sent.
-    pub fn upload_file(&self, file: FilePart) -> Result<UploadMediaRequest, InvalidRequest> {
-        if file.data.len() > MAX_UPLOAD_BYTES {
-            return Err(InvalidRequest {
-                operation: UploadMediaRequest::OPERATION_ID,
-                parameter: "file".into(),
-                problem: format!(
-                    "is {} bytes; microCMS accepts at most {MAX_UPLOAD_BYTES} bytes (5 MB) per file",
-                    file.data.len()
-                ),
-            });
-        }
-        Ok(self.upload_media(UploadMediaForm { file }))
-    }
-}
+pub use crate::upload::MAX_UPLOAD_BYTES;
 
 /// A timestamp that is not RFC 3339.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,14 +58,5 @@ mod tests {
         assert!(error.to_string().contains("serviceDomain"), "{error}");
         let client = Client::builder().service_domain("my-service").api_key("k").build().expect("a chosen domain");
         assert_eq!(client.transport().base_url().as_str(), "https://my-service.microcms-management.io/");
-    }
-
-    #[test]
-    fn oversized_uploads_are_refused_before_sending() {
-        let client = Client::builder().base_url("http://127.0.0.1:9").api_key("k").build().expect("client");
-        let error = client.upload_file(FilePart::new(vec![0u8; MAX_UPLOAD_BYTES + 1])).expect_err("too big");
-        assert_eq!(error.parameter, "file");
-        assert!(error.to_string().contains("at most 5242880 bytes"), "{error}");
-        assert!(client.upload_file(FilePart::new(vec![0u8; 16]).file_name("a.png")).is_ok());
     }
 }

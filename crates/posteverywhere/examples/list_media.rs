@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = posteverywhere_client::Client::builder().base_url(base_url).api_key(key).build()?;
     let page = client.list_media().limit(20).set_type(kind).send().await?;
-    println!("request {}: {} items", page.meta.request_id, page.data.items.len());
+    println!("request {}: {} items", page.request_id().unwrap_or("-"), page.data.items.len());
     for item in &page.data.items {
         println!(
             "{:<38} {:<9} {:<10} {:<28} {:>9} B",

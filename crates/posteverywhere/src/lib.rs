@@ -2,7 +2,9 @@
 //! `cargo xtask codegen`, with a handwritten layer for what OpenAPI cannot say.
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
-//! re-exported here.
+//! re-exported here. Who decides what: the spec (and the generator's model of it) decides every
+//! operation, type and name, and the paging of `listMedia` (its `x-speakeasy-pagination`, so
+//! [`operations::ListMediaPaging`] is generated); [`quirks`] holds what the spec cannot say.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +16,7 @@
 //!     .build()?;
 //!
 //! let page = client.list_media().r#type(MediaType::Image).limit(50).send().await?;
-//! println!("request {}: media_ids {:?}", page.request_id(), page.data.media_ids);
+//! println!("request {:?}: media_ids {:?}", page.request_id(), page.data.media_ids);
 //!
 //! let videos: Vec<_> = client.list_media().r#type(MediaType::Video).items().try_collect().await?;
 //! println!("{} videos", videos.len());
@@ -29,3 +31,6 @@ pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;
 pub mod quirks;
+pub mod upload;
+
+pub use upload::{UploadBuilder, UploadError, UploadStep};

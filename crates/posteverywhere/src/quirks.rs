@@ -5,7 +5,7 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::types::{MediaItem, MediaListEnvelope};
+use crate::types::{CompletedMedia, ErrorDetail, MediaItem, MediaListEnvelope, Meta};
 
 /// A timestamp that is not ISO 8601 / RFC 3339.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -28,10 +28,32 @@ impl MediaItem {
     }
 }
 
+impl Meta {
+    /// The request id, spelt `request_id` on most pages of the docs and `requestId` on others.
+    pub fn id(&self) -> Option<&str> {
+        self.request_id.as_deref().or(self.request_id2.as_deref())
+    }
+}
+
 impl MediaListEnvelope {
     /// The request id from the envelope's `meta`; quote it to PostEverywhere support.
-    pub fn request_id(&self) -> &str {
-        &self.meta.request_id
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.id()
+    }
+}
+
+impl CompletedMedia {
+    /// The media id, from `media_id` (complete-media-upload page) or `id` (schema page).
+    pub fn id(&self) -> Option<&str> {
+        self.media_id.as_deref().or(self.id.as_deref())
+    }
+}
+
+impl ErrorDetail {
+    /// `details.post_ids` of a `409 media_in_use`: the scheduled posts holding the media.
+    pub fn post_ids(&self) -> Vec<&str> {
+        let ids = self.details.as_ref().and_then(|d| d.get("post_ids")).and_then(|v| v.as_array());
+        ids.map(|ids| ids.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default()
     }
 }
 
@@ -43,6 +65,13 @@ mod tests {
     fn documented_example_parses() {
         let t = parse_timestamp("2026-04-10T12:00:00.000Z").expect("the docs' example");
         assert_eq!(t.unix_timestamp(), 1_775_822_400);
+    }
+
+    #[test]
+    fn both_spellings_of_the_request_id_are_read() {
+        let meta = |v| serde_json::from_value::<crate::types::Meta>(v).expect("meta");
+        assert_eq!(meta(serde_json::json!({"request_id": "a1b2c3d4", "timestamp": "t"})).id(), Some("a1b2c3d4"));
+        assert_eq!(meta(serde_json::json!({"requestId": "req_abc123"})).id(), Some("req_abc123"));
     }
 
     #[test]

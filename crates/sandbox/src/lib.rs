@@ -35,6 +35,8 @@ mod ratelimit;
 mod server;
 mod state;
 mod stats;
+mod storage;
+mod uploads;
 mod util;
 
 use std::net::SocketAddr;
@@ -47,6 +49,7 @@ use tokio::task::JoinHandle;
 pub use config::{ParseError, Provider, RateLimitConfig, RateWindow, SandboxConfig};
 pub use faults::{FaultHandle, Faults, DEFAULT_OVERSIZED_BODY_BYTES};
 pub use stats::{RecordedRequest, Stats, RECENT_REQUESTS};
+pub use storage::{StorageHandle, StorageRecord, StoredObject, KEPT_CONTENT_BYTES};
 
 use state::{lock, Shared};
 
@@ -62,9 +65,30 @@ impl Sandbox {
         let shared = Arc::new(Shared::new(&config));
         let router = providers::router(config.provider).with_state(shared.clone());
         let (stop, stopped) = watch::channel(false);
+        let storage_task = storage_server(&config, &shared, stopped.clone()).await?;
         let task = tokio::spawn(server::serve(listener, shared.clone(), router, stopped));
-        Ok(RunningSandbox { addr, shared, stop, task })
+        Ok(RunningSandbox { addr, shared, stop, task, storage_task })
     }
+}
+
+/// The signed-storage server: the same host, another port, so another origin.
+async fn storage_server(
+    config: &SandboxConfig,
+    shared: &Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) -> std::io::Result<JoinHandle<()>> {
+    let listener = TcpListener::bind(SocketAddr::new(config.bind.ip(), 0)).await?;
+    let addr = listener.local_addr()?;
+    let ip = if addr.ip().is_unspecified() { std::net::IpAddr::from([127, 0, 0, 1]) } else { addr.ip() };
+    shared.storage.set_origin(format!("http://{}", SocketAddr::new(ip, addr.port())));
+    let router = storage::router(shared.storage.clone());
+    Ok(tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.changed().await;
+            })
+            .await;
+    }))
 }
 
 /// A sandbox that is serving. Dropping it stops the server and closes its connections.
@@ -73,6 +97,7 @@ pub struct RunningSandbox {
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    storage_task: JoinHandle<()>,
 }
 
 impl std::fmt::Debug for RunningSandbox {
@@ -117,6 +142,12 @@ impl RunningSandbox {
         FaultHandle { shared: self.shared.clone() }
     }
 
+    /// The signed-storage origin uploads go to, and the upload switches (attached media,
+    /// `complete` failures).
+    pub fn storage(&self) -> StorageHandle {
+        StorageHandle { shared: self.shared.clone() }
+    }
+
     /// What the server has seen so far.
     pub fn stats(&self) -> Stats {
         lock(&self.shared.stats).snapshot()
@@ -141,6 +172,7 @@ impl Drop for RunningSandbox {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
         self.task.abort();
+        self.storage_task.abort();
     }
 }
 

@@ -1,7 +1,7 @@
 //! The state every request and every handle shares.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::config::{Provider, SandboxConfig};
@@ -9,6 +9,8 @@ use crate::data::Store;
 use crate::faults::Faults;
 use crate::ratelimit::RateLimiter;
 use crate::stats::Recorder;
+use crate::storage::Storage;
+use crate::uploads::Uploads;
 use crate::util::mix;
 
 pub(crate) struct Shared {
@@ -19,6 +21,9 @@ pub(crate) struct Shared {
     pub faults: Mutex<Faults>,
     pub stats: Mutex<Recorder>,
     pub limiter: Mutex<Option<RateLimiter>>,
+    /// The signed-storage origin uploads go to, and the library's side of those uploads.
+    pub storage: Arc<Storage>,
+    pub uploads: Mutex<Uploads>,
     requests: AtomicU64,
 }
 
@@ -38,6 +43,8 @@ impl Shared {
             faults: Mutex::new(config.faults.clone()),
             stats: Mutex::new(Recorder::default()),
             limiter: Mutex::new(config.rate_limit.clone().map(RateLimiter::new)),
+            storage: Arc::new(Storage::new(config.seed, &config.api_key)),
+            uploads: Mutex::new(Uploads::default()),
             requests: AtomicU64::new(0),
         }
     }

@@ -2,7 +2,9 @@
 //! `cargo xtask codegen`, with a handwritten layer for what OpenAPI cannot say.
 //!
 //! The generated code is in [`generated`] (never edited by hand); everything a caller needs is
-//! re-exported here.
+//! re-exported here. Who decides what: the vendored spec and its overlays (`specs/utage/overlays/`)
+//! decide every operation, type and name, and the paging of `listMedia` (so
+//! [`operations::ListMediaPaging`] is generated); [`quirks`] holds what the spec cannot say.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,3 +34,6 @@ pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;
 pub mod quirks;
+pub mod upload;
+
+pub use upload::{UploadBuilder, UploadError, UploadStep};

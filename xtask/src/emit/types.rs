@@ -72,13 +72,44 @@ fn struct_def(
             pub #member: #ty,
         }
     });
+    // A struct with a secret field writes its own `Debug`, which redacts it.
+    let secret = fields.iter().any(|f| f.sensitive);
+    let debug = (!secret).then(|| quote!(Debug,));
+    let redacting_debug = secret.then(|| redacting_debug(name, fields, additional));
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Clone, #debug PartialEq, #default Serialize, Deserialize)]
         #[serde(crate = "client_runtime::serde")]
         pub struct #name {
             #( #members )*
             #extra
+        }
+
+        #redacting_debug
+    }
+}
+
+/// `Debug` that prints `"<redacted>"` for the sensitive fields (a signed URL, a token).
+fn redacting_debug(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let member = ident(&f.rust_name);
+        let label = bare(&f.rust_name);
+        match f.sensitive {
+            true => quote!(.field(#label, &"<redacted>")),
+            false => quote!(.field(#label, &self.#member)),
+        }
+    });
+    let extra = additional.map(|a| {
+        let member = ident(&a.rust_name);
+        let label = bare(&a.rust_name);
+        quote!(.field(#label, &self.#member))
+    });
+    let label = name.to_string();
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #( #entries )* #extra .finish()
+            }
         }
     }
 }

@@ -355,6 +355,8 @@ pub struct Field {
     pub boxed: bool,
     /// The declared type: `Box` when boxed, `Option` when optional or nullable.
     pub rust_type: RustType,
+    /// A secret (`x-sensitive: true`, or `format: password`): `Debug` prints it redacted.
+    pub sensitive: bool,
     pub description: Option<String>,
     pub deprecated: bool,
 }

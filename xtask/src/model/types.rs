@@ -258,9 +258,9 @@ impl<'a> TypeBuilder<'a> {
             let at = at.push("properties").push(wire_name);
             let hint = format!("{owner}{}", name_part(wire_name));
             let (ty, nullable) = self.boxed_type_of(item, &at, &hint)?;
-            let (description, deprecated) = match item {
-                ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
-                ReferenceOr::Reference { .. } => (None, false),
+            let (description, deprecated, sensitive) = match item {
+                ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated, is_sensitive(s)),
+                ReferenceOr::Reference { .. } => (None, false, false),
             };
             let required = required.contains(wire_name);
             fields.push(Field {
@@ -271,6 +271,7 @@ impl<'a> TypeBuilder<'a> {
                 required,
                 nullable,
                 boxed: false,
+                sensitive,
                 description,
                 deprecated,
             });
@@ -333,6 +334,14 @@ impl<'a> TypeBuilder<'a> {
         }
         Ok(TypeKind::Union { variants })
     }
+}
+
+/// A value that must not reach a log: marked `x-sensitive: true`, or a `format: password` string.
+fn is_sensitive(schema: &Schema) -> bool {
+    let marked = schema.schema_data.extensions.get("x-sensitive").and_then(serde_json::Value::as_bool) == Some(true);
+    let password = matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s))
+        if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
+    marked || password
 }
 
 fn alias(ty: TypeRef) -> TypeKind {

@@ -7,4 +7,5 @@ mod microcms;
 mod posteverywhere;
 mod ratelimit;
 mod support;
+mod uploads;
 mod utage;

@@ -4,3 +4,23 @@
 mod list_media;
 
 pub use list_media::{ListMediaRequest, ListMediaError, ListMediaPaging};
+
+mod get_media;
+
+pub use get_media::{GetMediaRequest, GetMediaError};
+
+mod delete_media;
+
+pub use delete_media::{DeleteMediaRequest, DeleteMediaError};
+
+mod upload_media;
+
+pub use upload_media::{UploadMediaRequest, UploadMediaError};
+
+mod complete_media_upload;
+
+pub use complete_media_upload::{CompleteMediaUploadRequest, CompleteMediaUploadError};
+
+mod upload_media_from_url;
+
+pub use upload_media_from_url::{UploadMediaFromUrlRequest, UploadMediaFromUrlError};

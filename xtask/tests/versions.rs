@@ -9,8 +9,10 @@ use support::{fixture, generate, text, workspace};
 use xtask::diff::{self, Class};
 use xtask::vendor;
 
+/// The spec as written: `diff::load` would add the workspace's UTAGE overlays to one side only.
 fn load(path: &Path) -> xtask::model::Api {
-    diff::load(&path.display().to_string()).unwrap_or_else(|e| panic!("{e}"))
+    let spec = xtask::spec::Spec::load(path).unwrap_or_else(|e| panic!("{e}"));
+    xtask::model::build(&spec, &xtask::model::Options::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// UTAGE's spec and a hand-made 3.1 rewrite of it (type lists with "null" for `nullable`,

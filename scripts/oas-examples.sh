@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The generator against specs it has never seen: every OpenAPI 3.0 spec of npm @readme/oas-examples
-# (circular refs, polymorphism, parameter styles, odd names). No spec may crash the generator
+# The generator against specs it has never seen: every OpenAPI 3.0, OpenAPI 3.1 and Swagger 2.0
+# spec of npm @readme/oas-examples (circular refs, polymorphism, parameter styles, odd names, type
+# lists, webhooks, formData). No spec may crash the generator
 # (it must generate, or refuse with exit 1 naming the file and JSON pointer), and every crate it
 # writes must pass `cargo clippy -D warnings` against this checkout's runtime.
 set -euo pipefail
@@ -13,8 +14,9 @@ cargo build --quiet --manifest-path "$root/Cargo.toml" -p xtask
 xtask="$root/target/debug/xtask"
 
 generated=0 refused=0 members=""
-for spec in "$work"/node_modules/@readme/oas-examples/3.0/yaml/*.yaml; do
-  name=$(basename "$spec" .yaml)
+for spec in "$work"/node_modules/@readme/oas-examples/{3.0,3.1,2.0}/yaml/*.yaml; do
+  version=$(basename "$(dirname "$(dirname "$spec")")")
+  name="${version//./}-$(basename "$spec" .yaml)"
   status=0
   "$xtask" generate "$spec" --out "out/$name" --name "oas-${name//[._]/-}" --runtime "path:$root/crates/client-runtime" >"out/$name.log" 2>&1 || status=$?
   case $status in
@@ -22,7 +24,7 @@ for spec in "$work"/node_modules/@readme/oas-examples/3.0/yaml/*.yaml; do
        # Members of one workspace below, so dependencies build once.
        sed -i '/^\[workspace\]$/d' "out/$name/Cargo.toml"
        members="$members\"out/$name\", " ;;
-    1) refused=$((refused + 1)); echo "refused $name: $(tail -n 1 "out/$name.log" | sed 's|.*\.yaml: ||')" ;;
+    1) refused=$((refused + 1)); echo "refused $name: $(grep '^error' "out/$name.log" | tail -n 1 | sed 's|.*\.yaml: ||')" ;;
     *) echo "generator crashed (exit $status) on $name:"; cat "out/$name.log"; exit 1 ;;
   esac
 done

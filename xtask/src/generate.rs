@@ -73,6 +73,9 @@ pub struct Request<'a> {
 
 pub fn run(request: &Request<'_>) -> Result<(), Failure> {
     let spec = overlay::load_with(request.spec, request.overlays)?;
+    for warning in &spec.origin.warnings {
+        eprintln!("warning: {}: at {}: {}", request.spec.display(), warning.pointer, warning.message);
+    }
     let file_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let source = source_name(&file_name(request.spec), request.overlays, file_name);
     let api = model::build(&spec, &Options { source, features_by_tag: true, ..Options::default() })?;

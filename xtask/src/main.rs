@@ -22,7 +22,7 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate a standalone client crate for any OpenAPI 3.0 spec.
+    /// Generate a standalone client crate for any OpenAPI 3.0/3.1 or Swagger 2.0 spec.
     Generate {
         /// The spec (YAML or JSON).
         spec: PathBuf,

@@ -8,7 +8,16 @@ use std::process::Command;
 
 use support::{copy_dir, fixture, generate, read_tree, text, workspace, xtask};
 
-const FIXTURES: &[&str] = &["constructs", "models", "operations", "pagination", "petstore"];
+const FIXTURES: &[&str] = &[
+    "constructs",
+    "models",
+    "operations",
+    "pagination",
+    "petstore",
+    "petstore31",
+    "petstore-swagger2",
+    "constructs31",
+];
 
 #[test]
 fn fixture_output_matches_snapshots() {

@@ -10,8 +10,76 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Broken, version: '1'}\n";
 
 /// (case, spec body after the header, expected pointer, expected words of the message)
 const CASES: &[(&str, &str, &str, &str)] = &[
-    ("swagger2", "", "#/swagger", "Swagger 2.0 is not supported"),
-    ("openapi31", "", "#/openapi", "OpenAPI 3.1.0 is not supported"),
+    ("openapi32", "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n", "#/openapi", "OpenAPI 3.2.0 is not supported"),
+    ("swagger12", "swagger: '1.2'\ninfo: {title: T, version: '1'}\npaths: {}\n", "#/swagger", "Swagger \"1.2\" is not supported"),
+    (
+        "v31_false_schema",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {allOf: [false]}}}\n",
+        "#/components/schemas/A/properties/b/allOf/0",
+        "the schema `false` (no value is valid) is not supported",
+    ),
+    (
+        "v31_dynamic_ref",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {$dynamicRef: '#meta'}\n",
+        "#/components/schemas/A/$dynamicRef",
+        "`$dynamicRef` is not supported",
+    ),
+    (
+        "v31_mutual_tls",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  securitySchemes:\n    M: {type: mutualTLS}\n",
+        "#/components/securitySchemes/M/type",
+        "security scheme type mutualTLS is not supported",
+    ),
+    (
+        "v31_types_beside_one_of_and_any_of",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: [string, integer], oneOf: [{minLength: 1}], anyOf: [{maxLength: 9}]}\n",
+        "#/components/schemas/A/type",
+        "a list of types beside both `oneOf` and `anyOf` is not supported",
+    ),
+    (
+        "v31_missing_path_item",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a: {$ref: '#/components/pathItems/Nope'}\ncomponents:\n  pathItems: {}\n",
+        "#/paths/~1a",
+        "components/pathItems/Nope, which does not exist",
+    ),
+    // The model's error at the `allOf` the 3.1 `$ref` + description became names the `$ref`'s node.
+    (
+        "v31_ref_with_siblings_to_nothing",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {$ref: '#/components/schemas/Nope', description: gone}}}\n",
+        "#/components/schemas/A/properties/b",
+        "points to no schema",
+    ),
+    (
+        "swagger2_tsv",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: t, in: query, type: array, items: {type: string}, collectionFormat: tsv}\n      responses: {'200': {description: ok}}\n",
+        "#/paths/~1a/get/parameters/0/collectionFormat",
+        "collectionFormat \"tsv\" in query has no OpenAPI 3 equivalent",
+    ),
+    (
+        "swagger2_body_and_form",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: b, in: body, schema: {type: object}}\n        - {name: f, in: formData, type: string}\n      responses: {'200': {description: ok}}\n",
+        "#/paths/~1a/post/parameters",
+        "both body and formData parameters",
+    ),
+    (
+        "swagger2_unknown_security_type",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\nsecurityDefinitions:\n  S: {type: digest}\n",
+        "#/securityDefinitions/S/type",
+        "security type \"digest\" is not one of Swagger 2.0's",
+    ),
+    // The model's errors name the Swagger document's nodes, not the converted ones.
+    (
+        "swagger2_xml_only_body",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\nconsumes: [application/xml]\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: b, in: body, schema: {type: object}}\n      responses: {'200': {description: ok}}\n",
+        "#/paths/~1a/post/parameters/0",
+        "request body content types [\"application/xml\"] are not supported",
+    ),
+    (
+        "swagger2_not_in_definitions",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\ndefinitions:\n  A: {not: {type: string}}\n",
+        "#/definitions/A",
+        "`not` schemas are not supported",
+    ),
     ("not_yaml", "paths: {a: [}\n", "", "invalid YAML"),
     ("wrong_shape", "paths: 5\n", "#/paths", "does not match the OpenAPI 3.0 schema"),
     (
@@ -134,10 +202,11 @@ const CASES: &[(&str, &str, &str, &str)] = &[
 fn broken_specs_get_located_errors_and_no_output() {
     let dir = tempfile::tempdir().expect("temp dir");
     for (case, body, pointer, message) in CASES {
-        let spec = match *case {
-            "swagger2" => "swagger: '2.0'\ninfo: {title: Old, version: '1'}\npaths: {}\n".to_owned(),
-            "openapi31" => "openapi: 3.1.0\ninfo: {title: New, version: '1'}\npaths: {}\n".to_owned(),
-            _ => format!("{HEAD}{body}"),
+        // A case that brings its own version line is used as it is.
+        let spec = if body.starts_with("openapi:") || body.starts_with("swagger:") {
+            (*body).to_owned()
+        } else {
+            format!("{HEAD}{body}")
         };
         let path = dir.path().join(format!("{case}.yaml"));
         std::fs::write(&path, spec).expect("write spec");
@@ -149,5 +218,22 @@ fn broken_specs_get_located_errors_and_no_output() {
         assert!(stderr.contains(&expected_place), "{case}: expected {expected_place:?} in:\n{stderr}");
         assert!(stderr.contains(message), "{case}: expected {message:?} in:\n{stderr}");
         assert!(!out.exists(), "{case}: a failed run must write nothing");
+    }
+}
+
+/// OpenAPI 3.1 and Swagger 2.0, once refused at their version field, now generate.
+#[test]
+fn openapi31_and_swagger2_documents_generate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (case, spec) in [
+        ("swagger2", "swagger: '2.0'\ninfo: {title: Old, version: '1'}\npaths: {}\n"),
+        ("openapi31", "openapi: 3.1.0\ninfo: {title: New, version: '1'}\n"),
+    ] {
+        let path = dir.path().join(format!("{case}.yaml"));
+        std::fs::write(&path, spec).expect("write spec");
+        let out = dir.path().join(format!("{case}-out"));
+        let result = generate(&path, &out, case);
+        assert!(result.status.success(), "{case}: {}", text(&result.stderr));
+        assert!(out.join("src/generated/client.rs").is_file(), "{case}: no crate written");
     }
 }

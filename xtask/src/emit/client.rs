@@ -61,8 +61,8 @@ pub fn client(api: &Api) -> TokenStream {
     let server_variables = server_variables(api);
     let items = client_items(api, client_docs, methods.collect(), server_variables);
     let imports = imports(&items);
-    // With every feature off, no method names an operation.
-    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
+    // With every feature off, or in a spec with no operations (only webhooks), no method names one.
+    let unused = (!api.features.is_empty() || api.operations.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     quote! {
         //! The client and its builder.
         #unused

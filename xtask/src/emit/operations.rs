@@ -373,7 +373,12 @@ fn range_check(p: &Param) -> Option<TokenStream> {
         None => quote!(None),
     };
     let (min, max) = (bound(p.minimum), bound(p.maximum));
-    let check = quote!(client_runtime::check_range(Self::OPERATION_ID, #op_param, value as f64, #min, #max)?;);
+    // An `f64` needs no cast (clippy's `unnecessary_cast` in the generated crate).
+    let value = match p.ty {
+        TypeRef::Float(crate::model::FloatWidth::F64) => quote!(value),
+        _ => quote!(value as f64),
+    };
+    let check = quote!(client_runtime::check_range(Self::OPERATION_ID, #op_param, #value, #min, #max)?;);
     Some(if p.required {
         quote! { { let value = self.#name; #check } }
     } else {

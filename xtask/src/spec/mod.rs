@@ -4,6 +4,7 @@
 pub mod overlay;
 mod pointer;
 mod refs;
+pub mod version;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,10 +34,12 @@ impl std::error::Error for SpecError {}
 pub struct Spec {
     pub file: PathBuf,
     pub doc: OpenAPI,
+    /// The version it was written in, what converting it dropped, where its nodes were.
+    pub origin: version::Origin,
 }
 
 impl Spec {
-    /// Reads and parses a YAML or JSON spec (OpenAPI 3.0.x only).
+    /// Reads and parses a YAML or JSON spec (OpenAPI 3.0.x or 3.1.x, or Swagger 2.0).
     pub fn load(path: &Path) -> Result<Spec, SpecError> {
         let text = std::fs::read_to_string(path).map_err(|e| SpecError {
             file: path.to_owned(),
@@ -56,25 +59,18 @@ impl Spec {
         } else {
             serde_yaml::from_str(text).map_err(|e| error(String::new(), format!("invalid YAML: {e}")))?
         };
-        match tree.get("openapi").and_then(|v| v.as_str()) {
-            Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
-            Some(v) => return Err(error("#/openapi".into(), format!("OpenAPI {v} is not supported; only 3.0.x is"))),
-            None if tree.get("swagger").is_some() => {
-                return Err(error("#/swagger".into(), "Swagger 2.0 is not supported; convert it to OpenAPI 3.0".into()))
-            }
-            None => return Err(error(String::new(), "not an OpenAPI document: no `openapi` version field".into())),
-        }
-        let mut tree = tree;
-        refs::inline(&mut tree).map_err(|(pointer, message)| error(pointer, message))?;
+        let (mut tree, origin) = version::normalize(tree).map_err(|r| error(r.pointer, r.message))?;
+        // `$ref`s to any node of the (normalised) document, inlined before the typed parse.
+        refs::inline(&mut tree).map_err(|(pointer, message)| error(origin.original(&pointer), message))?;
         let doc: OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
-            let pointer = path_to_pointer(e.path());
+            let pointer = origin.original(&path_to_pointer(e.path()));
             error(pointer, format!("does not match the OpenAPI 3.0 schema: {}", e.inner()))
         })?;
-        Ok(Spec { file: path.to_owned(), doc })
+        Ok(Spec { file: path.to_owned(), doc, origin })
     }
 
     pub fn error(&self, at: &Pointer, message: impl Into<String>) -> SpecError {
-        SpecError { file: self.file.clone(), pointer: at.to_string(), message: message.into() }
+        SpecError { file: self.file.clone(), pointer: self.origin.original(&at.to_string()), message: message.into() }
     }
 
     /// Follows a schema reference (and chains of them) to its target, returning the name of the

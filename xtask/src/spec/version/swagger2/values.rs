@@ -1,0 +1,124 @@
+//! The parts of a Swagger 2.0 document that convert on their own: schemas, security
+//! definitions, servers, media type lists.
+
+use serde_json::{json, Map, Value};
+
+use super::super::{object, Pointer, Refusal};
+
+/// `host` + `basePath` under each of `schemes` (https first); only `basePath` without a host.
+pub(super) fn servers(doc: &Map<String, Value>) -> Option<Value> {
+    let base = doc.get("basePath").and_then(Value::as_str).unwrap_or_default().trim_end_matches('/');
+    let Some(host) = doc.get("host").and_then(Value::as_str) else {
+        return (!base.is_empty()).then(|| json!([{ "url": base }]));
+    };
+    let mut schemes: Vec<&str> = doc
+        .get("schemes")
+        .and_then(Value::as_array)
+        .map(|s| s.iter().filter_map(Value::as_str).filter(|s| matches!(*s, "http" | "https")).collect())
+        .unwrap_or_default();
+    schemes.sort_by_key(|s| *s != "https");
+    if schemes.is_empty() {
+        schemes.push("https");
+    }
+    Some(Value::Array(schemes.iter().map(|s| json!({ "url": format!("{s}://{host}{base}") })).collect()))
+}
+
+pub(super) fn media_types(value: Option<&Value>, at: &Pointer) -> Result<Vec<String>, Refusal> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    let list = value.as_array().ok_or_else(|| Refusal::at(at, "must be a list of media types"))?;
+    list.iter()
+        .map(|m| m.as_str().map(str::to_owned).ok_or_else(|| Refusal::at(at, "must be a list of media types")))
+        .collect()
+}
+
+/// The media types of a body or response: the operation's, else the document's, else JSON.
+pub(super) fn or_json(types: &[String]) -> Vec<String> {
+    if types.is_empty() {
+        vec!["application/json".to_owned()]
+    } else {
+        types.to_vec()
+    }
+}
+
+/// A Swagger schema in place: `x-nullable`, `type: file` and string discriminators; the rest of
+/// 2.0's schema keywords mean the same in 3.0.
+pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusal> {
+    let map = object(schema, at, "a schema")?;
+    if map.contains_key("$ref") {
+        return Ok(());
+    }
+    if map.remove("x-nullable") == Some(json!(true)) {
+        map.insert("nullable".into(), json!(true));
+    }
+    if map.get("type") == Some(&json!("file")) {
+        map.insert("type".into(), json!("string"));
+        map.insert("format".into(), json!("binary"));
+    }
+    if let Some(Value::String(property)) = map.get("discriminator") {
+        let discriminator = json!({ "propertyName": property });
+        map.insert("discriminator".into(), discriminator);
+    }
+    for (key, child) in map.iter_mut() {
+        let at = at.push(key);
+        match key.as_str() {
+            "properties" => {
+                for (name, property) in object(child, &at, "properties")?.iter_mut() {
+                    schema_2to3(property, &at.push(name))?;
+                }
+            }
+            "items" if child.is_array() => {
+                return Err(Refusal::at(&at, "`items` as a list (a tuple) is not supported in Swagger 2.0"))
+            }
+            "items" | "not" => schema_2to3(child, &at)?,
+            "additionalProperties" if child.is_object() => schema_2to3(child, &at)?,
+            "allOf" => {
+                let members = child.as_array_mut().ok_or_else(|| Refusal::at(&at, "`allOf` must be a list"))?;
+                for (i, member) in members.iter_mut().enumerate() {
+                    schema_2to3(member, &at.push(&i.to_string()))?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn security_scheme(scheme: &mut Value, at: &Pointer) -> Result<(), Refusal> {
+    let map = object(scheme, at, "a security definition")?;
+    let description = map.get("description").cloned();
+    let kind = map.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let mut converted = match kind.as_str() {
+        "basic" => json!({ "type": "http", "scheme": "basic" }),
+        "apiKey" => json!({ "type": "apiKey", "name": map.get("name"), "in": map.get("in") }),
+        "oauth2" => {
+            let flow = match map.get("flow").and_then(Value::as_str) {
+                Some("implicit") => "implicit",
+                Some("password") => "password",
+                Some("application") => "clientCredentials",
+                Some("accessCode") => "authorizationCode",
+                other => {
+                    return Err(Refusal::at(
+                        &at.push("flow"),
+                        format!("OAuth2 flow {other:?} is not one of Swagger 2.0's"),
+                    ))
+                }
+            };
+            let mut details = Map::new();
+            for key in ["authorizationUrl", "tokenUrl"] {
+                if let Some(url) = map.get(key) {
+                    details.insert(key.into(), url.clone());
+                }
+            }
+            details.insert("scopes".into(), map.get("scopes").cloned().unwrap_or(json!({})));
+            json!({ "type": "oauth2", "flows": { flow: details } })
+        }
+        other => {
+            return Err(Refusal::at(&at.push("type"), format!("security type {other:?} is not one of Swagger 2.0's")))
+        }
+    };
+    if let Some(description) = description {
+        converted["description"] = description;
+    }
+    *scheme = converted;
+    Ok(())
+}

@@ -122,6 +122,10 @@ fn a_generated_crate_packages_with_verification() {
     )
     .expect("workspace manifest");
     std::fs::copy(workspace().join("Cargo.lock"), root.path().join("Cargo.lock")).expect("lock file");
+    // Verification builds the packaged runtime as a registry crate, which Cargo never rebuilds for
+    // the same version: a build left from an earlier run would be checked against instead of this
+    // runtime (its code changes while its version stays), so the verification starts clean.
+    let _ = std::fs::remove_dir_all(workspace().join("target/package-check"));
     let output = Command::new(env!("CARGO"))
         .args(["package", "--quiet", "--allow-dirty", "-p", "client-runtime", "-p", "petstore-client"])
         .current_dir(root.path())

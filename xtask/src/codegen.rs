@@ -46,7 +46,11 @@ pub fn provider_api(root: &Path, provider: &Provider) -> Result<Api, Failure> {
     let spec = overlay::load_with(&spec_path, &overlays)?;
     let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string().replace('\\', "/");
     let options = provider.model_options(source_name(&relative(&spec_path), &overlays, relative));
-    Ok(model::build(&spec, &options)?)
+    let api = model::build(&spec, &options)?;
+    for warning in spec.origin.warnings.iter().chain(&api.warnings) {
+        eprintln!("warning: {}: at {}: {}", relative(&spec_path), warning.pointer, warning.message);
+    }
+    Ok(api)
 }
 
 /// What the `@generated` header names: the spec, and the overlays applied to it, if any.

@@ -79,6 +79,9 @@ pub fn run(request: &Request<'_>) -> Result<(), Failure> {
     let file_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let source = source_name(&file_name(request.spec), request.overlays, file_name);
     let api = model::build(&spec, &Options { source, features_by_tag: true, ..Options::default() })?;
+    for warning in &api.warnings {
+        eprintln!("warning: {}: at {}: {}", request.spec.display(), warning.pointer, warning.message);
+    }
     let files = emit::emit(&api)?;
     let name = match request.name {
         Some(name) => name.to_owned(),

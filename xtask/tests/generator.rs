@@ -29,6 +29,20 @@ fn fixture_output_matches_snapshots() {
     }
 }
 
+/// What the model holds less precisely than the spec says is a warning naming the node, and the
+/// crate is still written.
+#[test]
+fn loose_types_are_warned_about_at_their_pointer() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let result = generate(&fixture("models.yaml"), out.path(), "fx-models");
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let stderr = text(&result.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("at #/components/schemas/Tagged/properties/incompatible/allOf/0: "), "{stderr}");
+    assert!(warnings[0].contains("`serde_json::Value`"), "{stderr}");
+}
+
 #[test]
 fn two_runs_give_identical_bytes() {
     let (a, b) = (tempfile::tempdir().expect("temp dir"), tempfile::tempdir().expect("temp dir"));

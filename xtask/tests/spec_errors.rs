@@ -188,7 +188,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "combined_schemes",
         "security: [{K: [], B: []}]\npaths: {}\ncomponents:\n  securitySchemes:\n    K: {type: apiKey, in: query, name: key}\n    B: {type: http, scheme: bearer}\n",
         "#/security/0",
-        "a requirement that combines several schemes is not supported",
+        "a requirement that combines schemes sending different credentials is not supported",
     ),
     (
         "unknown_scheme",
@@ -219,6 +219,25 @@ fn broken_specs_get_located_errors_and_no_output() {
         assert!(stderr.contains(message), "{case}: expected {message:?} in:\n{stderr}");
         assert!(!out.exists(), "{case}: a failed run must write nothing");
     }
+}
+
+/// A requirement naming two OAuth2 flows (as Google's specs do) needs one bearer token.
+#[test]
+fn schemes_sending_the_same_credential_combine_into_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = format!(
+        "{HEAD}security: [{{Implicit: [read], Code: [read]}}]\npaths: {{}}\ncomponents:\n  securitySchemes:\n    \
+         Implicit: {{type: oauth2, flows: {{implicit: {{authorizationUrl: 'https://a.example/auth', scopes: {{read: r}}}}}}}}\n    \
+         Code: {{type: oauth2, flows: {{authorizationCode: {{authorizationUrl: 'https://a.example/auth', \
+         tokenUrl: 'https://a.example/token', scopes: {{read: r}}}}}}}}\n"
+    );
+    let path = dir.path().join("google.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate(&path, &out, "combined");
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let client = std::fs::read_to_string(out.join("src/generated/client.rs")).expect("client.rs");
+    assert!(client.contains("AuthScheme::Bearer"), "{client}");
 }
 
 /// OpenAPI 3.1 and Swagger 2.0, once refused at their version field, now generate.

@@ -20,6 +20,7 @@
 
 mod auth;
 pub mod config;
+pub mod download;
 pub mod error;
 mod json_pointer;
 pub mod pacing;
@@ -40,6 +41,7 @@ pub use config::{
     ApiClient, ApiKey, AuthScheme, BuildError, ClientBuilder, ClientConfig, Quota, RequestIdSource, ServiceSpec,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SERVER_WAIT,
 };
+pub use download::{Download, DownloadError};
 pub use error::{
     ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
     TransportError, UnexpectedStatus, WaitTooLong,

@@ -236,12 +236,14 @@ pub struct RawResponse {
     body: Bytes,
     /// Blanked out of body excerpts in errors, should the server echo it.
     secret: Option<ApiKey>,
+    /// A 2xx body left unread for [`Transport::download`](crate::Transport::download).
+    download: Option<crate::Download>,
 }
 
 impl RawResponse {
     /// Wraps a read body.
     pub fn new(meta: ResponseMeta, body: Bytes) -> Self {
-        Self { meta, body, secret: None }
+        Self { meta, body, secret: None, download: None }
     }
 
     /// Wraps a read body; finds the request id where `source` says the body carries it, when
@@ -250,7 +252,11 @@ impl RawResponse {
         if meta.request_id.is_none() {
             meta.request_id = request_id_from_body(&body, source.body_pointers);
         }
-        Self { meta, body, secret: None }
+        Self { meta, body, secret: None, download: None }
+    }
+    pub(crate) fn with_download(mut self, download: crate::Download) -> Self {
+        self.download = Some(download);
+        self
     }
     pub(crate) fn with_secret(mut self, secret: Option<ApiKey>) -> Self {
         self.secret = secret;
@@ -289,6 +295,24 @@ impl RawResponse {
     /// A success whose body is not JSON: its bytes as they came.
     pub fn bytes(self) -> Response<Vec<u8>> {
         Response::new(self.body.to_vec(), self.meta)
+    }
+
+    /// A success whose body is a file: streamed as it arrives when the response came from
+    /// [`Transport::download`](crate::Transport::download), else the bytes already read.
+    pub fn download(self) -> Response<crate::Download> {
+        let download = match self.download {
+            Some(download) => download,
+            None => {
+                let content_type = self
+                    .meta
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                crate::Download::from_bytes(content_type, self.body)
+            }
+        };
+        Response::new(download, self.meta)
     }
 
     /// Decodes a declared error status's body into the operation's typed error.

@@ -111,6 +111,17 @@ impl Transport {
     /// Sends the request, paced, retried and redirected as configured, and reads the whole body
     /// of the final response, whatever its status: the generated code decodes it.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        self.execute_as(request, false).await
+    }
+
+    /// Like [`execute`](Self::execute), but a 2xx body is not read: the response holds it as a
+    /// [`Download`](crate::Download) ([`RawResponse::download`]). Other statuses are read as
+    /// usual (they carry the error), so retries and error decoding work unchanged.
+    pub async fn download<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        self.execute_as(request, true).await
+    }
+
+    async fn execute_as<E>(&self, request: Request, stream_success: bool) -> Result<RawResponse, Error<E>> {
         // Path and method only: query values and headers may carry what a log must not.
         let span = tracing::info_span!(
             "request",
@@ -120,12 +131,13 @@ impl Transport {
             status = Empty,
             attempts = Empty,
         );
-        self.run(request).instrument(span).await
+        self.run(request, stream_success).instrument(span).await
     }
 
-    async fn run<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+    async fn run<E>(&self, request: Request, stream_success: bool) -> Result<RawResponse, Error<E>> {
         let inner = &*self.inner;
-        let prepared = self.prepare(&request)?;
+        let mut prepared = self.prepare(&request)?;
+        prepared.stream_success = stream_success;
         let started = Instant::now();
         let deadline = inner.config.max_total_time.and_then(|limit| started.checked_add(limit));
         let mut state = RetryState::new(deadline).with_wait_cap(inner.wait_cap);
@@ -230,6 +242,12 @@ impl Transport {
                 with_body &= hop.keep_body;
                 continue;
             }
+            if prepared.stream_success && status.is_success() {
+                drop(permit);
+                // The attempt's timeout covers the headers; each chunk then gets as long again.
+                let download = crate::download::Download::from_response(response, inner.config.timeout);
+                return Ok(RawResponse::new(meta, Bytes::new()).with_download(download));
+            }
             let body = read_capped(response, inner.config.max_response_bytes).await?;
             drop(permit);
             return Ok(
@@ -319,6 +337,7 @@ impl Transport {
             headers,
             body: &request.body,
             authenticated: request.authenticated,
+            stream_success: false,
         })
     }
 }
@@ -330,6 +349,8 @@ struct Prepared<'r> {
     headers: HeaderMap,
     body: &'r Body,
     authenticated: bool,
+    /// Hand a 2xx body over as a stream instead of reading it.
+    stream_success: bool,
 }
 
 /// Why an attempt got no response to hand back.

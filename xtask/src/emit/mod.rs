@@ -148,6 +148,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::Bytes => quote!(Vec<u8>),
         RustType::FilePart => quote!(client_runtime::FilePart),
         RustType::RawBody => quote!(client_runtime::RawBody),
+        RustType::Download => quote!(client_runtime::Download),
         RustType::Unit => quote!(()),
     }
 }

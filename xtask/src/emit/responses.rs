@@ -20,7 +20,7 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
         let value = match &case.body {
             ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
             ResponseBody::None => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
-            ResponseBody::Bytes => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
+            ResponseBody::Bytes | ResponseBody::Stream => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
             ResponseBody::Text => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(String::from_utf8_lossy(raw.body()).into_owned()), meta: Box::new(raw.meta().clone()) })),
         };
         (case.status, quote!(Err(#value)))
@@ -46,12 +46,14 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
             }
         }
     };
+    // A file response is handed over as it arrives, not read into memory.
+    let execute = if op.streams_success() { quote!(download) } else { quote!(execute) };
     quote! {
         /// Sends the request, retrying and pacing as the client is configured to, and decodes the
         /// response by its status.
         pub async fn send(self) -> Result<client_runtime::Response<#ok>, client_runtime::Error<#error>> {
             let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-            let raw = self.client.transport().execute::<#error>(request).await?;
+            let raw = self.client.transport().#execute::<#error>(request).await?;
             #decode
         }
     }
@@ -63,6 +65,7 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
             ResponseBody::Json(_) => quote!(raw.json()),
             ResponseBody::None => quote!(Ok(raw.empty())),
             ResponseBody::Bytes => quote!(Ok(raw.bytes())),
+            ResponseBody::Stream => quote!(Ok(raw.download())),
             ResponseBody::Text => quote!(raw.text()),
         };
     }
@@ -74,6 +77,7 @@ fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStre
             quote!(raw.json::<#ty, _>().map(|response| response.map(#success::#variant)))
         }
         (ResponseBody::Bytes, _) => quote!(Ok(raw.bytes().map(#success::#variant))),
+        (ResponseBody::Stream, _) => quote!(Ok(raw.download().map(#success::#variant))),
         (ResponseBody::Text, _) => quote!(raw.text().map(|response| response.map(#success::#variant))),
         _ => quote!(Ok(raw.empty().map(|()| #success::#variant))),
     }

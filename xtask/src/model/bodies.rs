@@ -95,12 +95,22 @@ fn form_fields(
     encoding: FormEncoding,
 ) -> Result<Vec<MultipartField>, SpecError> {
     let (schema, _, at) = spec.schema(schema, at)?;
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Err(spec.error(&at, "a form body must be an object schema"));
+    // Specs often leave out `type: object` beside the properties of a form.
+    let (properties, required_names) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
+        SchemaKind::Any(any)
+            if matches!(any.typ.as_deref(), None | Some("object"))
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty() =>
+        {
+            (&any.properties, &any.required)
+        }
+        _ => return Err(spec.error(&at, "a form body must be an object schema")),
     };
     let mut taken = BTreeSet::new();
     let mut fields = Vec::new();
-    for (name, prop) in &object.properties {
+    for (name, prop) in properties {
         let p_at = at.push("properties").push(name);
         let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;
         let is_file = matches!(&prop_schema.schema_kind, SchemaKind::Type(Type::String(s))
@@ -114,7 +124,7 @@ fn form_fields(
         if encoding == FormEncoding::UrlEncoded && (is_file || json) {
             return Err(spec.error(&p_at, "URL-encoded forms support scalars and arrays of them only"));
         }
-        let required = object.required.contains(name);
+        let required = required_names.contains(name);
         let rust_type = text.as_ref().map_or(RustType::FilePart, RustType::of);
         fields.push(MultipartField {
             wire_name: name.clone(),

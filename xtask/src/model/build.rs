@@ -29,7 +29,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let mut types = TypeBuilder::new(spec);
     types.build_components()?;
     let (mut operations, paging) = super::operations::operations(spec, &mut types)?;
-    let types = types.finish();
+    let (types, warnings) = types.finish();
     for (op, declared) in operations.iter_mut().zip(paging) {
         if let Some(declared) = declared {
             let customized = options.custom_paging.contains(&op.id);
@@ -49,6 +49,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         operations,
         types,
         features: Vec::new(),
+        warnings,
     };
     if options.features_by_tag {
         super::features::assign(&mut api);
@@ -88,8 +89,7 @@ fn auth(spec: &Spec) -> Result<Auth, SpecError> {
             let outcome = match requirement.len() {
                 0 => continue,
                 1 => requirement.keys().next().map(|name| scheme_auth(spec, name)),
-                _ => Some(Err(spec
-                    .error(&at.push(&i.to_string()), "a requirement that combines several schemes is not supported"))),
+                _ => Some(combined_auth(spec, requirement.keys(), &at.push(&i.to_string()))),
             };
             match outcome {
                 Some(Ok(auth)) => return Ok(auth),
@@ -101,6 +101,24 @@ fn auth(spec: &Spec) -> Result<Auth, SpecError> {
         }
     }
     first_error.map_or(Ok(Auth::None), Err)
+}
+
+/// A requirement naming several schemes at once. Schemes that all send the same credential the
+/// same way (two OAuth2 flows, both a bearer token) are that one credential; schemes that need
+/// a credential each cannot be met, as the runtime sends one.
+fn combined_auth<'n>(spec: &Spec, names: impl Iterator<Item = &'n String>, at: &Pointer) -> Result<Auth, SpecError> {
+    let mut combined: Option<Auth> = None;
+    for name in names {
+        let auth = scheme_auth(spec, name)?;
+        match &combined {
+            Some(first) if *first != auth => {
+                return Err(spec
+                    .error(at, "a requirement that combines schemes sending different credentials is not supported"))
+            }
+            _ => combined = Some(auth),
+        }
+    }
+    Ok(combined.unwrap_or(Auth::None))
 }
 
 fn scheme_auth(spec: &Spec, name: &str) -> Result<Auth, SpecError> {

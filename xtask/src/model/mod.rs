@@ -1,6 +1,7 @@
 //! Stage 2: the intermediate model between the spec and the tokens. It knows the API in Rust
 //! terms (names, types, parameter kinds, response statuses) but no YAML and no tokens.
 
+mod all_of;
 mod bodies;
 mod build;
 mod features;
@@ -37,6 +38,8 @@ pub struct Api {
     /// The Cargo features operations are grouped behind (one per tag), sorted; empty when the
     /// API is not split (the three provider crates).
     pub features: Vec<String>,
+    /// What the model holds less precisely than the spec says (printed by `cargo xtask generate`).
+    pub warnings: Vec<crate::spec::version::Warning>,
 }
 
 #[derive(Clone, Debug)]
@@ -128,6 +131,11 @@ impl Operation {
     /// Whether `send()` returns a `{Stem}Success` enum.
     pub fn has_success_enum(&self) -> bool {
         self.success_enum.is_some()
+    }
+
+    /// Whether a success body is a file handed over as it arrives ([`ResponseBody::Stream`]).
+    pub fn streams_success(&self) -> bool {
+        self.success.iter().any(|case| case.body == ResponseBody::Stream)
     }
 
     /// The types the operation's module exports, in a fixed order.
@@ -330,8 +338,10 @@ pub struct ResponseCase {
 pub enum ResponseBody {
     None,
     Json(TypeRef),
-    /// A non-JSON body, handed over as bytes.
+    /// A non-JSON body, handed over as bytes (an error's, or a file beside other success bodies).
     Bytes,
+    /// A file (a success body that is neither JSON nor text), streamed as it arrives.
+    Stream,
     /// A `text/*` body, handed over as a `String`.
     Text,
 }

@@ -251,6 +251,8 @@ fn parameter(
     };
     let at_schema = at.push("schema");
     let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", name_part(&data.name)))?;
+    // A parameter is text on the wire: `format: binary` there says nothing a string does not.
+    let ty = if ty == TypeRef::Binary { TypeRef::String } else { ty };
     let structured = super::params::structured(spec, types, &ty, location, array_style, at)?;
     let (schema, _, _) = spec.schema(schema_ref, &at_schema)?;
     let (minimum, maximum) = match &schema.schema_kind {
@@ -342,6 +344,7 @@ fn responses(
             None if response.content.keys().all(|ct| ct.trim().to_ascii_lowercase().starts_with("text/")) => {
                 ResponseBody::Text
             }
+            None if ok => ResponseBody::Stream,
             None => ResponseBody::Bytes,
         };
         let mut headers: Vec<String> = response.headers.keys().cloned().collect();
@@ -365,6 +368,14 @@ fn responses(
             headers: Vec::new(),
         });
     }
+    // A file streams only when no other success needs its body read (a JSON 200 beside a file
+    // 206 is read whole, as bytes).
+    if !success.iter().all(|c| matches!(c.body, ResponseBody::Stream | ResponseBody::None)) {
+        for case in success.iter_mut().filter(|c| c.body == ResponseBody::Stream) {
+            case.body = ResponseBody::Bytes;
+            case.payload = payload(&case.body);
+        }
+    }
     // Exact codes before ranges before `default`, so the emitted `match` arms are reachable.
     success.sort_by_key(|c| c.status);
     errors.sort_by_key(|c| c.status);
@@ -376,6 +387,7 @@ fn payload(body: &ResponseBody) -> Option<RustType> {
         ResponseBody::None => None,
         ResponseBody::Json(ty) => Some(RustType::of(ty)),
         ResponseBody::Bytes => Some(RustType::Bytes),
+        ResponseBody::Stream => Some(RustType::Download),
         ResponseBody::Text => Some(RustType::String),
     }
 }

@@ -41,13 +41,19 @@ fn shape(spec: &Spec, types: &TypeBuilder<'_>, ty: &TypeRef, at: &Pointer, depth
     if types.is_scalar(ty) {
         return Ok(if matches!(ty, TypeRef::Array(_)) { Shape::Array } else { Shape::Scalar });
     }
-    let flat = |value: &TypeRef, pointer: &str| match types.is_scalar(value) && !matches!(value, TypeRef::Array(_)) {
-        true => Ok(()),
-        false => Err(nested(spec, pointer)),
+    // A free-form member (`additionalProperties: true`) is allowed: the runtime refuses, with the
+    // parameter's name, a caller's value that nests.
+    let flat = |value: &TypeRef, pointer: &str| {
+        let scalar = types.is_scalar(value) && !matches!(value, TypeRef::Array(_));
+        match scalar || *value == TypeRef::Json {
+            true => Ok(()),
+            false => Err(nested(spec, pointer)),
+        }
     };
     match ty {
         // Free-form values: the runtime refuses nesting in what a caller puts in them.
         TypeRef::Json | TypeRef::JsonObject => Ok(Shape::Structured),
+        TypeRef::Array(item) if **item == TypeRef::Json => Ok(Shape::Structured),
         TypeRef::Map(value) => {
             flat(value, &at_schema.push("additionalProperties").to_string()).map(|()| Shape::Structured)
         }

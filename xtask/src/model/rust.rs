@@ -35,6 +35,8 @@ pub enum RustType {
     FilePart,
     /// `client_runtime::RawBody`: a raw request body, bytes or a file streamed from disk.
     RawBody,
+    /// `client_runtime::Download`: a file response, streamed as it arrives.
+    Download,
     /// `()`: no body.
     Unit,
 }
@@ -100,6 +102,7 @@ impl fmt::Display for RustType {
             RustType::Bytes => f.write_str("Vec<u8>"),
             RustType::FilePart => f.write_str("FilePart"),
             RustType::RawBody => f.write_str("RawBody"),
+            RustType::Download => f.write_str("Download"),
             RustType::Unit => f.write_str("()"),
         }
     }

@@ -6,21 +6,25 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
+use super::all_of::Own;
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
 use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::spec::version::Warning;
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// A schema's Rust type and whether the schema allows `null`.
 pub type Typed = (TypeRef, bool);
 
 pub struct TypeBuilder<'a> {
-    spec: &'a Spec,
+    pub(super) spec: &'a Spec,
     /// Component key → Rust name.
     components: BTreeMap<String, String>,
     taken: BTreeSet<String>,
     defs: BTreeMap<String, TypeDef>,
-    /// Nesting of `allOf` merges, bounded so `A: allOf: [$ref A]` is an error, not a stack overflow.
-    merge_depth: usize,
+    /// Nesting of `allOf` merges (see [`super::all_of`]).
+    pub(super) merge_depth: usize,
+    /// What the model holds less precisely than the spec says.
+    pub(super) warnings: Vec<Warning>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -32,7 +36,7 @@ impl<'a> TypeBuilder<'a> {
                 components.insert(key.clone(), unique(type_ident(key), &mut taken));
             }
         }
-        Self { spec, components, taken, defs: BTreeMap::new(), merge_depth: 0 }
+        Self { spec, components, taken, defs: BTreeMap::new(), merge_depth: 0, warnings: Vec::new() }
     }
 
     /// Builds a definition for every component schema.
@@ -55,11 +59,11 @@ impl<'a> TypeBuilder<'a> {
         Ok(())
     }
 
-    /// All definitions, sorted by name, with recursive fields boxed.
-    pub fn finish(self) -> Vec<TypeDef> {
+    /// All definitions, sorted by name, with recursive fields boxed, and the warnings.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Warning>) {
         let mut defs = self.defs;
         super::build::box_recursive_fields(&mut defs);
-        defs.into_values().collect()
+        (defs.into_values().collect(), self.warnings)
     }
 
     /// A definition built so far (every component schema, and the inline ones met before).
@@ -126,6 +130,10 @@ impl<'a> TypeBuilder<'a> {
             return Ok((ty, nullable || inner_nullable));
         }
         if let Some(kind) = self.definition(schema, at, hint)? {
+            // An `allOf` that is one non-object value is that value, not a definition of its own.
+            if let TypeKind::Alias { ty, .. } = kind {
+                return Ok((ty, nullable));
+            }
             let name = unique(hint.to_owned(), &mut self.taken);
             let description = schema.schema_data.description.clone();
             let def = TypeDef { name: name.clone(), schema: at.to_string(), features: Vec::new(), description, kind };
@@ -194,7 +202,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The definition a schema needs, if it needs one (objects with properties, enums, unions).
-    fn definition(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Result<Option<TypeKind>, SpecError> {
+    pub(super) fn definition(
+        &mut self,
+        schema: &Schema,
+        at: &Pointer,
+        name: &str,
+    ) -> Result<Option<TypeKind>, SpecError> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let values = s.enumeration.iter().flatten().cloned();
@@ -205,7 +218,7 @@ impl<'a> TypeBuilder<'a> {
                 let additional = self.additional(o.additional_properties.as_ref(), at, name)?;
                 Ok(Some(struct_kind(fields, additional)))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merged(all_of, &at.push("allOf"), name).map(Some),
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merged(all_of, None, at, name).map(Some),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
                 let key = kind_key(&schema.schema_kind);
                 self.union(members, &at.push(key), name).map(Some)
@@ -213,7 +226,8 @@ impl<'a> TypeBuilder<'a> {
             // openapiv3 lands here when keywords mix (`type` with `oneOf`, an enum with `null`, …).
             SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() {
-                    return self.merged(&any.all_of, &at.push("allOf"), name).map(Some);
+                    let own = Own { properties: &any.properties, required: &any.required };
+                    return self.merged(&any.all_of, Some(own), at, name).map(Some);
                 }
                 let (members, key) =
                     if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
@@ -250,7 +264,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn fields(
+    pub(super) fn fields(
         &mut self,
         properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
@@ -284,47 +298,6 @@ impl<'a> TypeBuilder<'a> {
         Ok(fields)
     }
 
-    /// `allOf`: the members' properties and `required` lists, merged in order.
-    fn merged(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
-        if self.merge_depth > 32 {
-            return Err(self.spec.error(at, "`allOf` nests more than 32 levels deep (does it include itself?)"));
-        }
-        self.merge_depth += 1;
-        let merged = self.merge_members(members, at, name);
-        self.merge_depth -= 1;
-        merged
-    }
-
-    fn merge_members(
-        &mut self,
-        members: &[ReferenceOr<Schema>],
-        at: &Pointer,
-        name: &str,
-    ) -> Result<TypeKind, SpecError> {
-        let mut fields: Vec<Field> = Vec::new();
-        let mut additional = None;
-        for (i, member) in members.iter().enumerate() {
-            let at = at.push(&i.to_string());
-            let (schema, _, at) = self.spec.schema(member, &at)?;
-            let member_fields = match self.definition(schema, &at, name)? {
-                Some(TypeKind::Struct { fields, additional: extra }) => {
-                    additional = additional.or(extra.map(|a| a.value));
-                    fields
-                }
-                // A member that only annotates (a description, `required`, an empty object) adds no fields.
-                None if is_annotation_only(schema) => Vec::new(),
-                _ => return Err(self.spec.error(&at, "an `allOf` member must be an object schema with properties")),
-            };
-            for field in member_fields {
-                match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
-                    Some(existing) => existing.required |= field.required,
-                    None => fields.push(field),
-                }
-            }
-        }
-        Ok(struct_kind(fields, additional))
-    }
-
     fn union(&mut self, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<TypeKind, SpecError> {
         let mut taken = BTreeSet::new();
         let mut variants = Vec::with_capacity(members.len());
@@ -349,12 +322,12 @@ fn is_sensitive(schema: &Schema) -> bool {
     marked || password
 }
 
-fn alias(ty: TypeRef) -> TypeKind {
+pub(super) fn alias(ty: TypeRef) -> TypeKind {
     TypeKind::Alias { rust_type: RustType::of(&ty), ty }
 }
 
 /// A struct, its map of undeclared properties named so that no declared field shadows it.
-fn struct_kind(fields: Vec<Field>, additional: Option<TypeRef>) -> TypeKind {
+pub(super) fn struct_kind(fields: Vec<Field>, additional: Option<TypeRef>) -> TypeKind {
     let additional = additional.map(|value| {
         let mut taken = fields.iter().map(|f| f.rust_name.trim_start_matches("r#").to_owned()).collect();
         Additional {
@@ -379,7 +352,7 @@ fn enum_kind(values: impl Iterator<Item = String>) -> TypeKind {
 
 /// A schema with nothing that shapes a value: no type other than object, no properties, no
 /// composition, no enum.
-fn is_annotation_only(schema: &Schema) -> bool {
+pub(super) fn is_annotation_only(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => o.properties.is_empty() && o.additional_properties.is_none(),
         SchemaKind::Any(any) => {

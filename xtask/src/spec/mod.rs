@@ -73,6 +73,12 @@ impl Spec {
         SpecError { file: self.file.clone(), pointer: self.origin.original(&at.to_string()), message: message.into() }
     }
 
+    /// A note about a node the model holds less precisely than the spec says, at its pointer in
+    /// the original document.
+    pub fn warning(&self, at: &Pointer, message: impl Into<String>) -> version::Warning {
+        version::Warning { pointer: self.origin.original(&at.to_string()), message: message.into() }
+    }
+
     /// Follows a schema reference (and chains of them) to its target, returning the name of the
     /// last component it passed through.
     pub fn schema<'a>(

@@ -1,6 +1,7 @@
 //! End-to-end tests of the runtime against real HTTP servers on 127.0.0.1.
 
 mod common;
+mod downloads;
 mod pacing;
 mod query_keys;
 mod raw_bodies;

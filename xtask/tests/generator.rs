@@ -43,6 +43,36 @@ fn loose_types_are_warned_about_at_their_pointer() {
     assert!(warnings[0].contains("`serde_json::Value`"), "{stderr}");
 }
 
+/// A shape a spec writes out inline again (Akeneo's `_links: {self: {href}}` in every response)
+/// is one definition; the other names are aliases of it, and the objects around it are alike too.
+#[test]
+fn a_shape_written_out_twice_is_defined_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let links = "{type: object, properties: {_links: {type: object, properties: {self: {type: object, properties: {href: {type: string}}}}}}}";
+    let op = |id: &str| {
+        format!("    get:\n      operationId: {id}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {links}\n")
+    };
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: Twice, version: '1'}}\npaths:\n  /a:\n{}  /b:\n{}",
+        op("getA"),
+        op("getB")
+    );
+    let path = dir.path().join("twice.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate(&path, &out, "twice");
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let types = std::fs::read_to_string(out.join("src/generated/types.rs")).expect("types.rs");
+    assert_eq!(types.matches("pub struct ").count(), 3, "{types}");
+    for alias in [
+        "pub type GetBResponse = types::GetAResponse;",
+        "pub type GetBResponseLinks = types::GetAResponseLinks;",
+        "pub type GetBResponseLinksSelf = types::GetAResponseLinksSelf;",
+    ] {
+        assert!(types.contains(alias), "{alias} missing from:\n{types}");
+    }
+}
+
 #[test]
 fn two_runs_give_identical_bytes() {
     let (a, b) = (tempfile::tempdir().expect("temp dir"), tempfile::tempdir().expect("temp dir"));

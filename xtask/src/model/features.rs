@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToKebabCase;
 
 use super::reach::{reachable, roots};
-use super::{Api, TypeKind};
+use super::{Api, TypeKind, TypeRef};
 
 /// Sets `Operation::feature` and `TypeDef::features`, and the API's feature list.
 pub fn assign(api: &mut Api) {
@@ -36,10 +36,41 @@ pub fn assign(api: &mut Api) {
             }
         }
     }
+    // A type no operation reaches is always compiled, and so is everything it mentions...
+    let unreached: Vec<&str> = defs.keys().copied().filter(|name| !gates.contains_key(*name)).collect();
+    for name in &unreached {
+        if !matches!(defs.get(name), Some(TypeKind::Alias { .. })) {
+            let root = TypeRef::Named((*name).to_owned());
+            for reached in reachable(&defs, vec![&root]) {
+                gates.insert(reached, None);
+            }
+        }
+    }
+    // ...except an alias, which is compiled with its target (the names a shape written out
+    // twice takes, see `TypeBuilder::define_inline`).
+    for name in unreached {
+        if !gates.contains_key(name) {
+            let gate = alias_target(&defs, name).and_then(|target| gates.get(target).cloned()).flatten();
+            gates.insert(name.to_owned(), gate);
+        }
+    }
     for def in &mut api.types {
         def.features = gates.remove(&def.name).flatten().map(|f| f.into_iter().collect()).unwrap_or_default();
     }
     api.features = by_tag.into_values().collect::<BTreeSet<_>>().into_iter().collect();
+}
+
+/// The first type an alias chain ends at that is not itself an alias.
+fn alias_target<'a>(defs: &BTreeMap<&'a str, &'a TypeKind>, name: &'a str) -> Option<&'a str> {
+    let mut current = name;
+    for _ in 0..16 {
+        match defs.get(current) {
+            Some(TypeKind::Alias { ty: TypeRef::Named(next), .. }) => current = next.as_str(),
+            Some(_) => return Some(current),
+            None => return None,
+        }
+    }
+    None
 }
 
 /// `Pull Requests` → `pull-requests`; a name Cargo accepts (ASCII letters, digits, `-`, `_`).

@@ -34,6 +34,7 @@ pub fn render(api: &Api) -> String {
         Auth::ApiKeyHeader(name) => format!("auth header {name:?}"),
         Auth::ApiKeyQuery(name) => format!("auth query {name:?}"),
         Auth::ApiKeyCookie(name) => format!("auth cookie {name:?}"),
+        Auth::ApiKeyHeaders(names) => format!("auth headers {names:?}"),
         Auth::Basic => "auth basic".to_owned(),
     });
     lines.push(format!("server {}", api.server.url));

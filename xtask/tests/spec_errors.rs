@@ -240,6 +240,26 @@ fn schemes_sending_the_same_credential_combine_into_it() {
     assert!(client.contains("AuthScheme::Bearer"), "{client}");
 }
 
+/// A requirement naming two API keys in headers (VTEX's app key and app token) sends both.
+#[test]
+fn api_keys_in_headers_combine_into_several_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = format!(
+        "{HEAD}security: [{{appKey: [], appToken: []}}]\npaths: {{}}\ncomponents:\n  securitySchemes:\n    \
+         appKey: {{type: apiKey, in: header, name: X-VTEX-API-AppKey}}\n    \
+         appToken: {{type: apiKey, in: header, name: X-VTEX-API-AppToken}}\n"
+    );
+    let path = dir.path().join("vtex.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate(&path, &out, "vtex");
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let client = std::fs::read_to_string(out.join("src/generated/client.rs")).expect("client.rs");
+    let flat: String = client.split_whitespace().collect();
+    assert!(flat.contains(r#"AuthScheme::Headers(&["X-VTEX-API-AppKey","X-VTEX-API-AppToken"]"#), "{client}");
+    assert!(client.contains(r#"`.header_key("X-VTEX-API-AppToken", …)`"#), "{client}");
+}
+
 /// OpenAPI 3.1 and Swagger 2.0, once refused at their version field, now generate.
 #[test]
 fn openapi31_and_swagger2_documents_generate() {

@@ -1,11 +1,66 @@
-//! API keys that travel in the query string or a cookie. They get the guarantees of a header
-//! key: added hop by hop only to the base URL's origin (a redirect elsewhere gets the URL with the
-//! key taken out), and every URL that can reach an error, a log line or `Debug` is redacted.
+//! How keys travel ([`AuthScheme`]) and the key itself ([`ApiKey`]). Keys in the query string or
+//! a cookie get the guarantees of a header key: added hop by hop only to the base URL's origin
+//! (a redirect elsewhere gets the URL with the key taken out), and every URL that can reach an
+//! error, a log line or `Debug` is redacted.
+
+use std::fmt;
+use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE};
 use url::Url;
 
-use crate::config::{ApiKey, AuthScheme, BuildError};
+use crate::config::BuildError;
+
+/// How the API key is attached to a request, from the spec's `securitySchemes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key in a header of its own, such as `X-MICROCMS-API-KEY`.
+    Header(&'static str),
+    /// HTTP basic auth: the key is `user:password` (see [`ClientBuilder::basic_auth`]).
+    Basic,
+    /// The key as a query parameter of its own, such as `?api_key=…`; shown URLs read `REDACTED`.
+    Query(&'static str),
+    /// The key in a cookie of its own, beside the request's cookies.
+    Cookie(&'static str),
+    /// Several keys sent together, each in a header of its own (a requirement combining API
+    /// keys, such as an app key and an app token): [`ClientBuilder::api_key`] is the first
+    /// header's, [`ClientBuilder::header_key`] gives the others.
+    ///
+    /// [`ClientBuilder::api_key`]: crate::ClientBuilder::api_key
+    /// [`ClientBuilder::header_key`]: crate::ClientBuilder::header_key
+    Headers(&'static [&'static str]),
+    /// The spec declares no supported scheme: requests are sent without a key.
+    None,
+}
+
+/// An API key. Its `Debug` and `Display` never show the key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(Arc<str>);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(Arc::from(key.into()))
+    }
+    /// The key itself, for the one place that puts it on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
 
 /// What stands in for the key in a URL that is shown.
 pub const REDACTED: &str = "REDACTED";

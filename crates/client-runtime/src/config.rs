@@ -3,31 +3,14 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
+pub use crate::auth::{ApiKey, AuthScheme};
 use crate::pacing::Pacing;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
-
-/// How the API key is attached to a request, from the spec's `securitySchemes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthScheme {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// The key in a header of its own, such as `X-MICROCMS-API-KEY`.
-    Header(&'static str),
-    /// HTTP basic auth: the key is `user:password` (see [`ClientBuilder::basic_auth`]).
-    Basic,
-    /// The key as a query parameter of its own, such as `?api_key=…`; shown URLs read `REDACTED`.
-    Query(&'static str),
-    /// The key in a cookie of its own, beside the request's cookies.
-    Cookie(&'static str),
-    /// The spec declares no supported scheme: requests are sent without a key.
-    None,
-}
 
 /// One documented rate limit: at most `requests` requests per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,33 +109,6 @@ pub trait ApiClient: Sized {
     fn from_transport(transport: Transport) -> Self;
 }
 
-/// An API key. Its `Debug` and `Display` never show the key.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(Arc<str>);
-
-impl ApiKey {
-    /// Wraps a key.
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(Arc::from(key.into()))
-    }
-    /// The key itself, for the one place that puts it on the wire.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 /// Everything a caller can choose about a client. Set through [`ClientBuilder`].
 #[derive(Clone)]
 #[non_exhaustive]
@@ -163,6 +119,8 @@ pub struct ClientConfig {
     pub server_variables: Vec<(String, String)>,
     /// The key, sent only to the base URL's origin.
     pub api_key: Option<ApiKey>,
+    /// The keys of the other headers of [`AuthScheme::Headers`], by header name.
+    pub header_keys: Vec<(String, ApiKey)>,
     /// A caller's own HTTP client; see [`ClientBuilder::http_client`].
     pub http_client: Option<reqwest::Client>,
     /// Limit on one attempt, redirects and body included.
@@ -202,6 +160,7 @@ impl Default for ClientConfig {
             base_url: None,
             server_variables: Vec::new(),
             api_key: None,
+            header_keys: Vec::new(),
             http_client: None,
             // Generous enough for a 6 MiB body over a slow link; a stuck attempt still ends.
             timeout: Duration::from_secs(60),
@@ -228,6 +187,7 @@ impl fmt::Debug for ClientConfig {
             .field("base_url", &self.base_url)
             .field("server_variables", &self.server_variables)
             .field("api_key", &self.api_key)
+            .field("header_keys", &self.header_keys)
             .field("http_client", &http_client)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -288,6 +248,16 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         // A key pasted with a trailing newline would otherwise fail as an invalid header.
         self.config.api_key = Some(ApiKey::new(key.into().trim()));
+        self
+    }
+
+    /// The key of one more header of a spec that sends several keys together
+    /// ([`AuthScheme::Headers`], e.g. `X-VTEX-API-AppToken` beside `X-VTEX-API-AppKey`):
+    /// sent, and redacted, like the API key.
+    pub fn header_key(mut self, header: impl Into<String>, key: impl Into<String>) -> Self {
+        let header = header.into();
+        self.config.header_keys.retain(|(name, _)| !name.eq_ignore_ascii_case(&header));
+        self.config.header_keys.push((header, ApiKey::new(key.into().trim())));
         self
     }
 

@@ -370,11 +370,16 @@ pub fn excerpt(body: &[u8]) -> String {
 
 /// Like [`excerpt`], with every occurrence of `secret` (a server echoing the key) blanked out.
 pub fn excerpt_redacted(body: &[u8], secret: Option<&str>) -> String {
-    let secret = secret.filter(|s| !s.is_empty());
+    excerpt_without(body, secret.as_slice())
+}
+
+/// Like [`excerpt`], with every occurrence of each of `secrets` blanked out.
+pub(crate) fn excerpt_without(body: &[u8], secrets: &[&str]) -> String {
+    let secrets: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
     // Redact before cutting, so a key straddling the cut cannot leave its prefix behind.
-    let window = EXCERPT_BYTES + secret.map_or(0, str::len);
+    let window = EXCERPT_BYTES + secrets.iter().map(|s| s.len()).max().unwrap_or(0);
     let mut text = String::from_utf8_lossy(&body[..body.len().min(window)]).into_owned();
-    if let Some(secret) = secret {
+    for secret in secrets {
         text = text.replace(secret, "<redacted>");
     }
     let mut end = text.len().min(EXCERPT_BYTES);

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::config::{ApiKey, RequestIdSource};
-use crate::error::{excerpt_redacted, ApiError, DecodeError, Error, UnexpectedStatus};
+use crate::error::{excerpt_without, ApiError, DecodeError, Error, UnexpectedStatus};
 
 /// The `X-RateLimit-*` state a response advertised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -234,8 +234,8 @@ impl<T> Deref for Response<T> {
 pub struct RawResponse {
     meta: ResponseMeta,
     body: Bytes,
-    /// Blanked out of body excerpts in errors, should the server echo it.
-    secret: Option<ApiKey>,
+    /// Blanked out of body excerpts in errors, should the server echo them.
+    secrets: Vec<ApiKey>,
     /// A 2xx body left unread for [`Transport::download`](crate::Transport::download).
     download: Option<crate::Download>,
 }
@@ -243,7 +243,7 @@ pub struct RawResponse {
 impl RawResponse {
     /// Wraps a read body.
     pub fn new(meta: ResponseMeta, body: Bytes) -> Self {
-        Self { meta, body, secret: None, download: None }
+        Self { meta, body, secrets: Vec::new(), download: None }
     }
 
     /// Wraps a read body; finds the request id where `source` says the body carries it, when
@@ -252,14 +252,14 @@ impl RawResponse {
         if meta.request_id.is_none() {
             meta.request_id = request_id_from_body(&body, source.body_pointers);
         }
-        Self { meta, body, secret: None, download: None }
+        Self { meta, body, secrets: Vec::new(), download: None }
     }
     pub(crate) fn with_download(mut self, download: crate::Download) -> Self {
         self.download = Some(download);
         self
     }
-    pub(crate) fn with_secret(mut self, secret: Option<ApiKey>) -> Self {
-        self.secret = secret;
+    pub(crate) fn with_secrets(mut self, secrets: &[ApiKey]) -> Self {
+        self.secrets = secrets.to_vec();
         self
     }
     pub(crate) fn meta_mut(&mut self) -> &mut ResponseMeta {
@@ -329,7 +329,8 @@ impl RawResponse {
     }
 
     fn excerpt(&self) -> String {
-        excerpt_redacted(&self.body, self.secret.as_ref().map(ApiKey::expose))
+        let secrets: Vec<&str> = self.secrets.iter().map(ApiKey::expose).collect();
+        excerpt_without(&self.body, &secrets)
     }
 
     fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
@@ -338,10 +339,12 @@ impl RawResponse {
                 operation: self.meta.operation,
                 status: Some(self.meta.status.as_u16()),
                 // serde quotes offending values, which could be an echoed key.
-                message: match self.secret.as_ref().map(ApiKey::expose).filter(|k| !k.is_empty()) {
-                    Some(key) => e.to_string().replace(key, "<redacted>"),
-                    None => e.to_string(),
-                },
+                message: self
+                    .secrets
+                    .iter()
+                    .map(ApiKey::expose)
+                    .filter(|k| !k.is_empty())
+                    .fold(e.to_string(), |text, key| text.replace(key, "<redacted>")),
                 excerpt: self.excerpt(),
             })
         })

@@ -42,8 +42,11 @@ struct Inner {
     service: &'static ServiceSpec,
     base_url: Url,
     api_key: Option<ApiKey>,
-    /// The key as a header, marked sensitive so no Debug or HPACK table ever shows it.
-    auth: Option<(HeaderName, HeaderValue)>,
+    /// Every key the client holds, blanked out of what a server echoes and refused on a
+    /// request to storage.
+    secrets: Vec<ApiKey>,
+    /// The keys as headers, marked sensitive so no Debug or HPACK table ever shows them.
+    auth: Vec<(HeaderName, HeaderValue)>,
     http: reqwest::Client,
     config: ClientConfig,
     user_agent: HeaderValue,
@@ -88,13 +91,15 @@ impl Transport {
             HeaderValue::from_str(&user_agent).unwrap_or_else(|_| HeaderValue::from_static("client-runtime"));
         let api_key = config.api_key.clone();
         let auth = match &api_key {
-            Some(key) => auth_header(service.auth, key)?,
-            None => None,
+            Some(key) => auth_headers(service.auth, key, &config.header_keys)?,
+            None => Vec::new(),
         };
+        let secrets = api_key.iter().chain(config.header_keys.iter().map(|(_, key)| key)).cloned().collect();
         let wait_cap = config.server_wait_cap(service);
         let pacer = Pacer::from_config(&config.pacing, service.rate_limits).with_wait_cap(wait_cap);
         let budget = Bucket::new(config.retry.budget().copied());
-        let inner = Inner { service, base_url, api_key, auth, http, config, user_agent, pacer, budget, wait_cap };
+        let inner =
+            Inner { service, base_url, api_key, secrets, auth, http, config, user_agent, pacer, budget, wait_cap };
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -250,9 +255,7 @@ impl Transport {
             }
             let body = read_capped(response, inner.config.max_response_bytes).await?;
             drop(permit);
-            return Ok(
-                RawResponse::with_request_id(meta, body, &inner.service.request_id).with_secret(inner.api_key.clone())
-            );
+            return Ok(RawResponse::with_request_id(meta, body, &inner.service.request_id).with_secrets(&inner.secrets));
         }
     }
 
@@ -273,7 +276,7 @@ impl Transport {
             for name in [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE] {
                 headers.remove(name);
             }
-            if let Some((name, _)) = &inner.auth {
+            for (name, _) in &inner.auth {
                 headers.remove(name);
             }
             headers
@@ -283,8 +286,10 @@ impl Transport {
         let mut headers = headers;
         crate::auth::add_cookie(scheme, key, &mut headers, with_key);
         let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers);
-        if let (true, Some((name, value))) = (with_key, &inner.auth) {
-            builder = builder.header(name, value.clone());
+        if with_key {
+            for (name, value) in &inner.auth {
+                builder = builder.header(name, value.clone());
+            }
         }
         if with_body {
             builder = match prepared.body {
@@ -448,27 +453,54 @@ fn attempt_limit(timeout: Duration, deadline: Option<Instant>) -> (Duration, boo
     }
 }
 
-fn auth_header(scheme: AuthScheme, key: &ApiKey) -> Result<Option<(HeaderName, HeaderValue)>, BuildError> {
-    let (name, value) = match scheme {
-        AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+/// The headers carrying the keys: one for most schemes, one per header for
+/// [`AuthScheme::Headers`] (every one needs its key once the first is given).
+fn auth_headers(
+    scheme: AuthScheme,
+    key: &ApiKey,
+    header_keys: &[(String, ApiKey)],
+) -> Result<Vec<(HeaderName, HeaderValue)>, BuildError> {
+    let header_name = |name: &str| {
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
+            reason: "the spec's key header name is not a valid HTTP header name",
+        })
+    };
+    let pairs = match scheme {
+        AuthScheme::Bearer => vec![(AUTHORIZATION, format!("Bearer {}", key.expose()))],
         AuthScheme::Basic => {
             use base64::Engine as _;
-            (AUTHORIZATION, format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(key.expose())))
+            vec![(AUTHORIZATION, format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(key.expose())))]
         }
-        AuthScheme::Header(name) => {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
-                reason: "the spec's key header name is not a valid HTTP header name",
-            })?;
-            (name, key.expose().to_owned())
+        AuthScheme::Header(name) => vec![(header_name(name)?, key.expose().to_owned())],
+        AuthScheme::Headers(names) => {
+            let mut pairs = Vec::with_capacity(names.len());
+            for (i, name) in names.iter().enumerate() {
+                let value = match i {
+                    0 => key,
+                    _ => header_keys.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, k)| k).ok_or(
+                        BuildError::InvalidApiKey {
+                            reason: "the spec sends several keys together: give each further header's key with \
+                                     `.header_key(header, key)`",
+                        },
+                    )?,
+                };
+                pairs.push((header_name(name)?, value.expose().to_owned()));
+            }
+            pairs
         }
-        AuthScheme::Query(_) | AuthScheme::Cookie(_) => return crate::auth::check(scheme, key).map(|()| None),
-        AuthScheme::None => return Ok(None),
+        AuthScheme::Query(_) | AuthScheme::Cookie(_) => return crate::auth::check(scheme, key).map(|()| Vec::new()),
+        AuthScheme::None => return Ok(Vec::new()),
     };
-    let mut value = HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {
-        reason: "it contains characters an HTTP header cannot carry (a line break or control character?)",
-    })?;
-    value.set_sensitive(true);
-    Ok(Some((name, value)))
+    pairs
+        .into_iter()
+        .map(|(name, value)| {
+            let mut value = HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {
+                reason: "it contains characters an HTTP header cannot carry (a line break or control character?)",
+            })?;
+            value.set_sensitive(true);
+            Ok((name, value))
+        })
+        .collect()
 }
 
 fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, Failure> {

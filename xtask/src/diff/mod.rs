@@ -191,6 +191,7 @@ fn api_level(old: &Api, new: &Api, out: &mut Changes) {
             Auth::ApiKeyHeader(h) => format!("API key in header `{h}`"),
             Auth::ApiKeyQuery(q) => format!("API key in query parameter `{q}`"),
             Auth::ApiKeyCookie(c) => format!("API key in cookie `{c}`"),
+            Auth::ApiKeyHeaders(h) => format!("API keys in headers `{}`", h.join("`, `")),
             Auth::Basic => "HTTP basic auth".to_owned(),
         };
         let class = if new.auth == Auth::None { Class::Compatible } else { Class::Breaking };

@@ -53,9 +53,23 @@ pub fn client(api: &Api) -> TokenStream {
             }
         }
     });
+    let keys = match &api.auth {
+        Auth::ApiKeyHeaders(names) => match names.split_first() {
+            Some((first, rest)) => {
+                let rest: Vec<String> = rest.iter().map(|n| format!("`.header_key({n:?}, …)`")).collect();
+                format!(
+                    "\n\nThe API takes several keys at once: `.api_key(…)` is the `{first}` header's, {} the other{}.",
+                    rest.join(", "),
+                    if rest.len() == 1 { "" } else { "s" }
+                )
+            }
+            None => String::new(),
+        },
+        _ => String::new(),
+    };
     let client_docs = own_doc_attrs(&format!(
         "A client for {} (version {}).\n\nBuild one with [`Client::builder`]; clones are cheap and share connections, \
-         retries and rate-limit pacing.",
+         retries and rate-limit pacing.{keys}",
         api.title, api.version
     ));
     let server_variables = server_variables(api);
@@ -91,6 +105,7 @@ fn client_items(
         Auth::ApiKeyHeader(name) => quote!(client_runtime::AuthScheme::Header(#name)),
         Auth::ApiKeyQuery(name) => quote!(client_runtime::AuthScheme::Query(#name)),
         Auth::ApiKeyCookie(name) => quote!(client_runtime::AuthScheme::Cookie(#name)),
+        Auth::ApiKeyHeaders(names) => quote!(client_runtime::AuthScheme::Headers(&[#(#names),*])),
     };
     let limits = api.rate_limits.iter().map(|l| {
         let requests = proc_macro2::Literal::u32_unsuffixed(l.requests);

@@ -104,21 +104,30 @@ fn auth(spec: &Spec) -> Result<Auth, SpecError> {
 }
 
 /// A requirement naming several schemes at once. Schemes that all send the same credential the
-/// same way (two OAuth2 flows, both a bearer token) are that one credential; schemes that need
-/// a credential each cannot be met, as the runtime sends one.
+/// same way (two OAuth2 flows, both a bearer token) are that one credential; API keys in
+/// headers of their own (an app key and an app token) are sent together. Other mixes (a key
+/// in the query beside a bearer token) are refused.
 fn combined_auth<'n>(spec: &Spec, names: impl Iterator<Item = &'n String>, at: &Pointer) -> Result<Auth, SpecError> {
-    let mut combined: Option<Auth> = None;
-    for name in names {
-        let auth = scheme_auth(spec, name)?;
-        match &combined {
-            Some(first) if *first != auth => {
-                return Err(spec
-                    .error(at, "a requirement that combines schemes sending different credentials is not supported"))
+    let schemes = names.map(|name| scheme_auth(spec, name)).collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = schemes.first() else { return Ok(Auth::None) };
+    if schemes.iter().all(|auth| auth == first) {
+        return Ok(first.clone());
+    }
+    let mut headers: Vec<String> = Vec::new();
+    for auth in &schemes {
+        match auth {
+            Auth::ApiKeyHeader(name) => {
+                if !headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                    headers.push(name.clone());
+                }
             }
-            _ => combined = Some(auth),
+            _ => {
+                let message = "a requirement that combines schemes sending different credentials is not supported";
+                return Err(spec.error(at, message));
+            }
         }
     }
-    Ok(combined.unwrap_or(Auth::None))
+    Ok(Auth::ApiKeyHeaders(headers))
 }
 
 fn scheme_auth(spec: &Spec, name: &str) -> Result<Auth, SpecError> {

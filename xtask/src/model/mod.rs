@@ -69,6 +69,9 @@ pub enum Auth {
     ApiKeyQuery(String),
     /// The key in a cookie of that name.
     ApiKeyCookie(String),
+    /// Several keys sent together, each in a header of these names (a requirement combining
+    /// API key schemes: an app key and an app token).
+    ApiKeyHeaders(Vec<String>),
 }
 
 /// What a provider's docs say about its responses that OpenAPI cannot: where the request id

@@ -71,15 +71,14 @@ impl Transport {
         if request.url.scheme() != "https" && !(request.url.scheme() == "http" && loopback) {
             return Err(StorageError::Refused("the storage URL is not https".into()));
         }
-        let key_header = inner.auth.as_ref().map(|(name, _)| name.clone());
+        let key_headers: Vec<&HeaderName> = inner.auth.iter().map(|(name, _)| name).collect();
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| StorageError::Refused(format!("{name:?} is not a valid header name")))?;
-            let carries_key =
-                inner.api_key.as_ref().is_some_and(|k| !k.expose().is_empty() && value.contains(k.expose()));
+            let carries_key = inner.secrets.iter().any(|k| !k.expose().is_empty() && value.contains(k.expose()));
             if [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE].contains(&name)
-                || key_header.as_ref() == Some(&name)
+                || key_headers.contains(&&name)
                 || carries_key
             {
                 return Err(StorageError::Refused(format!("the storage request may not carry a `{name}` header")));
@@ -143,15 +142,17 @@ impl Transport {
         })?;
         let started = tokio::time::Instant::now();
         let mut builder = inner.http.request(method, url.clone()).header(USER_AGENT, inner.user_agent.clone());
-        if let (true, Some((name, value))) = (may_send_key(&inner.base_url, &url), &inner.auth) {
-            builder = builder.header(name, value.clone());
+        if may_send_key(&inner.base_url, &url) {
+            for (name, value) in &inner.auth {
+                builder = builder.header(name, value.clone());
+            }
         }
         let exchange = async {
             let response = builder.multipart(form).send().await.map_err(|e| Failure::Http(e.without_url()))?;
             let meta = ResponseMeta::new(operation, response.status(), response.headers().clone(), 1);
             inner.pacer.observe(&meta);
             let body = read_capped(response, inner.config.max_response_bytes).await?;
-            Ok::<_, Failure>(RawResponse::new(meta, body).with_secret(inner.api_key.clone()))
+            Ok::<_, Failure>(RawResponse::new(meta, body).with_secrets(&inner.secrets))
         };
         let outcome = match tokio::time::timeout(inner.config.timeout, exchange).await {
             Ok(outcome) => outcome,

@@ -46,6 +46,7 @@ spec!(KeyHeader, AuthScheme::Header("X-MICROCMS-API-KEY"), &[]);
 spec!(BasicAuth, AuthScheme::Basic, &[]);
 spec!(QueryKey, AuthScheme::Query("api_key"), &[]);
 spec!(CookieKey, AuthScheme::Cookie("sid"), &[]);
+spec!(AppKeys, AuthScheme::Headers(&["X-App-Key", "X-App-Token"]), &[]);
 spec!(Paced, AuthScheme::Bearer, &[Quota::new(5, Duration::from_secs(1))]);
 
 /// What a generated `Client` looks like to the runtime.

@@ -7,3 +7,4 @@ mod query_keys;
 mod raw_bodies;
 mod retries;
 mod safety;
+mod several_keys;

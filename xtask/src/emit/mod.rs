@@ -125,6 +125,10 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
             let item = rust_type(item);
             quote!(Vec<#item>)
         }
+        RustType::Tuple(items) => {
+            let items = items.iter().map(rust_type);
+            quote!((#(#items,)*))
+        }
         RustType::Map(value) => {
             let value = rust_type(value);
             quote!(BTreeMap<String, #value>)

@@ -172,10 +172,8 @@ pub(super) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
     for (name, def) in defs.iter() {
         if let TypeKind::Struct { fields, .. } = &def.kind {
             for (i, field) in fields.iter().enumerate() {
-                if let TypeRef::Named(target) = &field.ty {
-                    if reaches(target, name) {
-                        to_box.push((name.clone(), i));
-                    }
+                if inline_names(&field.ty).iter().any(|target| reaches(target, name)) {
+                    to_box.push((name.clone(), i));
                 }
             }
         }
@@ -190,15 +188,20 @@ pub(super) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
     }
 }
 
+/// The named types a value of `ty` holds without indirection (itself, or a tuple's members).
+fn inline_names(ty: &TypeRef) -> Vec<String> {
+    match ty {
+        TypeRef::Named(n) => vec![n.clone()],
+        TypeRef::Tuple(items) => items.iter().flat_map(inline_names).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn direct_edges(def: &TypeDef) -> Vec<String> {
-    let named = |ty: &TypeRef| match ty {
-        TypeRef::Named(n) => Some(n.clone()),
-        _ => None,
-    };
     match &def.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| named(&f.ty)).collect(),
-        TypeKind::Union { variants } => variants.iter().filter_map(|v| named(&v.ty)).collect(),
-        TypeKind::Alias { ty, .. } => named(ty).into_iter().collect(),
+        TypeKind::Struct { fields, .. } => fields.iter().flat_map(|f| inline_names(&f.ty)).collect(),
+        TypeKind::Union { variants } => variants.iter().flat_map(|v| inline_names(&v.ty)).collect(),
+        TypeKind::Alias { ty, .. } => inline_names(ty),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }

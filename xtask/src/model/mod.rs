@@ -363,6 +363,8 @@ pub enum TypeRef {
     /// A free-form JSON object.
     JsonObject,
     Array(Box<TypeRef>),
+    /// A closed tuple (3.1 `prefixItems` with `items: false`): a JSON array of these, in order.
+    Tuple(Vec<TypeRef>),
     Map(Box<TypeRef>),
     Named(String),
 }

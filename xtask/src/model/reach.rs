@@ -33,6 +33,7 @@ pub fn reachable<'a>(defs: &BTreeMap<&str, &'a TypeKind>, roots: Vec<&'a TypeRef
     while let Some(ty) = pending.pop() {
         match ty {
             TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Tuple(items) => pending.extend(items),
             TypeRef::Named(name) => {
                 if !seen.insert(name.clone()) {
                     continue;

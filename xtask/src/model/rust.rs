@@ -21,6 +21,8 @@ pub enum RustType {
     /// `serde_json::Map<String, serde_json::Value>`.
     JsonMap,
     Vec(Box<RustType>),
+    /// `(A, B, …)`: a closed tuple.
+    Tuple(Vec<RustType>),
     /// `BTreeMap<String, T>`.
     Map(Box<RustType>),
     Option(Box<RustType>),
@@ -55,6 +57,7 @@ impl RustType {
             TypeRef::Json => RustType::JsonValue,
             TypeRef::JsonObject => RustType::JsonMap,
             TypeRef::Array(item) => RustType::Vec(Box::new(RustType::of(item))),
+            TypeRef::Tuple(items) => RustType::Tuple(items.iter().map(RustType::of).collect()),
             TypeRef::Map(value) => RustType::Map(Box::new(RustType::of(value))),
             TypeRef::Named(name) => RustType::Schema(name.clone()),
         }
@@ -95,6 +98,10 @@ impl fmt::Display for RustType {
             RustType::JsonValue => f.write_str("Value"),
             RustType::JsonMap => f.write_str("Map<String, Value>"),
             RustType::Vec(item) => write!(f, "Vec<{item}>"),
+            RustType::Tuple(items) => {
+                let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+                write!(f, "({})", items.join(", "))
+            }
             RustType::Map(value) => write!(f, "BTreeMap<String, {value}>"),
             RustType::Option(inner) => write!(f, "Option<{inner}>"),
             RustType::Boxed(inner) => write!(f, "Box<{inner}>"),

@@ -9,7 +9,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFor
 use super::all_of::Own;
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
 use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
-use crate::spec::version::Warning;
+use crate::spec::version::{Warning, TUPLE_ITEMS};
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// A schema's Rust type and whether the schema allows `null`.
@@ -165,6 +165,9 @@ impl<'a> TypeBuilder<'a> {
                 _ => TypeRef::Float(FloatWidth::F64),
             },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(_)) if schema.schema_data.extensions.contains_key(TUPLE_ITEMS) => {
+                self.tuple(schema, at, hint)?
+            }
             SchemaKind::Type(Type::Array(a)) => {
                 let item = match &a.items {
                     Some(items) => self.boxed_type_of(items, &at.push("items"), &format!("{hint}Item"))?.0,
@@ -178,6 +181,9 @@ impl<'a> TypeBuilder<'a> {
                 Some("integer") => TypeRef::Integer(IntWidth::I64),
                 Some("number") => TypeRef::Float(FloatWidth::F64),
                 Some("boolean") => TypeRef::Boolean,
+                None | Some("array") if schema.schema_data.extensions.contains_key(TUPLE_ITEMS) => {
+                    self.tuple(schema, at, hint)?
+                }
                 None | Some("array") if any.items.is_some() => {
                     let items =
                         any.items.as_ref().map(|i| self.boxed_type_of(i, &at.push("items"), &format!("{hint}Item")));
@@ -213,6 +219,20 @@ impl<'a> TypeBuilder<'a> {
         let def = TypeDef { name: name.clone(), schema: at.to_string(), features: Vec::new(), description, kind };
         self.defs.insert(name, def);
         TypeRef::Named(used)
+    }
+
+    /// A closed tuple's items, in order, from the version step's [`TUPLE_ITEMS`].
+    fn tuple(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<TypeRef, SpecError> {
+        let at = at.push(TUPLE_ITEMS);
+        let items = schema.schema_data.extensions.get(TUPLE_ITEMS).and_then(serde_json::Value::as_array);
+        let mut types = Vec::new();
+        for (i, item) in items.into_iter().flatten().enumerate() {
+            let at = at.push(&i.to_string());
+            let item: ReferenceOr<Schema> = serde_json::from_value(item.clone())
+                .map_err(|e| self.spec.error(&at, format!("a tuple item is not a schema: {e}")))?;
+            types.push(self.type_of(&item, &at, &format!("{hint}Item{i}"))?.0);
+        }
+        Ok(TypeRef::Tuple(types))
     }
 
     /// A free-form object, or a map when `additionalProperties` has a schema.
@@ -437,6 +457,7 @@ fn primitive_label(ty: &TypeRef) -> &'static str {
         TypeRef::Binary => "Binary",
         TypeRef::Json | TypeRef::JsonObject => "Object",
         TypeRef::Array(_) => "List",
+        TypeRef::Tuple(_) => "Tuple",
         TypeRef::Map(_) => "Map",
         TypeRef::Named(_) => "Named",
     }

@@ -12,6 +12,8 @@
 mod swagger2;
 mod v31;
 
+pub use v31::TUPLE_ITEMS;
+
 use serde_json::Value;
 
 use super::Pointer;

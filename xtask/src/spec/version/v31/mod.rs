@@ -10,6 +10,13 @@ use serde_json::{json, Map, Value};
 use self::keywords::{annotations, binary_strings, nulls, numbers, split_types};
 use super::{object, rewrite_refs, Origin, Pointer, Refusal, Source};
 
+/// Where a closed tuple's item schemas travel to the model (see `Schemas::tuple`).
+pub const TUPLE_ITEMS: &str = "x-tuple-items";
+/// Marks, between two steps of the conversion, a `prefixItems` whose `items: false` was removed.
+const CLOSED: &str = "x-closed-tuple";
+/// The longest tuple serde (and so the generated code) supports.
+const MAX_TUPLE: usize = 16;
+
 pub(super) fn convert(mut tree: Value) -> Result<(Value, Origin), Refusal> {
     let root = Pointer::root();
     let mut cx = Schemas { origin: Origin::new(Source::OpenApi31), hoisted: Vec::new(), refs: BTreeMap::new() };
@@ -305,6 +312,10 @@ impl Schemas {
         }
         if map.get("items") == Some(&Value::Bool(false)) {
             map.remove("items");
+            // No items beyond the prefix: a closed tuple (read by `tuple`).
+            if map.contains_key("prefixItems") {
+                map.insert(CLOSED.into(), Value::Bool(true));
+            }
         }
         for (key, child) in map.iter_mut() {
             let (orig, now) = (orig.push(key), now.push(key));
@@ -340,10 +351,21 @@ impl Schemas {
         Ok(())
     }
 
-    /// `prefixItems` (a tuple) as an array of the union of its item types.
+    /// `prefixItems`: an array of the union of its item types, which 3.0 can say; a closed
+    /// tuple (`items: false`, or `maxItems` equal to the prefix) also keeps its item schemas in
+    /// order under `x-tuple-items`, for the model to make a Rust tuple of.
     fn tuple(&mut self, map: &mut Map<String, Value>, orig: &Pointer, now: &Pointer) {
         let Some(Value::Array(prefix)) = map.remove("prefixItems") else { return };
         let count = prefix.len();
+        let closed = map.remove(CLOSED).is_some()
+            || map.get("maxItems").and_then(Value::as_u64).is_some_and(|max| max == count as u64);
+        if closed && count > 0 && count <= MAX_TUPLE {
+            for i in 0..count {
+                let index = i.to_string();
+                self.origin.moved(&now.push(TUPLE_ITEMS).push(&index), &orig.push("prefixItems").push(&index));
+            }
+            map.insert(TUPLE_ITEMS.into(), Value::Array(prefix.clone()));
+        }
         let mut distinct: Vec<(Value, Pointer)> = Vec::new();
         let rest = map.remove("items").map(|items| (items, orig.push("items")));
         let members = prefix.into_iter().enumerate().map(|(i, s)| (s, orig.push("prefixItems").push(&i.to_string())));
@@ -368,10 +390,18 @@ impl Schemas {
         };
         map.insert("items".into(), items);
         map.insert("x-prefix-items".into(), json!(count));
-        self.origin.warn(
-            &orig.push("prefixItems"),
-            format!("a tuple of {count} item(s) is generated as a list of its item types"),
-        );
+        if !map.contains_key(TUPLE_ITEMS) {
+            let message = match count > MAX_TUPLE {
+                true => {
+                    format!("a tuple of {count} items (more than {MAX_TUPLE}) is generated as a list of its item types")
+                }
+                false => format!(
+                    "a tuple of {count} item(s) that allows more items after them (no `items: false`) is generated \
+                     as a list of its item types"
+                ),
+            };
+            self.origin.warn(&orig.push("prefixItems"), message);
+        }
     }
 
     /// Moves `$defs` into components/schemas under a free name, remembering the new `$ref`.

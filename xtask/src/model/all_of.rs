@@ -81,42 +81,46 @@ impl TypeBuilder<'_> {
         at: &Pointer,
         name: &str,
     ) -> Result<Merged, SpecError> {
-        let mut fields: Vec<Field> = Vec::new();
-        let mut additional = None;
-        let mut has_fields = false;
-        let mut values: Vec<(TypeRef, Option<&'static str>, Pointer)> = Vec::new();
-        let mut required: &[String] = &[];
         let own_properties = own.as_ref().is_some_and(|o| !o.properties.is_empty());
         if let (Some((i, only)), false) = (self.sole_member(members, at)?, own_properties) {
-            // `allOf: [$ref: Media, {description: …}]` is `Media` itself, not a copy of its fields
-            // (and a property of `Media` written that way does not expand `Media` again).
-            let member_at = at.push("allOf").push(&i.to_string());
-            let (schema, _, _) = self.spec.schema(only, &member_at)?;
-            if let ReferenceOr::Item(inline) = only {
-                // An inline object, enum or union is the definition itself.
-                if let Some(kind) = self.definition(inline, &member_at, name)? {
-                    return Ok(Merged::Kind(kind));
-                }
-            }
-            let json_type = json_type(schema);
-            let (ty, _) = self.type_of(only, &member_at, name)?;
-            return Ok(match (&ty, json_type) {
-                (TypeRef::Named(_), _) | (_, Some(_)) => Merged::Value { ty, json_type },
-                _ => Merged::Value { ty, json_type: None },
-            });
+            return self.sole(only, &at.push("allOf").push(&i.to_string()), name);
         }
         let mut parts = Vec::with_capacity(members.len() + 1);
         for (i, member) in members.iter().enumerate() {
             let member_at = at.push("allOf").push(&i.to_string());
             parts.push(self.member(member, &member_at, name, i)?);
         }
+        let mut required: &[String] = &[];
         if let Some(own) = own {
             required = own.required;
-            if !own.properties.is_empty() {
+            if own_properties {
                 let own_fields = self.fields(own.properties, own.required, at, name)?;
                 parts.push((Merged::Struct { fields: own_fields, additional: None }, at.clone()));
             }
         }
+        Ok(self.combine(parts, required))
+    }
+
+    /// `allOf: [$ref: Media, {description: …}]` is `Media` itself, not a copy of its fields (and
+    /// a property of `Media` written that way does not expand `Media` again).
+    fn sole(&mut self, only: &ReferenceOr<Schema>, at: &Pointer, name: &str) -> Result<Merged, SpecError> {
+        if let ReferenceOr::Item(inline) = only {
+            // An inline object, enum or union is the definition itself.
+            if let Some(kind) = self.definition(inline, at, name)? {
+                return Ok(Merged::Kind(kind));
+            }
+        }
+        let (schema, _, _) = self.spec.schema(only, at)?;
+        let json_type = json_type(schema);
+        let (ty, _) = self.type_of(only, at, name)?;
+        Ok(Merged::Value { ty, json_type })
+    }
+
+    /// The members' parts as one: fields merged in order (a field required by any member, or
+    /// by the schema's own `required`, is required), or the one value they all describe.
+    fn combine(&mut self, parts: Vec<(Merged, Pointer)>, required: &[String]) -> Merged {
+        let (mut fields, mut additional, mut has_fields) = (Vec::<Field>::new(), None, false);
+        let mut values: Vec<(TypeRef, Option<&'static str>, Pointer)> = Vec::new();
         for (part, part_at) in parts {
             match part {
                 Merged::Struct { fields: member_fields, additional: extra } => {
@@ -130,41 +134,41 @@ impl TypeBuilder<'_> {
                     }
                 }
                 Merged::Value { ty, json_type } => values.push((ty, json_type, part_at)),
-                Merged::Untyped => return Ok(Merged::Untyped),
+                Merged::Untyped => return Merged::Untyped,
                 Merged::Annotation | Merged::Kind(_) => {}
             }
         }
-        for field in &mut fields {
-            if required.contains(&field.wire_name) && !field.required {
-                field.required = true;
-                field.rust_type = super::RustType::field(&field.ty, false, field.nullable);
-            }
+        for field in fields.iter_mut().filter(|f| required.contains(&f.wire_name) && !f.required) {
+            field.required = true;
+            field.rust_type = super::RustType::field(&field.ty, false, field.nullable);
         }
         if has_fields {
             // A free-form object member (`type: object` alone) agrees with any fields.
             if let Some((_, _, clash)) = values.iter().find(|(_, json_type, _)| *json_type != Some("object")) {
                 let message = "this `allOf` member is not an object, but others have properties: the merged \
                                type is `serde_json::Value`";
-                self.warnings.push(self.spec.warning(clash, message));
-                return Ok(Merged::Untyped);
+                return self.untyped(clash, message);
             }
-            return Ok(Merged::Struct { fields, additional });
+            return Merged::Struct { fields, additional };
         }
         let Some((first, first_type, _)) = values.first().cloned() else {
-            return Ok(Merged::Struct { fields, additional });
+            return Merged::Struct { fields, additional };
         };
-        let agree =
-            values.iter().all(|(ty, json_type, _)| *ty == first || (json_type.is_some() && *json_type == first_type));
-        if !agree {
-            let clash = values.iter().find(|(ty, json_type, _)| *ty != first && *json_type != first_type);
-            let clash_at = clash.map_or(at, |(_, _, p)| p);
+        let differs = |(ty, json_type, _): &&(TypeRef, Option<&str>, Pointer)| {
+            *ty != first && (json_type.is_none() || *json_type != first_type)
+        };
+        if let Some((_, _, clash)) = values.iter().find(differs) {
             let message = "`allOf` members describe different kinds of value: the merged type is `serde_json::Value`";
-            self.warnings.push(self.spec.warning(clash_at, message));
-            return Ok(Merged::Untyped);
+            return self.untyped(&clash.clone(), message);
         }
         // Several members describing one string (a named one, another with a pattern): the named type says most.
         let ty = values.iter().map(|(ty, ..)| ty).find(|ty| matches!(ty, TypeRef::Named(_))).cloned().unwrap_or(first);
-        Ok(Merged::Value { ty, json_type: first_type })
+        Merged::Value { ty, json_type: first_type }
+    }
+
+    fn untyped(&mut self, at: &Pointer, message: &str) -> Merged {
+        self.warnings.push(self.spec.warning(at, message));
+        Merged::Untyped
     }
 
     /// The one member that is not an annotation, with its index, when there is exactly one.

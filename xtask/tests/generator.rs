@@ -149,8 +149,15 @@ fn fixture_output_compiles() {
         .expect("cargo runs");
     assert!(status.success(), "the fixtures' generated code does not compile cleanly");
 
-    // Operations are grouped by tag behind features: one tag alone, and none, compile cleanly too.
-    for features in [&["--no-default-features", "--features", "store"][..], &["--no-default-features"][..]] {
+    // Operations are grouped by tag behind features, types no operation uses behind
+    // `other-types`: one tag alone, those types alone, and none, compile cleanly too.
+    let petstore_manifest = std::fs::read_to_string(root.path().join("petstore/Cargo.toml")).expect("manifest");
+    assert!(petstore_manifest.contains("\nother-types = []\n"), "{petstore_manifest}");
+    for features in [
+        &["--no-default-features", "--features", "store"][..],
+        &["--no-default-features", "--features", "other-types"][..],
+        &["--no-default-features"][..],
+    ] {
         let status = Command::new(env!("CARGO"))
             .args(["clippy", "--quiet", "-p", "fx-petstore"])
             .args(features)

@@ -1,7 +1,8 @@
 //! Cargo features by tag, so a user of a few endpoints of a big API compiles only those: each
 //! operation is behind the feature of its first tag (operations without a tag are always
 //! compiled), and each type behind the features of the operations that reach it (a type reached
-//! by an always-compiled operation, or by none, is always compiled).
+//! by an always-compiled operation is always compiled; one no operation reaches, such as a
+//! webhook's payload, is behind the feature `other-types`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,13 +37,25 @@ pub fn assign(api: &mut Api) {
             }
         }
     }
-    // A type no operation reaches is always compiled, and so is everything it mentions...
+    // A type no operation reaches (a webhook's payload, an unused component) is behind a feature
+    // of its own, and so is everything it mentions...
     let unreached: Vec<&str> = defs.keys().copied().filter(|name| !gates.contains_key(*name)).collect();
+    // (An API without tags is not split: there they are always compiled.)
+    let others = super::naming::unique(OTHER_TYPES.to_owned(), &mut taken);
+    let split = !by_tag.is_empty();
+    let mut others_used = false;
     for name in &unreached {
         if !matches!(defs.get(name), Some(TypeKind::Alias { .. })) {
             let root = TypeRef::Named((*name).to_owned());
             for reached in reachable(&defs, vec![&root]) {
-                gates.insert(reached, None);
+                let gate = gates.entry(reached).or_insert_with(|| Some(BTreeSet::new()));
+                match gate {
+                    Some(features) if split => {
+                        features.insert(others.clone());
+                        others_used = true;
+                    }
+                    _ => *gate = None,
+                }
             }
         }
     }
@@ -57,8 +70,15 @@ pub fn assign(api: &mut Api) {
     for def in &mut api.types {
         def.features = gates.remove(&def.name).flatten().map(|f| f.into_iter().collect()).unwrap_or_default();
     }
-    api.features = by_tag.into_values().collect::<BTreeSet<_>>().into_iter().collect();
+    let mut features: BTreeSet<String> = by_tag.into_values().collect();
+    if others_used {
+        features.insert(others);
+    }
+    api.features = features.into_iter().collect();
 }
+
+/// The feature of the types no operation uses.
+const OTHER_TYPES: &str = "other-types";
 
 /// The first type an alias chain ends at that is not itself an alias.
 fn alias_target<'a>(defs: &BTreeMap<&'a str, &'a TypeKind>, name: &'a str) -> Option<&'a str> {

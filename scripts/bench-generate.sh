@@ -74,5 +74,6 @@ echo "|---|---|"
 [ -d prog-akeneo ] && check_time "progenitor: akeneo" prog-akeneo
 if [ -d ours-github ]; then
   check_time "ours: github (all features)" ours-github
-  check_time "ours: github (one tag: repos)" ours-github --no-default-features --features repos
+  check_time "ours: github (one tag: repos, the largest)" ours-github --no-default-features --features repos
+  check_time "ours: github (one tag: gists, a small one)" ours-github --no-default-features --features gists
 fi

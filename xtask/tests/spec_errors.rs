@@ -25,12 +25,6 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "`$dynamicRef` is not supported",
     ),
     (
-        "v31_mutual_tls",
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  securitySchemes:\n    M: {type: mutualTLS}\n",
-        "#/components/securitySchemes/M/type",
-        "security scheme type mutualTLS is not supported",
-    ),
-    (
         "v31_types_beside_one_of_and_any_of",
         "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: [string, integer], oneOf: [{minLength: 1}], anyOf: [{maxLength: 9}]}\n",
         "#/components/schemas/A/type",
@@ -190,12 +184,6 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "#/security/0",
         "a requirement that combines schemes sending different credentials is not supported",
     ),
-    (
-        "unknown_scheme",
-        "security: [{Nope: []}]\npaths: {}\n",
-        "#/components/securitySchemes/Nope",
-        "which securitySchemes does not define",
-    ),
 ];
 
 #[test]
@@ -258,6 +246,48 @@ fn api_keys_in_headers_combine_into_several_keys() {
     let flat: String = client.split_whitespace().collect();
     assert!(flat.contains(r#"AuthScheme::Headers(&["X-VTEX-API-AppKey","X-VTEX-API-AppToken"]"#), "{client}");
     assert!(client.contains(r#"`.header_key("X-VTEX-API-AppToken", …)`"#), "{client}");
+}
+
+/// A requirement naming a scheme nobody defined is skipped with a warning at the requirement;
+/// the next requirement still applies.
+#[test]
+fn a_requirement_naming_an_undefined_scheme_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = format!(
+        "{HEAD}security: [{{Nope: []}}, {{K: []}}]\npaths: {{}}\ncomponents:\n  securitySchemes:\n    \
+         K: {{type: apiKey, in: header, name: X-Key}}\n"
+    );
+    let path = dir.path().join("nope.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate(&path, &out, "nope");
+    let stderr = text(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("at #/security/0: security requirement names \"Nope\", which securitySchemes does not define"),
+        "{stderr}"
+    );
+    let client = std::fs::read_to_string(out.join("src/generated/client.rs")).expect("client.rs");
+    assert!(client.contains(r#"AuthScheme::Header("X-Key")"#), "{client}");
+}
+
+/// 3.1's `mutualTLS` is dropped with a warning (the certificate belongs to the HTTP client), and
+/// the other schemes still apply.
+#[test]
+fn mutual_tls_is_left_to_the_http_client() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec =
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nsecurity: [{M: []}, {K: []}]\npaths: {}\ncomponents:\n  \
+                securitySchemes:\n    M: {type: mutualTLS}\n    K: {type: apiKey, in: header, name: X-Key}\n";
+    let path = dir.path().join("mtls.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate(&path, &out, "mtls");
+    let stderr = text(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("at #/components/securitySchemes/M: mutualTLS happens below HTTP"), "{stderr}");
+    let client = std::fs::read_to_string(out.join("src/generated/client.rs")).expect("client.rs");
+    assert!(client.contains(r#"AuthScheme::Header("X-Key")"#), "{client}");
 }
 
 /// OpenAPI 3.1 and Swagger 2.0, once refused at their version field, now generate.

@@ -54,7 +54,8 @@ pub fn request_body(
 }
 
 /// A `text/*` body as a `String`, or a binary one (`application/octet-stream`, `image/*`,
-/// `audio/*`, `video/*`, `*/*`, or any media type whose schema is `format: binary`) as a `RawBody`.
+/// `audio/*`, `video/*`, `*/*`, a file format such as `application/zip`, `application/pdf` or
+/// `application/dicom`, or any media type whose schema is `format: binary`) as a `RawBody`.
 fn raw_body(spec: &Spec, body: &openapiv3::RequestBody, at: &Pointer) -> Result<Option<RequestBody>, SpecError> {
     let essence = |ct: &str| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     let text = body.content.keys().find(|ct| essence(ct).starts_with("text/"));
@@ -63,7 +64,8 @@ fn raw_body(spec: &Spec, body: &openapiv3::RequestBody, at: &Pointer) -> Result<
         let e = essence(ct);
         let by_type = e == "application/octet-stream"
             || e == "*/*"
-            || ["image/", "audio/", "video/"].iter().any(|p| e.starts_with(p));
+            || ["image/", "audio/", "video/"].iter().any(|p| e.starts_with(p))
+            || is_file_format(&e);
         let by_schema = match &media.schema {
             Some(schema) => {
                 let (schema, _, _) = spec.schema(schema, &at.push("content").push(ct).push("schema"))?;
@@ -137,4 +139,14 @@ fn form_fields(
         });
     }
     Ok(fields)
+}
+
+/// An `application/` type that is a file format (an archive, a document, a medical image), not
+/// a text notation a client would want typed (JSON, XML, YAML, JavaScript, GraphQL, forms).
+fn is_file_format(essence: &str) -> bool {
+    let Some(subtype) = essence.strip_prefix("application/") else { return false };
+    let text = ["json", "xml", "yaml", "javascript", "graphql", "x-www-form-urlencoded", "x-ndjson"];
+    !text.iter().any(|t| subtype == *t || subtype.ends_with(&format!("+{t}")) || subtype.starts_with("x-yaml"))
+        && !subtype.contains("json")
+        && !subtype.contains("xml")
 }

@@ -7,6 +7,7 @@ use openapiv3::{APIKeyLocation, SecurityScheme};
 use super::naming::field_ident;
 use super::types::TypeBuilder;
 use super::{Api, Auth, RateLimit, Server, ServerVariable, ServiceFacts, TypeDef, TypeKind, TypeRef};
+use crate::spec::version::Warning;
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// What the spec cannot say but the generated client needs.
@@ -29,7 +30,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let mut types = TypeBuilder::new(spec);
     types.build_components()?;
     let (mut operations, paging) = super::operations::operations(spec, &mut types)?;
-    let (types, warnings) = types.finish();
+    let (types, mut warnings) = types.finish();
     for (op, declared) in operations.iter_mut().zip(paging) {
         if let Some(declared) = declared {
             let customized = options.custom_paging.contains(&op.id);
@@ -43,7 +44,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         description: info.description.clone(),
         version: info.version.clone(),
         server: server(spec),
-        auth: auth(spec)?,
+        auth: auth(spec, &mut warnings)?,
         rate_limits: options.rate_limits.clone(),
         service: options.service.clone(),
         operations,
@@ -78,14 +79,26 @@ fn server(spec: &Spec) -> Server {
 /// The first supported scheme among the security requirements (root level first, then each
 /// operation's), so one exotic alternative does not make a whole spec unusable. When no
 /// requirement can be met, the first reason is the error.
-fn auth(spec: &Spec) -> Result<Auth, SpecError> {
+///
+/// A requirement naming a scheme the spec does not define (a broken spec) is skipped with a
+/// warning, so the client is still written; an overlay can add the scheme.
+fn auth(spec: &Spec, warnings: &mut Vec<Warning>) -> Result<Auth, SpecError> {
     let root = spec.doc.security.iter().map(|r| (r, Pointer::root().push("security")));
     let ops = spec.doc.operations().filter_map(|(path, method, op)| {
         op.security.as_ref().map(|r| (r, Pointer::root().push("paths").push(path).push(method).push("security")))
     });
+    let defined = |name: &str| spec.doc.components.as_ref().is_some_and(|c| c.security_schemes.contains_key(name));
     let mut first_error = None;
     for (requirements, at) in root.chain(ops) {
         for (i, requirement) in requirements.iter().enumerate() {
+            if let Some(missing) = requirement.keys().find(|name| !defined(name)) {
+                let message = format!(
+                    "security requirement names {missing:?}, which securitySchemes does not define: skipped (the \
+                     client sends no credential for it; an overlay can add the scheme)"
+                );
+                warnings.push(spec.warning(&at.push(&i.to_string()), message));
+                continue;
+            }
             let outcome = match requirement.len() {
                 0 => continue,
                 1 => requirement.keys().next().map(|name| scheme_auth(spec, name)),

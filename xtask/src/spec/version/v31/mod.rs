@@ -21,6 +21,7 @@ pub(super) fn convert(mut tree: Value) -> Result<(Value, Origin), Refusal> {
     let root = Pointer::root();
     let mut cx = Schemas { origin: Origin::new(Source::OpenApi31), hoisted: Vec::new(), refs: BTreeMap::new() };
     let doc = object(&mut tree, &root, "the document")?;
+    drop_mutual_tls(doc, &mut cx.origin);
     let version = doc.insert("openapi".into(), json!("3.0.3"));
     doc.insert("x-openapi-source".into(), version.unwrap_or(Value::Null));
     // The dialect only matters to JSON Schema validators; the model reads the keywords.
@@ -68,9 +69,6 @@ pub(super) fn convert(mut tree: Value) -> Result<(Value, Origin), Refusal> {
             let components = object(value, &at, "components")?;
             for (section, entries) in components.iter_mut() {
                 let at = at.push(section);
-                if section == "securitySchemes" {
-                    mutual_tls(entries, &at)?;
-                }
                 if section == "schemas" {
                     for (name, schema) in object(entries, &at, "components/schemas")?.iter_mut() {
                         let at = at.push(name);
@@ -427,15 +425,37 @@ impl Schemas {
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// 3.1's `mutualTLS` happens below HTTP, where the generated client has no say.
-fn mutual_tls(schemes: &Value, at: &Pointer) -> Result<(), Refusal> {
-    for (name, scheme) in schemes.as_object().into_iter().flatten() {
-        if scheme.get("type") == Some(&json!("mutualTLS")) {
-            let at = at.push(name).push("type");
-            return Err(Refusal::at(&at, "security scheme type mutualTLS is not supported"));
+/// 3.1's `mutualTLS` happens below HTTP, where the generated client has no say: the scheme is
+/// dropped with a warning saying where the certificate goes, and requirements stop naming it (a
+/// requirement of mutual TLS alone then asks nothing of the HTTP client).
+fn drop_mutual_tls(doc: &mut Map<String, Value>, origin: &mut Origin) {
+    let at = Pointer::root().push("components").push("securitySchemes");
+    let schemes = doc.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut);
+    let Some(schemes) = schemes else { return };
+    let names: Vec<String> =
+        schemes.iter().filter(|(_, s)| s.get("type") == Some(&json!("mutualTLS"))).map(|(n, _)| n.clone()).collect();
+    for name in &names {
+        schemes.remove(name);
+        let message = "mutualTLS happens below HTTP: give the client certificate to a reqwest::Client of your own \
+                       (`.http_client(…)`)";
+        origin.warn(&at.push(name), message);
+    }
+    if names.is_empty() {
+        return;
+    }
+    let strip = |security: Option<&mut Value>| {
+        for requirement in security.and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(requirement) = requirement.as_object_mut() {
+                requirement.retain(|scheme, _| !names.contains(scheme));
+            }
+        }
+    };
+    strip(doc.get_mut("security"));
+    for item in doc.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+        for method in METHODS {
+            strip(item.get_mut(*method).and_then(|op| op.get_mut("security")));
         }
     }
-    Ok(())
 }
 
 fn keys(value: &Value) -> String {

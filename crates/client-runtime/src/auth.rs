@@ -18,7 +18,8 @@ pub enum AuthScheme {
     Bearer,
     /// The key in a header of its own, such as `X-MICROCMS-API-KEY`.
     Header(&'static str),
-    /// HTTP basic auth: the key is `user:password` (see [`ClientBuilder::basic_auth`]).
+    /// HTTP basic auth: the key is `user:password` (see
+    /// [`ClientBuilder::basic_auth`](crate::ClientBuilder::basic_auth)).
     Basic,
     /// The key as a query parameter of its own, such as `?api_key=…`; shown URLs read `REDACTED`.
     Query(&'static str),

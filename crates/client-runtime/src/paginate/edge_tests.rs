@@ -16,6 +16,8 @@ use crate::error::InvalidRequest;
 struct Fixed {
     n: u64,
     style: Style,
+    /// The caller's explicit `offset` or `page`, if any.
+    start: Option<u64>,
     fetches: Arc<AtomicUsize>,
 }
 
@@ -31,6 +33,9 @@ impl Source for Fixed {
     }
     fn requested_page_size(&self) -> Option<u64> {
         Some(10)
+    }
+    fn requested_start(&self) -> Option<u64> {
+        self.start
     }
     fn validate(&self) -> Result<(), InvalidRequest> {
         Ok(())
@@ -53,7 +58,75 @@ impl Source for Fixed {
 }
 
 fn fixed(n: u64, style: Style) -> Fixed {
-    Fixed { n, style, fetches: Arc::default() }
+    Fixed { n, style, start: None, fetches: Arc::default() }
+}
+
+fn names(range: std::ops::Range<u64>) -> Vec<String> {
+    range.map(|i| format!("i{i}")).collect()
+}
+
+const BY_OFFSET: Style = Style::Offset { max_limit: 100, max_offset: None };
+const BY_PAGE: Style = Style::PageNumber { max_per_page: 100 };
+
+#[tokio::test]
+async fn a_listing_starts_at_the_callers_offset_or_page() {
+    let src = Fixed { start: Some(5), ..fixed(25, BY_OFFSET) };
+    let got: Vec<String> = Items::new(src).try_collect().await.expect("listing");
+    assert_eq!(got, names(5..25), "nothing before the offset asked for");
+    let src = Fixed { start: Some(2), ..fixed(25, BY_PAGE) };
+    let got: Vec<String> = Items::new(src).try_collect().await.expect("listing");
+    assert_eq!(got, names(10..25), "page 2 of pages of 10");
+}
+
+#[tokio::test]
+async fn a_page_size_clamped_on_the_first_page_costs_no_extra_request() {
+    /// Serves at most 5 items a page, and says so (as UTAGE reports the `per_page` it used).
+    struct Clamping(Fixed);
+    impl Source for Clamping {
+        type Item = String;
+        type Body = ();
+        type Error = ();
+        fn operation(&self) -> &'static str {
+            self.0.operation()
+        }
+        fn style(&self) -> Style {
+            self.0.style()
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            self.0.requested_page_size()
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+            let cursor = match cursor {
+                Cursor::Page { page, per_page } => Cursor::Page { page, per_page: per_page.min(5) },
+                other => other,
+            };
+            self.0.fetch(cursor).map(|r| r.map(|f| Fetched { page_size: Some(5), ..f })).boxed()
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+    }
+    let src = fixed(12, BY_PAGE);
+    let got: Vec<String> = Items::new(Clamping(src.clone())).try_collect().await.expect("listing");
+    assert_eq!(got, names(0..12));
+    // Page 1 (asked for 10, served 5), then pages 2 and 3 of 5: nothing is read twice.
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 3);
+}
+
+#[tokio::test]
+async fn resuming_asks_first_for_the_window_where_the_checkpoint_left_off() {
+    // The checkpoint's last item is still where it was: the first window holds it, and no
+    // request is spent searching. Offset: 9..19, 18..25; pages: 1 (to find i9), 2, 3.
+    for (style, requests) in [(BY_OFFSET, 2), (BY_PAGE, 3)] {
+        let src = fixed(25, style);
+        let checkpoint = Checkpoint { position: 10, last_id: Some(id_hash("i9")), page_size: 10, yielded: 10 };
+        let got: Vec<String> = Items::new(src.clone()).resume_from(checkpoint).try_collect().await.expect("resumed");
+        assert_eq!(got, names(10..25), "{style:?}");
+        assert_eq!(src.fetches.load(Ordering::Relaxed), requests, "{style:?}");
+    }
 }
 
 #[tokio::test]
@@ -108,6 +181,17 @@ async fn the_offset_guard_names_its_limit_and_the_provider_hint() {
     assert!(err.request().is_none());
     let err = Items::new(Hinted(fixed(100, style))).try_collect::<Vec<_>>().await.expect_err("guarded");
     assert!(err.to_string().contains("use the other listing"), "{err}");
+}
+
+#[tokio::test]
+async fn pages_give_the_servers_total_and_where_the_listing_stands() {
+    let src = fixed(25, Style::Offset { max_limit: 100, max_offset: None });
+    let pages: Vec<Page<String, ()>> = Pages::new(src).try_collect().await.expect("listing");
+    let seen: Vec<(Option<u64>, usize, Option<u64>)> =
+        pages.iter().map(|p| (p.total(), p.items().len(), p.checkpoint().map(|c| c.position))).collect();
+    // Windows 0..10, 9..19 and 18..25: the overlap item is not repeated.
+    assert_eq!(seen, [(Some(25), 10, Some(10)), (Some(25), 9, Some(19)), (Some(25), 6, Some(25))]);
+    assert!(pages.iter().all(|p| p.meta().operation() == "listFixed" && p.meta().status() == StatusCode::OK));
 }
 
 #[test]
@@ -206,7 +290,10 @@ fn scripted(pages: Vec<Answer>, expired: bool) -> Scripted {
 }
 
 async fn drain(src: Scripted) -> (Vec<String>, Option<PageError<bool>>) {
-    let mut items = Items::new(src);
+    drain_items(Items::new(src)).await
+}
+
+async fn drain_items(mut items: Items<Scripted>) -> (Vec<String>, Option<PageError<bool>>) {
     let mut got = Vec::new();
     loop {
         match items.try_next().await {
@@ -261,4 +348,43 @@ async fn only_an_expired_token_restarts_a_token_listing() {
     let (got, err) = drain(scripted(pages, true)).await;
     assert!(err.is_none(), "{err:?}");
     assert_eq!(got, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn a_restarted_token_listing_reads_again_through_every_page_it_had_yielded() {
+    // Four pages, then the token lapses: the restarted listing serves the same four pages (each
+    // unlike the one before, so not a stall, though they add nothing), then new items.
+    let pages = [(vec!["a", "b"], "t1"), (vec!["c", "d"], "t2"), (vec!["e", "f"], "t3"), (vec!["g", "h"], "t4")]
+        .map(|(items, token)| Some((items, Some(token))));
+    let mut script: Vec<Answer> = pages.to_vec();
+    script.push(None);
+    script.extend(pages);
+    script.push(Some((vec!["i", "j"], None)));
+    let src = scripted(script, true);
+    let (got, err) = drain(src.clone()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 10);
+}
+
+#[tokio::test]
+async fn an_expired_token_ends_the_listing_under_fail_or_past_max_rereads() {
+    let page = Some((vec!["a", "b"], Some("t1")));
+    let src = scripted(vec![page.clone(), None], true);
+    let (got, err) = drain_items(Items::new(src.clone()).on_token_expired(TokenExpiry::Fail)).await;
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(
+        err.as_ref().and_then(PageError::pagination),
+        Some(&PaginationError::TokenExpired { operation: "listScripted", restarts: 0, yielded: 2 })
+    );
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2, "no restart");
+    // One restart allowed: the second lapse ends the listing.
+    let src = scripted(vec![page.clone(), None, page, None], true);
+    let (got, err) = drain_items(Items::new(src.clone()).max_rereads(1)).await;
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(
+        err.as_ref().and_then(PageError::pagination),
+        Some(&PaginationError::TokenExpired { operation: "listScripted", restarts: 1, yielded: 2 })
+    );
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 4);
 }

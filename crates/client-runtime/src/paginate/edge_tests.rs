@@ -18,6 +18,8 @@ struct Fixed {
     style: Style,
     /// The caller's explicit `offset` or `page`, if any.
     start: Option<u64>,
+    /// Whether responses carry the total.
+    reports_total: bool,
     fetches: Arc<AtomicUsize>,
 }
 
@@ -49,7 +51,8 @@ impl Source for Fixed {
         };
         let items = (start..(start + len).min(self.n)).map(|i| format!("i{i}")).collect();
         let meta = ResponseMeta::new("listFixed", StatusCode::OK, HeaderMap::new(), 1);
-        let fetched = Fetched { items, body: (), meta, total: Some(self.n), page_size: None, token: None };
+        let total = self.reports_total.then_some(self.n);
+        let fetched = Fetched { items, body: (), meta, total, page_size: None, token: None };
         async move { Ok(fetched) }.boxed()
     }
     fn item_id(item: &String) -> Option<&str> {
@@ -58,7 +61,7 @@ impl Source for Fixed {
 }
 
 fn fixed(n: u64, style: Style) -> Fixed {
-    Fixed { n, style, start: None, fetches: Arc::default() }
+    Fixed { n, style, start: None, reports_total: true, fetches: Arc::default() }
 }
 
 fn names(range: std::ops::Range<u64>) -> Vec<String> {
@@ -67,6 +70,18 @@ fn names(range: std::ops::Range<u64>) -> Vec<String> {
 
 const BY_OFFSET: Style = Style::Offset { max_limit: 100, max_offset: None };
 const BY_PAGE: Style = Style::PageNumber { max_per_page: 100 };
+
+#[tokio::test]
+async fn an_offset_listing_without_a_total_ends_quietly_on_a_window_of_only_the_overlap() {
+    // Windows of 10 overlapping by one; the last holds only the item read before: the end, not
+    // a stall. 19 items: 0..10, 9..19, 18..19; 10 items: 0..10, 9..10.
+    for (n, windows) in [(19, 3), (10, 2)] {
+        let src = Fixed { reports_total: false, ..fixed(n, BY_OFFSET) };
+        let got: Vec<String> = Items::new(src.clone()).try_collect().await.expect("listing");
+        assert_eq!(got, names(0..n));
+        assert_eq!(src.fetches.load(Ordering::Relaxed), windows, "{n} items");
+    }
+}
 
 #[tokio::test]
 async fn a_listing_starts_at_the_callers_offset_or_page() {
@@ -387,4 +402,46 @@ async fn an_expired_token_ends_the_listing_under_fail_or_past_max_rereads() {
         Some(&PaginationError::TokenExpired { operation: "listScripted", restarts: 1, yielded: 2 })
     );
     assert_eq!(src.fetches.load(Ordering::Relaxed), 4);
+}
+
+#[tokio::test]
+async fn a_source_that_does_not_recognise_expiry_gets_its_errors_back() {
+    /// The scripted listing, without `is_token_expired`: the default recognises no error.
+    struct Plain(Scripted);
+    impl Source for Plain {
+        type Item = String;
+        type Body = ();
+        type Error = bool;
+        fn operation(&self) -> &'static str {
+            self.0.operation()
+        }
+        fn style(&self) -> Style {
+            self.0.style()
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            self.0.requested_page_size()
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), bool> {
+            self.0.fetch(cursor)
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+    }
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), None], true);
+    let mut items = Items::new(Plain(src.clone()));
+    let mut got = Vec::new();
+    let err = loop {
+        match items.try_next().await {
+            Ok(Some(item)) => got.push(item),
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    assert_eq!(got, ["a", "b"]);
+    assert!(matches!(err, Some(PageError::Request(Error::Api(_)))), "not taken for an expiry: {err:?}");
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2, "no restart");
 }

@@ -171,6 +171,8 @@ fn accessors_report_what_was_configured() {
     assert_eq!(RetryPolicy::default().with_max_attempts(7).max_attempts(), 7);
     assert_eq!(RetryPolicy::default().with_max_attempts(0).max_attempts(), 1, "at least the first attempt");
     assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+    assert_eq!(RetryPolicy::default().backoff(), &Backoff::default());
+    assert_eq!(RetryPolicy::default().with_backoff(backoff).backoff(), &backoff);
 }
 
 #[test]

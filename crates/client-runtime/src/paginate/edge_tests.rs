@@ -445,3 +445,13 @@ async fn a_source_that_does_not_recognise_expiry_gets_its_errors_back() {
     assert!(matches!(err, Some(PageError::Request(Error::Api(_)))), "not taken for an expiry: {err:?}");
     assert_eq!(src.fetches.load(Ordering::Relaxed), 2, "no restart");
 }
+
+#[tokio::test]
+async fn an_empty_page_ends_a_token_listing_even_under_the_same_token() {
+    // A session token repeated on an empty page: the listing is over, the cursor is not stuck.
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec![], Some("t1")))], false);
+    let (got, err) = drain(src.clone()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2);
+}

@@ -72,6 +72,9 @@ fn checkpoint_resume_validation() {
     assert!(decide::checkpoint_problem(&Checkpoint { page_size: 0, ..cp.clone() }, offset).is_some());
     // A server may clamp its pages to one item: the checkpoint it leads to resumes.
     assert_eq!(decide::checkpoint_problem(&Checkpoint { page_size: 1, ..cp.clone() }, page), None);
+    // Pages of the API's largest size (the default) resume; one item more does not.
+    assert_eq!(decide::checkpoint_problem(&Checkpoint { page_size: 100, ..cp.clone() }, page), None);
+    assert!(decide::checkpoint_problem(&Checkpoint { page_size: 101, ..cp.clone() }, page).is_some());
     assert!(decide::checkpoint_problem(&Checkpoint { page_size: 200, ..cp.clone() }, page).is_some());
     assert!(decide::checkpoint_problem(&cp, Style::Token).is_some());
 }

@@ -284,3 +284,74 @@ fn id_hashes_are_stable_across_releases() {
     assert_eq!(seen.capacity(), None);
     assert_eq!(SeenIds::bounded(0).capacity(), Some(1));
 }
+
+#[tokio::test]
+async fn a_listing_that_fails_cancels_its_windows_in_flight_at_once() {
+    /// Counts the windows whose request was dropped before it was answered.
+    struct Cancelled(Arc<AtomicUsize>);
+    impl Drop for Cancelled {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    /// Window 0 answers (100 items in all), window 9 fails, every later one never answers.
+    struct Hanging(Arc<AtomicUsize>);
+    impl Source for Hanging {
+        type Item = String;
+        type Body = ();
+        type Error = ();
+        fn operation(&self) -> &'static str {
+            "listHanging"
+        }
+        fn style(&self) -> Style {
+            BY_OFFSET
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            Some(10)
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+            let offset = match cursor {
+                Cursor::Offset { offset, .. } => offset,
+                _ => 0,
+            };
+            let meta = ResponseMeta::new("listHanging", StatusCode::OK, HeaderMap::new(), 1);
+            match offset {
+                0 => {
+                    let items = names(0..10);
+                    let page = Fetched { items, body: (), meta, total: Some(100), page_size: None, token: None };
+                    async move { Ok(page) }.boxed()
+                }
+                9 => async move { Err(Error::Api(crate::error::ApiError { error: (), meta: Box::new(meta) })) }.boxed(),
+                _ => {
+                    let guard = Cancelled(Arc::clone(&self.0));
+                    async move {
+                        futures::future::pending::<()>().await;
+                        drop(guard);
+                        Err(Error::Api(crate::error::ApiError { error: (), meta: Box::new(meta) }))
+                    }
+                    .boxed()
+                }
+            }
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+    }
+    let cancelled = Arc::new(AtomicUsize::new(0));
+    let mut pages = Pages::new(Hanging(Arc::clone(&cancelled)));
+    assert!(pages.try_next().await.expect("first page").is_some());
+    // Eight windows go out at once (9, 18, …, 72); the one at 9 fails and ends the listing.
+    assert!(matches!(pages.try_next().await, Err(PageError::Request(_))));
+    // The caller still holds the stream: the seven left in flight are dropped all the same.
+    for _ in 0..100 {
+        if cancelled.load(Ordering::Relaxed) == 7 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(cancelled.load(Ordering::Relaxed), 7);
+    assert!(pages.try_next().await.expect("ended").is_none());
+}

@@ -364,3 +364,17 @@ async fn a_shift_after_the_oldest_ids_were_forgotten_still_rereads_near_the_fron
     assert_eq!((got.len(), unique.len()), (n, n), "every item once");
     assert!(src.fetches.load(Ordering::Relaxed) > 670, "the change happened while listing");
 }
+
+#[tokio::test]
+async fn a_listing_that_shrank_to_one_new_item_is_reread_from_its_start() {
+    // Right after the first window, everything is deleted and one item added: the next window
+    // is empty (a shift), and the re-read from position 0 finds the newcomer.
+    fn replace_all_with_one(ids: &mut Vec<String>) {
+        *ids = vec!["new".to_owned()];
+    }
+    let src = Memory { change: Some((1, replace_all_with_one)), ..Memory::new(OFFSET, 20) };
+    let got: Vec<String> = Pages::new(src).items().try_collect().await.expect("listing");
+    let mut expected: Vec<String> = (0..10).map(|i| format!("i{i}")).collect();
+    expected.push("new".into());
+    assert_eq!(got, expected);
+}

@@ -250,3 +250,17 @@ fn the_countdowns_allowance_for_requests_in_flight_ends_when_they_are_answered()
     assert!(s.try_take(t0 + ms(60)).is_ok());
     assert!(matches!(held(s.try_take(t0 + ms(60))), Some((at, HeldBy::Quota(_))) if at == t0 + ms(50) + secs(10)));
 }
+
+#[tokio::test]
+async fn a_slot_freed_exactly_at_the_deadline_is_waited_for() {
+    let window = Duration::from_millis(300);
+    let pacer = Pacer::new(vec![Quota::new(1, window)], true);
+    let finished = Instant::now();
+    pacer.lock().finish(finished);
+    // The slot frees at `finished + window`: a deadline then is met, not missed.
+    let permit = pacer.acquire(Some(finished + window)).await;
+    assert!(permit.is_ok(), "{:?}", permit.err());
+    drop(permit);
+    let held = pacer.acquire(Some(Instant::now() + window / 2)).await.map(drop).err();
+    assert!(matches!(held, Some(Held { by: HeldBy::Quota(_), .. })), "{held:?}");
+}

@@ -108,9 +108,10 @@ fn is_complete(page: &TokenPage) -> bool {
 
 /// Whether [`next_token`] stopped only because the cursor is stuck — the token just used, on a
 /// page of items that added nothing, before the total was reached — rather than because the
-/// listing is over: ending there could stop short, so the engine ends with an error.
+/// listing is over: ending there could stop short, so the engine ends with an error. (`used`
+/// is never empty: [`next_token`] never continues with an empty token.)
 pub(super) fn token_stuck(token: Option<&String>, used: Option<&String>, page: &TokenPage) -> bool {
-    token.is_some_and(|t| !t.is_empty() && Some(t) == used) && page.received > 0 && !page.added && !is_complete(page)
+    token.is_some() && token == used && page.received > 0 && !page.added && !is_complete(page)
 }
 
 /// Why `checkpoint` cannot be resumed by a listing of `style`, if it cannot.

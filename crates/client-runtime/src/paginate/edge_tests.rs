@@ -16,6 +16,12 @@ use crate::error::InvalidRequest;
 struct Fixed {
     n: u64,
     style: Style,
+    /// The caller's explicit `offset` or `page`, if any.
+    start: Option<u64>,
+    /// Whether responses carry the total.
+    reports_total: bool,
+    /// Whether each response reports a total one larger than the last (items keep arriving).
+    total_grows: bool,
     fetches: Arc<AtomicUsize>,
 }
 
@@ -32,11 +38,14 @@ impl Source for Fixed {
     fn requested_page_size(&self) -> Option<u64> {
         Some(10)
     }
+    fn requested_start(&self) -> Option<u64> {
+        self.start
+    }
     fn validate(&self) -> Result<(), InvalidRequest> {
         Ok(())
     }
     fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
-        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let fetched_before = self.fetches.fetch_add(1, Ordering::Relaxed) as u64;
         let (start, len) = match cursor {
             Cursor::Offset { offset, limit } => (offset, limit),
             Cursor::Page { page, per_page } => ((page - 1) * per_page, per_page),
@@ -44,7 +53,8 @@ impl Source for Fixed {
         };
         let items = (start..(start + len).min(self.n)).map(|i| format!("i{i}")).collect();
         let meta = ResponseMeta::new("listFixed", StatusCode::OK, HeaderMap::new(), 1);
-        let fetched = Fetched { items, body: (), meta, total: Some(self.n), page_size: None, token: None };
+        let total = self.reports_total.then_some(self.n + if self.total_grows { fetched_before } else { 0 });
+        let fetched = Fetched { items, body: (), meta, total, page_size: None, token: None };
         async move { Ok(fetched) }.boxed()
     }
     fn item_id(item: &String) -> Option<&str> {
@@ -53,7 +63,122 @@ impl Source for Fixed {
 }
 
 fn fixed(n: u64, style: Style) -> Fixed {
-    Fixed { n, style, fetches: Arc::default() }
+    Fixed { n, style, start: None, reports_total: true, total_grows: false, fetches: Arc::default() }
+}
+
+fn names(range: std::ops::Range<u64>) -> Vec<String> {
+    range.map(|i| format!("i{i}")).collect()
+}
+
+const BY_OFFSET: Style = Style::Offset { max_limit: 100, max_offset: None };
+const BY_PAGE: Style = Style::PageNumber { max_per_page: 100 };
+
+#[tokio::test]
+async fn an_offset_listing_without_a_total_ends_quietly_on_a_window_of_only_the_overlap() {
+    // Windows of 10 overlapping by one; the last holds only the item read before: the end, not
+    // a stall. 19 items: 0..10, 9..19, 18..19; 10 items: 0..10, 9..10.
+    for (n, windows) in [(19, 3), (10, 2)] {
+        let src = Fixed { reports_total: false, ..fixed(n, BY_OFFSET) };
+        let got: Vec<String> = Items::new(src.clone()).try_collect().await.expect("listing");
+        assert_eq!(got, names(0..n));
+        assert_eq!(src.fetches.load(Ordering::Relaxed), windows, "{n} items");
+    }
+}
+
+#[tokio::test]
+async fn pages_hold_new_items_only_and_an_empty_listing_is_one_empty_page() {
+    // No total: the last window (only the overlap item, or an empty page) ends the listing
+    // without a page of its own; an empty listing still gives one page, with its metadata.
+    let cases =
+        [(BY_OFFSET, 19, vec![10, 9]), (BY_PAGE, 20, vec![10, 10]), (BY_OFFSET, 0, vec![0]), (BY_PAGE, 0, vec![0])];
+    for (style, n, sizes) in cases {
+        let src = Fixed { reports_total: false, ..fixed(n, style) };
+        let pages: Vec<Page<String, ()>> = Pages::new(src).try_collect().await.expect("listing");
+        let got: Vec<usize> = pages.iter().map(|p| p.items().len()).collect();
+        assert_eq!(got, sizes, "{style:?}, {n} items");
+    }
+}
+
+#[tokio::test]
+async fn max_rereads_ends_a_page_listing_whose_total_keeps_changing() {
+    // Each new total is a shift: page 2 is re-read from page 1 once, then the next shift is one
+    // re-read too many.
+    let src = Fixed { total_grows: true, ..fixed(100, BY_PAGE) };
+    let mut items = Items::new(src).max_rereads(1);
+    let mut got = Vec::new();
+    let err = loop {
+        match items.try_next().await {
+            Ok(Some(item)) => got.push(item),
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    assert_eq!(got, names(0..10));
+    assert_eq!(
+        err.as_ref().and_then(PageError::pagination),
+        Some(&PaginationError::Shifted { operation: "listFixed", position: 10, rereads: 1 })
+    );
+}
+
+#[tokio::test]
+async fn a_listing_starts_at_the_callers_offset_or_page() {
+    let src = Fixed { start: Some(5), ..fixed(25, BY_OFFSET) };
+    let got: Vec<String> = Items::new(src).try_collect().await.expect("listing");
+    assert_eq!(got, names(5..25), "nothing before the offset asked for");
+    let src = Fixed { start: Some(2), ..fixed(25, BY_PAGE) };
+    let got: Vec<String> = Items::new(src).try_collect().await.expect("listing");
+    assert_eq!(got, names(10..25), "page 2 of pages of 10");
+}
+
+#[tokio::test]
+async fn a_page_size_clamped_on_the_first_page_costs_no_extra_request() {
+    /// Serves at most 5 items a page, and says so (as UTAGE reports the `per_page` it used).
+    struct Clamping(Fixed);
+    impl Source for Clamping {
+        type Item = String;
+        type Body = ();
+        type Error = ();
+        fn operation(&self) -> &'static str {
+            self.0.operation()
+        }
+        fn style(&self) -> Style {
+            self.0.style()
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            self.0.requested_page_size()
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+            let cursor = match cursor {
+                Cursor::Page { page, per_page } => Cursor::Page { page, per_page: per_page.min(5) },
+                other => other,
+            };
+            self.0.fetch(cursor).map(|r| r.map(|f| Fetched { page_size: Some(5), ..f })).boxed()
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+    }
+    let src = fixed(12, BY_PAGE);
+    let got: Vec<String> = Items::new(Clamping(src.clone())).try_collect().await.expect("listing");
+    assert_eq!(got, names(0..12));
+    // Page 1 (asked for 10, served 5), then pages 2 and 3 of 5: nothing is read twice.
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 3);
+}
+
+#[tokio::test]
+async fn resuming_asks_first_for_the_window_where_the_checkpoint_left_off() {
+    // The checkpoint's last item is still where it was: the first window holds it, and no
+    // request is spent searching. Offset: 9..19, 18..25; pages: 1 (to find i9), 2, 3.
+    for (style, requests) in [(BY_OFFSET, 2), (BY_PAGE, 3)] {
+        let src = fixed(25, style);
+        let checkpoint = Checkpoint { position: 10, last_id: Some(id_hash("i9")), page_size: 10, yielded: 10 };
+        let got: Vec<String> = Items::new(src.clone()).resume_from(checkpoint).try_collect().await.expect("resumed");
+        assert_eq!(got, names(10..25), "{style:?}");
+        assert_eq!(src.fetches.load(Ordering::Relaxed), requests, "{style:?}");
+    }
 }
 
 #[tokio::test]
@@ -110,6 +235,17 @@ async fn the_offset_guard_names_its_limit_and_the_provider_hint() {
     assert!(err.to_string().contains("use the other listing"), "{err}");
 }
 
+#[tokio::test]
+async fn pages_give_the_servers_total_and_where_the_listing_stands() {
+    let src = fixed(25, Style::Offset { max_limit: 100, max_offset: None });
+    let pages: Vec<Page<String, ()>> = Pages::new(src).try_collect().await.expect("listing");
+    let seen: Vec<(Option<u64>, usize, Option<u64>)> =
+        pages.iter().map(|p| (p.total(), p.items().len(), p.checkpoint().map(|c| c.position))).collect();
+    // Windows 0..10, 9..19 and 18..25: the overlap item is not repeated.
+    assert_eq!(seen, [(Some(25), 10, Some(10)), (Some(25), 9, Some(19)), (Some(25), 6, Some(25))]);
+    assert!(pages.iter().all(|p| p.meta().operation() == "listFixed" && p.meta().status() == StatusCode::OK));
+}
+
 #[test]
 fn page_errors_give_what_they_hold() {
     let request: PageError<()> = PageError::Request(Error::InvalidRequest(InvalidRequest {
@@ -149,116 +285,73 @@ fn id_hashes_are_stable_across_releases() {
     assert_eq!(SeenIds::bounded(0).capacity(), Some(1));
 }
 
-/// A token listing that answers `pages[i]` to its `i`-th request (then an empty page), or fails
-/// when the entry is `None`; `expired` errors say the token lapsed.
-/// One scripted answer: the page's items and token, or a failure.
-type Answer = Option<(Vec<&'static str>, Option<&'static str>)>;
-
-#[derive(Clone)]
-struct Scripted {
-    pages: Arc<Vec<Answer>>,
-    fetches: Arc<AtomicUsize>,
-    expired: bool,
-}
-
-impl Source for Scripted {
-    type Item = String;
-    type Body = ();
-    type Error = bool;
-    fn operation(&self) -> &'static str {
-        "listScripted"
-    }
-    fn style(&self) -> Style {
-        Style::Token
-    }
-    fn requested_page_size(&self) -> Option<u64> {
-        Some(2)
-    }
-    fn validate(&self) -> Result<(), InvalidRequest> {
-        Ok(())
-    }
-    fn fetch(&self, _cursor: Cursor) -> FetchFuture<String, (), bool> {
-        let i = self.fetches.fetch_add(1, Ordering::Relaxed);
-        let meta = ResponseMeta::new("listScripted", StatusCode::OK, HeaderMap::new(), 1);
-        let answer = match self.pages.get(i).cloned().unwrap_or(Some((Vec::new(), None))) {
-            Some((items, token)) => Ok(Fetched {
-                items: items.into_iter().map(str::to_owned).collect(),
-                body: (),
-                meta,
-                total: None,
-                page_size: None,
-                token: token.map(str::to_owned),
-            }),
-            None => Err(Error::Api(crate::error::ApiError { error: self.expired, meta: Box::new(meta) })),
-        };
-        async move { answer }.boxed()
-    }
-    fn item_id(item: &String) -> Option<&str> {
-        Some(item)
-    }
-    fn is_token_expired(error: &Error<bool>) -> bool {
-        error.api_error().copied().unwrap_or(false)
-    }
-}
-
-fn scripted(pages: Vec<Answer>, expired: bool) -> Scripted {
-    Scripted { pages: Arc::new(pages), fetches: Arc::default(), expired }
-}
-
-async fn drain(src: Scripted) -> (Vec<String>, Option<PageError<bool>>) {
-    let mut items = Items::new(src);
-    let mut got = Vec::new();
-    loop {
-        match items.try_next().await {
-            Ok(Some(i)) => got.push(i),
-            Ok(None) => return (got, None),
-            Err(e) => return (got, Some(e)),
+#[tokio::test]
+async fn a_listing_that_fails_cancels_its_windows_in_flight_at_once() {
+    /// Counts the windows whose request was dropped before it was answered.
+    struct Cancelled(Arc<AtomicUsize>);
+    impl Drop for Cancelled {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
         }
     }
-}
-
-#[tokio::test]
-async fn token_pages_served_again_under_their_token_end_with_stalled() {
-    let page = Some((vec!["a", "b"], Some("t1")));
-    let (got, err) = drain(scripted(vec![page.clone(), page.clone(), page], false)).await;
-    assert_eq!(got, ["a", "b"]);
-    assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
-    // The same items under new tokens: stalled after STALL_LIMIT pages that added nothing.
-    let pages = (0..10)
-        .map(|i| Some((vec!["a", "b"], Some(["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10"][i]))))
-        .collect();
-    let src = scripted(pages, false);
-    let (got, err) = drain(src.clone()).await;
-    assert_eq!(got, ["a", "b"]);
-    assert!(
-        matches!(
-            err.as_ref().and_then(PageError::pagination),
-            Some(PaginationError::Stalled { responses: STALL_LIMIT, .. })
-        ),
-        "{err:?}"
-    );
-    assert!(src.fetches.load(Ordering::Relaxed) <= 2 + STALL_LIMIT as usize);
-    // New items under a new token each time: read to the end.
-    let (got, err) =
-        drain(scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], Some("t2")))], false)).await;
-    assert_eq!((got, err.is_none()), (vec!["a".to_owned(), "b".into(), "c".into()], true));
-}
-
-#[tokio::test]
-async fn only_an_expired_token_restarts_a_token_listing() {
-    // A first request that fails is the caller's error, expired-looking or not: no token yet.
-    let (got, err) = drain(scripted(vec![None], true)).await;
-    assert!(got.is_empty() && matches!(err, Some(PageError::Request(_))), "{err:?}");
-    // A failure with a token that is not an expiry is returned as it is.
-    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), None], false);
-    let (got, err) = drain(src.clone()).await;
-    assert_eq!(got, ["a", "b"]);
-    assert!(matches!(err, Some(PageError::Request(_))), "{err:?}");
-    assert_eq!(src.fetches.load(Ordering::Relaxed), 2);
-    // An expired token restarts from the first page and skips what was yielded.
-    let pages =
-        vec![Some((vec!["a", "b"], Some("t1"))), None, Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], None))];
-    let (got, err) = drain(scripted(pages, true)).await;
-    assert!(err.is_none(), "{err:?}");
-    assert_eq!(got, ["a", "b", "c"]);
+    /// Window 0 answers (100 items in all), window 9 fails, every later one never answers.
+    struct Hanging(Arc<AtomicUsize>);
+    impl Source for Hanging {
+        type Item = String;
+        type Body = ();
+        type Error = ();
+        fn operation(&self) -> &'static str {
+            "listHanging"
+        }
+        fn style(&self) -> Style {
+            BY_OFFSET
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            Some(10)
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+            let offset = match cursor {
+                Cursor::Offset { offset, .. } => offset,
+                _ => 0,
+            };
+            let meta = ResponseMeta::new("listHanging", StatusCode::OK, HeaderMap::new(), 1);
+            match offset {
+                0 => {
+                    let items = names(0..10);
+                    let page = Fetched { items, body: (), meta, total: Some(100), page_size: None, token: None };
+                    async move { Ok(page) }.boxed()
+                }
+                9 => async move { Err(Error::Api(crate::error::ApiError { error: (), meta: Box::new(meta) })) }.boxed(),
+                _ => {
+                    let guard = Cancelled(Arc::clone(&self.0));
+                    async move {
+                        futures::future::pending::<()>().await;
+                        drop(guard);
+                        Err(Error::Api(crate::error::ApiError { error: (), meta: Box::new(meta) }))
+                    }
+                    .boxed()
+                }
+            }
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+    }
+    let cancelled = Arc::new(AtomicUsize::new(0));
+    let mut pages = Pages::new(Hanging(Arc::clone(&cancelled)));
+    assert!(pages.try_next().await.expect("first page").is_some());
+    // Eight windows go out at once (9, 18, …, 72); the one at 9 fails and ends the listing.
+    assert!(matches!(pages.try_next().await, Err(PageError::Request(_))));
+    // The caller still holds the stream: the seven left in flight are dropped all the same.
+    for _ in 0..100 {
+        if cancelled.load(Ordering::Relaxed) == 7 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(cancelled.load(Ordering::Relaxed), 7);
+    assert!(pages.try_next().await.expect("ended").is_none());
 }

@@ -408,3 +408,5 @@ mod edge_tests;
 mod properties;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod token_edge_tests;

@@ -70,6 +70,11 @@ fn checkpoint_resume_validation() {
     assert_eq!(decide::checkpoint_problem(&cp, page), None);
     assert_eq!(decide::checkpoint_problem(&cp, offset), None);
     assert!(decide::checkpoint_problem(&Checkpoint { page_size: 0, ..cp.clone() }, offset).is_some());
+    // A server may clamp its pages to one item: the checkpoint it leads to resumes.
+    assert_eq!(decide::checkpoint_problem(&Checkpoint { page_size: 1, ..cp.clone() }, page), None);
+    // Pages of the API's largest size (the default) resume; one item more does not.
+    assert_eq!(decide::checkpoint_problem(&Checkpoint { page_size: 100, ..cp.clone() }, page), None);
+    assert!(decide::checkpoint_problem(&Checkpoint { page_size: 101, ..cp.clone() }, page).is_some());
     assert!(decide::checkpoint_problem(&Checkpoint { page_size: 200, ..cp.clone() }, page).is_some());
     assert!(decide::checkpoint_problem(&cp, Style::Token).is_some());
 }
@@ -288,6 +293,10 @@ async fn resume_fails_when_the_last_item_is_gone() {
         src.edit(|ids| ids.retain(|i| i != "i49"));
         let err = Pages::new(src.clone()).items().resume_from(checkpoint).try_next().await.expect_err("gone");
         assert!(matches!(err.pagination(), Some(PaginationError::BadCheckpoint { .. })), "{style:?}: {err}");
+        // The message says which item is missing, and that starting again is the way out.
+        let message = err.to_string();
+        assert!(message.contains("last item (at position 49) is gone"), "{style:?}: {message}");
+        assert!(message.contains("start the listing again"), "{style:?}: {message}");
     }
 }
 
@@ -342,4 +351,30 @@ async fn a_token_listing_reaching_its_total_after_changes_reads_on() {
     let mut want: Vec<String> = (0..10).map(|i| format!("i{i}")).collect();
     want.extend(src.ids().into_iter().skip(5));
     assert_eq!(got, want);
+}
+
+#[tokio::test]
+async fn a_shift_after_the_oldest_ids_were_forgotten_still_rereads_near_the_frontier() {
+    // Past 65,536 items the oldest ids are forgotten; a re-read of the last window or two only
+    // needs recent ones, so a delete there is still survived rather than ended with `Shifted`.
+    let n = 67_000;
+    let src = Memory { change: Some((670, delete_5_before)), ..Memory::new(OFFSET, n) };
+    let got: Vec<String> = Pages::new(src.clone()).page_size(100).items().try_collect().await.expect("listing");
+    let unique: std::collections::HashSet<&String> = got.iter().collect();
+    assert_eq!((got.len(), unique.len()), (n, n), "every item once");
+    assert!(src.fetches.load(Ordering::Relaxed) > 670, "the change happened while listing");
+}
+
+#[tokio::test]
+async fn a_listing_that_shrank_to_one_new_item_is_reread_from_its_start() {
+    // Right after the first window, everything is deleted and one item added: the next window
+    // is empty (a shift), and the re-read from position 0 finds the newcomer.
+    fn replace_all_with_one(ids: &mut Vec<String>) {
+        *ids = vec!["new".to_owned()];
+    }
+    let src = Memory { change: Some((1, replace_all_with_one)), ..Memory::new(OFFSET, 20) };
+    let got: Vec<String> = Pages::new(src).items().try_collect().await.expect("listing");
+    let mut expected: Vec<String> = (0..10).map(|i| format!("i{i}")).collect();
+    expected.push("new".into());
+    assert_eq!(got, expected);
 }

@@ -167,6 +167,12 @@ fn accessors_report_what_was_configured() {
     assert_eq!(RetryPolicy::default().budget(), Some(&RetryBudget::default()));
     assert_eq!(RetryPolicy::default().without_budget().budget(), None);
     assert_eq!(RetryPolicy::default().with_budget(RetryBudget::new(3)).budget().map(RetryBudget::retries), Some(3));
+    assert_eq!(RetryPolicy::default().max_attempts(), 4);
+    assert_eq!(RetryPolicy::default().with_max_attempts(7).max_attempts(), 7);
+    assert_eq!(RetryPolicy::default().with_max_attempts(0).max_attempts(), 1, "at least the first attempt");
+    assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+    assert_eq!(RetryPolicy::default().backoff(), &Backoff::default());
+    assert_eq!(RetryPolicy::default().with_backoff(backoff).backoff(), &backoff);
 }
 
 #[test]

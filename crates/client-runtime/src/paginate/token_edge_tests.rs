@@ -1,0 +1,236 @@
+//! Token listings at their edges, each as a caller sees it: restarts after a lapsed token,
+//! the expiry policies, and where a listing ends.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use futures::{FutureExt, TryStreamExt};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::*;
+use crate::error::InvalidRequest;
+
+/// A token listing that answers `pages[i]` to its `i`-th request (then an empty page), or fails
+/// when the entry is `None`; `expired` errors say the token lapsed.
+/// One scripted answer: the page's items and token, or a failure.
+type Answer = Option<(Vec<&'static str>, Option<&'static str>)>;
+
+#[derive(Clone)]
+struct Scripted {
+    pages: Arc<Vec<Answer>>,
+    fetches: Arc<AtomicUsize>,
+    expired: bool,
+}
+
+impl Source for Scripted {
+    type Item = String;
+    type Body = ();
+    type Error = bool;
+    fn operation(&self) -> &'static str {
+        "listScripted"
+    }
+    fn style(&self) -> Style {
+        Style::Token
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        Some(2)
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, _cursor: Cursor) -> FetchFuture<String, (), bool> {
+        let i = self.fetches.fetch_add(1, Ordering::Relaxed);
+        let meta = ResponseMeta::new("listScripted", StatusCode::OK, HeaderMap::new(), 1);
+        let answer = match self.pages.get(i).cloned().unwrap_or(Some((Vec::new(), None))) {
+            Some((items, token)) => Ok(Fetched {
+                items: items.into_iter().map(str::to_owned).collect(),
+                body: (),
+                meta,
+                total: None,
+                page_size: None,
+                token: token.map(str::to_owned),
+            }),
+            None => Err(Error::Api(crate::error::ApiError { error: self.expired, meta: Box::new(meta) })),
+        };
+        async move { answer }.boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+    fn is_token_expired(error: &Error<bool>) -> bool {
+        error.api_error().copied().unwrap_or(false)
+    }
+}
+
+fn scripted(pages: Vec<Answer>, expired: bool) -> Scripted {
+    Scripted { pages: Arc::new(pages), fetches: Arc::default(), expired }
+}
+
+async fn drain(src: Scripted) -> (Vec<String>, Option<PageError<bool>>) {
+    drain_items(Items::new(src)).await
+}
+
+async fn drain_items(mut items: Items<Scripted>) -> (Vec<String>, Option<PageError<bool>>) {
+    let mut got = Vec::new();
+    loop {
+        match items.try_next().await {
+            Ok(Some(i)) => got.push(i),
+            Ok(None) => return (got, None),
+            Err(e) => return (got, Some(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn token_pages_served_again_under_their_token_end_with_stalled() {
+    let page = Some((vec!["a", "b"], Some("t1")));
+    let (got, err) = drain(scripted(vec![page.clone(), page.clone(), page], false)).await;
+    assert_eq!(got, ["a", "b"]);
+    assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
+    // The same items under new tokens: stalled after STALL_LIMIT pages that added nothing.
+    let pages = (0..10)
+        .map(|i| Some((vec!["a", "b"], Some(["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10"][i]))))
+        .collect();
+    let src = scripted(pages, false);
+    let (got, err) = drain(src.clone()).await;
+    assert_eq!(got, ["a", "b"]);
+    assert!(
+        matches!(
+            err.as_ref().and_then(PageError::pagination),
+            Some(PaginationError::Stalled { responses: STALL_LIMIT, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(src.fetches.load(Ordering::Relaxed) <= 2 + STALL_LIMIT as usize);
+    // New items under a new token each time: read to the end.
+    let (got, err) =
+        drain(scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], Some("t2")))], false)).await;
+    assert_eq!((got, err.is_none()), (vec!["a".to_owned(), "b".into(), "c".into()], true));
+}
+
+#[tokio::test]
+async fn only_an_expired_token_restarts_a_token_listing() {
+    // A first request that fails is the caller's error, expired-looking or not: no token yet.
+    let (got, err) = drain(scripted(vec![None], true)).await;
+    assert!(got.is_empty() && matches!(err, Some(PageError::Request(_))), "{err:?}");
+    // A failure with a token that is not an expiry is returned as it is.
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), None], false);
+    let (got, err) = drain(src.clone()).await;
+    assert_eq!(got, ["a", "b"]);
+    assert!(matches!(err, Some(PageError::Request(_))), "{err:?}");
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2);
+    // An expired token restarts from the first page and skips what was yielded.
+    let pages =
+        vec![Some((vec!["a", "b"], Some("t1"))), None, Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], None))];
+    let (got, err) = drain(scripted(pages, true)).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn a_restarted_token_listing_reads_again_through_every_page_it_had_yielded() {
+    // Four pages, then the token lapses: the restarted listing serves the same four pages (each
+    // unlike the one before, so not a stall, though they add nothing), then new items.
+    let pages = [(vec!["a", "b"], "t1"), (vec!["c", "d"], "t2"), (vec!["e", "f"], "t3"), (vec!["g", "h"], "t4")]
+        .map(|(items, token)| Some((items, Some(token))));
+    let mut script: Vec<Answer> = pages.to_vec();
+    script.push(None);
+    script.extend(pages);
+    script.push(Some((vec!["i", "j"], None)));
+    let src = scripted(script, true);
+    let (got, err) = drain(src.clone()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 10);
+}
+
+#[tokio::test]
+async fn an_expired_token_ends_the_listing_under_fail_or_past_max_rereads() {
+    let page = Some((vec!["a", "b"], Some("t1")));
+    let src = scripted(vec![page.clone(), None], true);
+    let (got, err) = drain_items(Items::new(src.clone()).on_token_expired(TokenExpiry::Fail)).await;
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(
+        err.as_ref().and_then(PageError::pagination),
+        Some(&PaginationError::TokenExpired { operation: "listScripted", restarts: 0, yielded: 2 })
+    );
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2, "no restart");
+    // One restart allowed: the second lapse ends the listing.
+    let src = scripted(vec![page.clone(), None, page, None], true);
+    let (got, err) = drain_items(Items::new(src.clone()).max_rereads(1)).await;
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(
+        err.as_ref().and_then(PageError::pagination),
+        Some(&PaginationError::TokenExpired { operation: "listScripted", restarts: 1, yielded: 2 })
+    );
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 4);
+}
+
+#[tokio::test]
+async fn a_source_that_does_not_recognise_expiry_gets_its_errors_back() {
+    /// The scripted listing, without `is_token_expired`: the default recognises no error.
+    struct Plain(Scripted);
+    impl Source for Plain {
+        type Item = String;
+        type Body = ();
+        type Error = bool;
+        fn operation(&self) -> &'static str {
+            self.0.operation()
+        }
+        fn style(&self) -> Style {
+            self.0.style()
+        }
+        fn requested_page_size(&self) -> Option<u64> {
+            self.0.requested_page_size()
+        }
+        fn validate(&self) -> Result<(), InvalidRequest> {
+            Ok(())
+        }
+        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), bool> {
+            self.0.fetch(cursor)
+        }
+        fn item_id(item: &String) -> Option<&str> {
+            Some(item)
+        }
+    }
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), None], true);
+    let mut items = Items::new(Plain(src.clone()));
+    let mut got = Vec::new();
+    let err = loop {
+        match items.try_next().await {
+            Ok(Some(item)) => got.push(item),
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    assert_eq!(got, ["a", "b"]);
+    assert!(matches!(err, Some(PageError::Request(Error::Api(_)))), "not taken for an expiry: {err:?}");
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2, "no restart");
+}
+
+#[tokio::test]
+async fn an_empty_page_ends_a_token_listing_even_under_the_same_token() {
+    // A session token repeated on an empty page: the listing is over, the cursor is not stuck.
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec![], Some("t1")))], false);
+    let (got, err) = drain(src.clone()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 2);
+}
+
+#[tokio::test]
+async fn a_restarted_listing_of_one_item_pages_tells_each_page_from_the_last() {
+    // These ids' hashes share every bit the fingerprint's multiplier has set: a fingerprint
+    // that masked the hashes instead of mixing them would take each page for the one before,
+    // and stop the catch-up after a restart as a stall.
+    let ids = ["i14", "i73", "i98", "i99"];
+    let pages = ids.iter().zip(["t1", "t2", "t3", "t4"]).map(|(id, token)| Some((vec![*id], Some(token))));
+    let mut script: Vec<Answer> = pages.clone().collect();
+    script.push(None);
+    script.extend(pages);
+    script.push(Some((vec!["i127"], None)));
+    let (got, err) = drain(scripted(script, true)).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(got, ["i14", "i73", "i98", "i99", "i127"]);
+}

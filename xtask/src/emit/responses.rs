@@ -122,9 +122,11 @@ pub fn success_enum(op: &Operation) -> TokenStream {
     let name = ident(name);
     let doc = format!(" The success responses of `{}`, by status.", op.id);
     let variants = case_variants(&op.success);
+    // A file being streamed can be neither cloned nor compared.
+    let derives = if op.streams_success() { quote!(Debug) } else { quote!(Clone, Debug, PartialEq) };
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(#derives)]
         pub enum #name { #( #variants )* }
     }
 }

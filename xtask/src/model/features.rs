@@ -14,7 +14,8 @@ use super::{Api, TypeKind, TypeRef};
 /// Sets `Operation::feature` and `TypeDef::features`, and the API's feature list.
 pub fn assign(api: &mut Api) {
     let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
-    let mut taken = BTreeSet::new();
+    // Cargo's own `default` is not a tag's to take (a tag named "default" becomes `default2`).
+    let mut taken = BTreeSet::from(["default".to_owned()]);
     for op in &mut api.operations {
         op.feature = op.tag.as_ref().map(|tag| {
             by_tag.entry(tag.clone()).or_insert_with(|| super::naming::unique(feature_name(tag), &mut taken)).clone()

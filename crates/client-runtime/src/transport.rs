@@ -18,7 +18,7 @@ use tracing::field::Empty;
 use tracing::Instrument;
 use url::Url;
 
-use crate::config::{resolve_base_url, ApiKey, AuthScheme, BuildError, ClientConfig, ServiceSpec};
+use crate::config::{resolve_base_url, ApiKey, BuildError, ClientConfig, ServiceSpec};
 use crate::error::{
     BodyTooLarge, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind, TransportError,
     WaitTooLong,
@@ -91,7 +91,7 @@ impl Transport {
             HeaderValue::from_str(&user_agent).unwrap_or_else(|_| HeaderValue::from_static("client-runtime"));
         let api_key = config.api_key.clone();
         let auth = match &api_key {
-            Some(key) => auth_headers(service.auth, key, &config.header_keys)?,
+            Some(key) => crate::auth::auth_headers(service.auth, key, &config.header_keys)?,
             None => Vec::new(),
         };
         let secrets = api_key.iter().chain(config.header_keys.iter().map(|(_, key)| key)).cloned().collect();
@@ -451,56 +451,6 @@ fn attempt_limit(timeout: Duration, deadline: Option<Instant>) -> (Duration, boo
         Some(left) if left < timeout => (left, true),
         _ => (timeout, false),
     }
-}
-
-/// The headers carrying the keys: one for most schemes, one per header for
-/// [`AuthScheme::Headers`] (every one needs its key once the first is given).
-fn auth_headers(
-    scheme: AuthScheme,
-    key: &ApiKey,
-    header_keys: &[(String, ApiKey)],
-) -> Result<Vec<(HeaderName, HeaderValue)>, BuildError> {
-    let header_name = |name: &str| {
-        HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidApiKey {
-            reason: "the spec's key header name is not a valid HTTP header name",
-        })
-    };
-    let pairs = match scheme {
-        AuthScheme::Bearer => vec![(AUTHORIZATION, format!("Bearer {}", key.expose()))],
-        AuthScheme::Basic => {
-            use base64::Engine as _;
-            vec![(AUTHORIZATION, format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(key.expose())))]
-        }
-        AuthScheme::Header(name) => vec![(header_name(name)?, key.expose().to_owned())],
-        AuthScheme::Headers(names) => {
-            let mut pairs = Vec::with_capacity(names.len());
-            for (i, name) in names.iter().enumerate() {
-                let value = match i {
-                    0 => key,
-                    _ => header_keys.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, k)| k).ok_or(
-                        BuildError::InvalidApiKey {
-                            reason: "the spec sends several keys together: give each further header's key with \
-                                     `.header_key(header, key)`",
-                        },
-                    )?,
-                };
-                pairs.push((header_name(name)?, value.expose().to_owned()));
-            }
-            pairs
-        }
-        AuthScheme::Query(_) | AuthScheme::Cookie(_) => return crate::auth::check(scheme, key).map(|()| Vec::new()),
-        AuthScheme::None => return Ok(Vec::new()),
-    };
-    pairs
-        .into_iter()
-        .map(|(name, value)| {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {
-                reason: "it contains characters an HTTP header cannot carry (a line break or control character?)",
-            })?;
-            value.set_sensitive(true);
-            Ok((name, value))
-        })
-        .collect()
 }
 
 fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, Failure> {

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::diff::{self, Class};
-use xtask::{surface, vendor};
+use openapi_clientgen::diff::{self, Class};
+use openapi_clientgen::{surface, vendor};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api_diff")

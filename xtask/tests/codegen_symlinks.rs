@@ -5,8 +5,8 @@
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use xtask::codegen::write_tree;
-use xtask::emit::GeneratedFile;
+use openapi_clientgen::emit::GeneratedFile;
+use openapi_clientgen::output::write_tree;
 
 fn file(path: &str, contents: &str) -> GeneratedFile {
     GeneratedFile { path: path.to_owned(), contents: contents.to_owned() }

@@ -6,10 +6,10 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use openapi_clientgen::model::{build, Options};
+use openapi_clientgen::spec::Spec;
 use quote::ToTokens;
 use support::workspace;
-use xtask::model::{build, Options};
-use xtask::spec::Spec;
 
 const SPECS: &[&str] = &[
     "xtask/tests/fixtures/constructs.yaml",
@@ -29,8 +29,9 @@ fn generated_code_and_surface_name_the_same_things() {
         let spec_doc = Spec::load(&path).unwrap_or_else(|e| panic!("{spec}: {e}"));
         let api = build(&spec_doc, &Options { source: (*spec).to_owned(), ..Options::default() })
             .unwrap_or_else(|e| panic!("{spec}: {e}"));
-        let surface = xtask::surface::render(&api);
-        let files = xtask::emit::emit(&api).unwrap_or_else(|e| panic!("{spec}: {e}"));
+        let surface = openapi_clientgen::surface::render(&api);
+        let files = openapi_clientgen::emit::emit(&api, &openapi_clientgen::Settings::default())
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
         let parsed: Vec<syn::File> = files
             .iter()
             .map(|file| syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{spec} {}: {e}", file.path)))

@@ -1,7 +1,7 @@
-//! Crates a user can depend on from a registry: a crate written by `cargo xtask generate` asks
-//! for the runtime by version (never a path into the generator's checkout), and packages, with
-//! verification, beside the runtime it depends on; `cargo xtask` finds its workspace from the
-//! current directory.
+//! Crates that build where they are written and package for a registry: a crate written by
+//! `generate` asks for the runtime this generator was built from, by path and version (so it
+//! builds on this machine with no flag, and packages once the runtime is published), or by
+//! version, path or git as told; `cargo xtask` finds its workspace from the current directory.
 
 mod support;
 
@@ -10,7 +10,7 @@ use std::process::Command;
 use support::{copy_dir, fixture, text, workspace, xtask};
 
 #[test]
-fn a_generated_crate_depends_on_the_runtime_by_version_unless_told_otherwise() {
+fn a_generated_crate_depends_on_the_runtime_beside_the_generator_unless_told_otherwise() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("petstore");
     let default =
@@ -19,10 +19,24 @@ fn a_generated_crate_depends_on_the_runtime_by_version_unless_told_otherwise() {
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
     let runtime_manifest =
         std::fs::read_to_string(workspace().join("crates/client-runtime/Cargo.toml")).expect("runtime");
-    let version = xtask::generate::package_version(&runtime_manifest).expect("the runtime has a version of its own");
-    assert!(manifest.contains(&format!("client-runtime = \"{version}\"\n")), "{manifest}");
-    let checkout = workspace().canonicalize().expect("checkout");
-    assert!(!manifest.contains(&checkout.display().to_string()), "no path into the generator's checkout: {manifest}");
+    let version =
+        openapi_clientgen::generate::package_version(&runtime_manifest).expect("the runtime has a version of its own");
+    // The generator writes code for one version of the runtime; the two move together.
+    assert_eq!(openapi_clientgen::generate::RUNTIME_VERSION, version, "bump RUNTIME_VERSION with the runtime");
+    let runtime_dir = workspace().join("crates/client-runtime").canonicalize().expect("runtime checkout");
+    let expected = format!("client-runtime = {{ path = \"{}\", version = \"{version}\" }}\n", runtime_dir.display());
+    assert!(manifest.contains(&expected), "{manifest}");
+    // Inside the checkout, the path is relative to the crate.
+    let inside = workspace().join("target/generated-inside/petstore");
+    let _ = std::fs::remove_dir_all(&inside);
+    let output =
+        xtask().arg("generate").arg(fixture("petstore.yaml")).arg("--out").arg(&inside).output().expect("runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let manifest = std::fs::read_to_string(inside.join("Cargo.toml")).expect("manifest");
+    let relative =
+        format!("client-runtime = {{ path = \"../../../crates/client-runtime\", version = \"{version}\" }}\n");
+    assert!(manifest.contains(&relative), "{manifest}");
+    let _ = std::fs::remove_dir_all(&inside);
 
     let pinned = xtask()
         .arg("generate")
@@ -38,9 +52,20 @@ fn a_generated_crate_depends_on_the_runtime_by_version_unless_told_otherwise() {
         .contains("client-runtime = \"0.1.7\"\n"));
 
     let bad =
-        xtask().arg("generate").arg(fixture("petstore.yaml")).arg("--out").arg(&out).arg("--runtime=git:x").output();
+        xtask().arg("generate").arg(fixture("petstore.yaml")).arg("--out").arg(&out).arg("--runtime=svn:x").output();
     let bad = bad.expect("xtask runs");
     assert!(!bad.status.success() && text(&bad.stderr).contains("expected `version:X`"), "{}", text(&bad.stderr));
+    let git = xtask()
+        .arg("generate")
+        .arg(fixture("petstore.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--runtime=git:https://example.com/clients.git")
+        .output()
+        .expect("xtask runs");
+    assert!(git.status.success(), "{}", text(&git.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("client-runtime = { git = \"https://example.com/clients.git\" }\n"), "{manifest}");
     let not_runtime = dir.path().join("not-runtime");
     std::fs::create_dir_all(&not_runtime).expect("dir");
     std::fs::write(not_runtime.join("Cargo.toml"), "[package]\nname = \"other\"\n").expect("manifest");
@@ -104,9 +129,10 @@ fn a_generated_crate_packages_with_verification() {
     assert!(generated.status.success(), "{}", text(&generated.stderr));
     let manifest_path = out.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
-    let version =
-        xtask::generate::package_version(&std::fs::read_to_string(runtime.join("Cargo.toml")).expect("runtime"))
-            .expect("runtime version");
+    let version = openapi_clientgen::generate::package_version(
+        &std::fs::read_to_string(runtime.join("Cargo.toml")).expect("runtime"),
+    )
+    .expect("runtime version");
     assert!(
         manifest.contains(&format!("client-runtime = {{ path = \"../client-runtime\", version = \"{version}\" }}")),
         "{manifest}"

@@ -6,9 +6,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
+use openapi_clientgen::diff;
+use openapi_clientgen::release::{plan, Version};
 use support::{copy_dir, text, workspace, xtask};
-use xtask::diff;
-use xtask::release::{plan, Version};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api_diff")
@@ -98,17 +98,17 @@ fn every_corpus_case_gets_the_version_and_changelog_entry_the_diff_calls_for() {
 
 #[test]
 fn a_new_entry_goes_above_the_previous_ones() {
-    let first = xtask::release::plan::with_entry(None, "x", "## 0.1.0 — 2026-11-01\n\nFirst.\n");
+    let first = openapi_clientgen::release::plan::with_entry(None, "x", "## 0.1.0 — 2026-11-01\n\nFirst.\n");
     assert!(first.starts_with("# Changelog of x\n"));
     assert!(first.ends_with("\n\n## 0.1.0 — 2026-11-01\n\nFirst.\n"), "{first}");
-    let second = xtask::release::plan::with_entry(Some(&first), "x", "## 0.2.0 — 2026-12-01\n\nSecond.\n");
+    let second = openapi_clientgen::release::plan::with_entry(Some(&first), "x", "## 0.2.0 — 2026-12-01\n\nSecond.\n");
     let (new, old) = (second.find("## 0.2.0").expect("new"), second.find("## 0.1.0").expect("old"));
     assert!(new < old && second.starts_with("# Changelog of x\n"), "{second}");
     assert!(second.contains("Second.\n\n## 0.1.0"), "{second}");
     assert!(second.contains("docs change\").\n\n## 0.2.0"), "one blank line before the newest entry: {second}");
-    assert_eq!(xtask::release::plan::civil_date(0), "1970-01-01");
-    assert_eq!(xtask::release::plan::civil_date(20_423), "2025-12-01");
-    assert_eq!(xtask::release::plan::civil_date(11_016), "2000-02-29");
+    assert_eq!(openapi_clientgen::release::plan::civil_date(0), "1970-01-01");
+    assert_eq!(openapi_clientgen::release::plan::civil_date(20_423), "2025-12-01");
+    assert_eq!(openapi_clientgen::release::plan::civil_date(11_016), "2000-02-29");
 }
 
 /// A copy of the workspace's specs, manifests and generated output, for the release command.
@@ -133,7 +133,8 @@ fn the_release_command_follows_the_diff_and_refuses_stale_or_unchanged_output() 
     let root = workspace_copy();
     let run = |args: &[&str]| xtask().args(args).env("XTASK_ROOT", root.path()).output().expect("xtask runs");
     let file = |rel: &str| std::fs::read_to_string(root.path().join(rel)).unwrap_or_default();
-    let version = || xtask::release::package_field(&file("crates/utage/Cargo.toml"), "version").expect("version");
+    let version =
+        || openapi_clientgen::release::package_field(&file("crates/utage/Cargo.toml"), "version").expect("version");
     let start = version();
 
     // First release: records the spec and starts the changelog, at the current version.
@@ -148,8 +149,11 @@ fn the_release_command_follows_the_diff_and_refuses_stale_or_unchanged_output() 
     assert!(text(&unchanged.stderr).contains("nothing to release"), "{}", text(&unchanged.stderr));
 
     // The vendor's revised page: a field removed (breaking), a filter and a field added.
-    xtask::vendor::vendor_into(&corpus().join("e2e_utage/revised-page.md"), &root.path().join("specs/utage"))
-        .expect("vendor the revision");
+    openapi_clientgen::vendor::vendor_into(
+        &corpus().join("e2e_utage/revised-page.md"),
+        &root.path().join("specs/utage"),
+    )
+    .expect("vendor the revision");
     let stale = run(&["release", "utage", "--no-semver-checks"]);
     assert!(!stale.status.success());
     let stderr = text(&stale.stderr);

@@ -7,9 +7,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
+use openapi_clientgen::diff::Class;
+use openapi_clientgen::vendor::{expected_spec, extract, remove_from, vendor_into, Vendored};
 use support::{copy_dir, text, workspace, xtask};
-use xtask::diff::Class;
-use xtask::vendor::{expected_spec, extract, remove_from, vendor_into, Vendored};
 
 fn saved_page_path() -> PathBuf {
     workspace().join("specs/utage/pages/list-media.md")
@@ -150,7 +150,7 @@ fn two_and_three_pages_merge_into_one_spec() {
             (Class::Compatible, "type_added".to_owned(), "types::CompleteMediaUploadBody".to_owned()),
         ]
     );
-    let api = xtask::diff::load(&three.spec.display().to_string()).expect("the merged spec builds");
+    let api = openapi_clientgen::diff::load(&three.spec.display().to_string()).expect("the merged spec builds");
     let mut ids: Vec<&str> = api.operations.iter().map(|o| o.fn_name.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["complete_media_upload", "create_media_upload_url", "list_media"]);
@@ -383,7 +383,8 @@ fn bad_pages_leave_the_spec_untouched() {
 fn the_loader_decides_which_openapi_versions_a_page_may_carry() {
     let page = saved_page().replacen("openapi: 3.0.3\n", "openapi: 3.1.0\n", 1);
     let block = extract(&page).expect("block");
-    let loader = xtask::spec::Spec::parse(Path::new("list-media.md"), &block).map(|_| ()).map_err(|e| e.message);
+    let loader =
+        openapi_clientgen::spec::Spec::parse(Path::new("list-media.md"), &block).map(|_| ()).map_err(|e| e.message);
     let dir = tempfile::tempdir().expect("temp dir");
     let downloads = tempfile::tempdir().expect("temp dir");
     let vendored = vendor_into(&write_page(downloads.path(), "list-media.md", &page), dir.path());

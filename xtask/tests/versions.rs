@@ -5,14 +5,15 @@ mod support;
 
 use std::path::Path;
 
+use openapi_clientgen::diff::{self, Class};
+use openapi_clientgen::vendor;
 use support::{fixture, generate, text, workspace};
-use xtask::diff::{self, Class};
-use xtask::vendor;
 
 /// The spec as written: `diff::load` would add the workspace's UTAGE overlays to one side only.
-fn load(path: &Path) -> xtask::model::Api {
-    let spec = xtask::spec::Spec::load(path).unwrap_or_else(|e| panic!("{e}"));
-    xtask::model::build(&spec, &xtask::model::Options::default()).unwrap_or_else(|e| panic!("{e}"))
+fn load(path: &Path) -> openapi_clientgen::model::Api {
+    let spec = openapi_clientgen::spec::Spec::load(path).unwrap_or_else(|e| panic!("{e}"));
+    openapi_clientgen::model::build(&spec, &openapi_clientgen::model::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// UTAGE's spec and a hand-made 3.1 rewrite of it (type lists with "null" for `nullable`,

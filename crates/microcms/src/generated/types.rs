@@ -3,7 +3,7 @@
 //! The schemas of the spec as Rust types. Unknown fields from the server are ignored.
 use client_runtime::serde::{Deserialize, Serialize};
 
-use crate::generated::types;
+use super::types;
 
 /// The schema `#/components/schemas/DeletedMedia`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use client_runtime::serde_json;
 
 use client_runtime::serde::{Deserialize, Serialize};
 
-use crate::generated::types;
+use super::types;
 
 /// The answer of `complete`, documented in two shapes: `media_id`, `media_ids`, `status`, `type`,
 /// `width`, `height`, `duration`, `size`, `content_type`, `created_at`, `next_step`; or `id`,

@@ -1,0 +1,207 @@
+//! `types.rs`: one item per [`TypeDef`]: structs, string enums with a catch-all, untagged unions
+//! and aliases.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, paragraphs};
+use super::{bare, ident, imports, rust_type};
+use crate::model::{Additional, Api, EnumVariant, Field, TypeDef, TypeKind, UnionVariant};
+
+pub fn types(api: &Api) -> TokenStream {
+    let items: TokenStream = api.types.iter().map(type_def).collect();
+    let imports = imports(&items, &quote!(super));
+    // With features off, the types that use an import may all be left out.
+    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
+    quote! {
+        //! The schemas of the spec as Rust types. Unknown fields from the server are ignored.
+        #unused
+        #imports
+        #items
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let cfg = super::cfg(&def.features);
+    let item = type_item(def);
+    if cfg.is_empty() {
+        return item;
+    }
+    // The gate goes on every item of the definition (an enum has its `impl`s too).
+    match syn::parse2::<syn::File>(item.clone()) {
+        Ok(file) => {
+            let items = file.items;
+            quote!( #( #cfg #items )* )
+        }
+        // Not Rust: the whole file's parse reports it as a generator bug.
+        Err(_) => item,
+    }
+}
+
+fn type_item(def: &TypeDef) -> TokenStream {
+    // Every type says where it comes from, so a reader can find its schema in the spec.
+    let origin = format!("The schema `{}`.", def.schema);
+    let docs = doc_attrs(def.description.as_deref().unwrap_or(&origin));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => struct_def(docs, &name, fields, additional.as_ref()),
+        TypeKind::Enum { variants } => enum_def(docs, &name, variants),
+        TypeKind::Union { variants } => union_def(docs, &name, variants),
+        TypeKind::Alias { rust_type: ty, .. } => {
+            let ty = rust_type(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_def(
+    docs: TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&Additional>,
+) -> TokenStream {
+    let all_optional = fields.iter().all(Field::is_option);
+    let default = all_optional.then(|| quote!(Default,));
+    let members = fields.iter().map(field);
+    let extra = additional.map(|extra| {
+        let ty = rust_type(&extra.rust_type);
+        let member = ident(&extra.rust_name);
+        quote! {
+            /// Properties beyond the declared ones.
+            #[serde(flatten)]
+            pub #member: #ty,
+        }
+    });
+    // A struct with a secret field writes its own `Debug`, which redacts it.
+    let secret = fields.iter().any(|f| f.sensitive);
+    let debug = (!secret).then(|| quote!(Debug,));
+    let redacting_debug = secret.then(|| redacting_debug(name, fields, additional));
+    quote! {
+        #docs
+        #[derive(Clone, #debug PartialEq, #default Serialize, Deserialize)]
+        #[serde(crate = "client_runtime::serde")]
+        pub struct #name {
+            #( #members )*
+            #extra
+        }
+
+        #redacting_debug
+    }
+}
+
+/// `Debug` that prints `"<redacted>"` for the sensitive fields (a signed URL, a token).
+fn redacting_debug(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let member = ident(&f.rust_name);
+        let label = bare(&f.rust_name);
+        match f.sensitive {
+            true => quote!(.field(#label, &"<redacted>")),
+            false => quote!(.field(#label, &self.#member)),
+        }
+    });
+    let extra = additional.map(|a| {
+        let member = ident(&a.rust_name);
+        let label = bare(&a.rust_name);
+        quote!(.field(#label, &self.#member))
+    });
+    let label = name.to_string();
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #( #entries )* #extra .finish()
+            }
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let mut notes = Vec::new();
+    if f.deprecated {
+        notes.push("Deprecated.".to_owned());
+    }
+    if f.required && f.nullable {
+        notes.push("Always present; may be null.".to_owned());
+    }
+    let notes = notes.join(" ");
+    let docs = doc_attrs(&paragraphs([f.description.as_deref(), Some(notes.as_str())]));
+    let name = ident(&f.rust_name);
+    let ty = rust_type(&f.rust_type);
+    let mut serde = Vec::new();
+    if bare(&f.rust_name) != f.wire_name {
+        let wire = &f.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    if f.is_option() {
+        serde.push(quote!(default));
+        // A required-but-nullable field is sent as `null`; an optional one is left out.
+        if !f.required {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde( #(#serde),* )]));
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        let doc = format!(" `{wire}`");
+        quote! { #[doc = #doc] #[serde(rename = #wire)] #variant, }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { Self::#variant => #wire, }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(crate = "client_runtime::serde")]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #decls )*
+            /// A value this version of the client does not know (the server added one).
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #arms )*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.rust_type);
+        quote! { #variant(#ty), }
+    });
+    quote! {
+        #docs
+        ///
+        /// One of several shapes: the first variant that decodes wins.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "client_runtime::serde", untagged)]
+        pub enum #name {
+            #( #decls )*
+        }
+    }
+}

@@ -52,6 +52,19 @@ pub struct GenerateArgs {
     /// No Cargo feature per tag: every operation always compiled (for small APIs).
     #[arg(long)]
     pub no_features: bool,
+    /// Use a type of your own instead of a generated one: `--type Money=my_crate::Money`
+    /// (repeatable; the name as api-surface.txt shows it; yours must (de)serialize the same JSON).
+    #[arg(long = "type", value_name = "NAME=PATH", value_parser = parse_mapping)]
+    pub type_mappings: Vec<(String, String)>,
+}
+
+fn parse_mapping(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.trim().is_empty() && !path.trim().is_empty() => {
+            Ok((name.trim().to_owned(), path.trim().to_owned()))
+        }
+        _ => Err(format!("{text:?}: expected NAME=PATH, e.g. Money=my_crate::Money")),
+    }
 }
 
 #[derive(Args)]
@@ -145,7 +158,11 @@ pub fn run_generate(args: GenerateArgs, settings: Settings) -> Result<(), Error>
         out: args.out.clone(),
         name: args.name,
         runtime: args.runtime,
-        settings: Settings { features_by_tag: !args.no_features, ..settings },
+        settings: Settings {
+            features_by_tag: !args.no_features,
+            type_mappings: args.type_mappings.into_iter().collect(),
+            ..settings
+        },
     };
     let mut warnings = 0usize;
     let spec = args.spec.display().to_string();

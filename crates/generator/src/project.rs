@@ -33,6 +33,8 @@ struct ProjectFile {
     generated_by: Option<String>,
     features_by_tag: Option<bool>,
     runtime_crate: Option<String>,
+    #[serde(default)]
+    type_mappings: std::collections::BTreeMap<String, String>,
     #[serde(rename = "crate", default)]
     crates: Vec<TargetFile>,
 }
@@ -76,6 +78,7 @@ impl Project {
             features_by_tag: parsed.features_by_tag.unwrap_or(defaults.features_by_tag),
             runtime_crate: parsed.runtime_crate.unwrap_or(defaults.runtime_crate),
             layout: defaults.layout,
+            type_mappings: parsed.type_mappings,
         };
         let mut targets: Vec<Target> = Vec::new();
         for t in parsed.crates {

@@ -1,5 +1,7 @@
 //! Every choice the generator takes from its caller rather than from the spec.
 
+use std::collections::BTreeMap;
+
 /// How generated code is written and what it depends on. [`Settings::default`] is what the
 /// `openapi-clientgen` command uses; a `build.rs` or a workspace task changes what it needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +17,11 @@ pub struct Settings {
     pub features_by_tag: bool,
     /// Files under `src/generated/`, or one file for `include!` from a `build.rs`.
     pub layout: Layout,
+    /// Generated type name → a Rust type of the caller's own used in its place (a path such as
+    /// `my_crate::Money`; it must serialize and deserialize the same JSON and derive `Clone`,
+    /// `Debug`, `PartialEq`), as progenitor's replacements: the named type is not generated,
+    /// every field and operation naming it takes the caller's type.
+    pub type_mappings: BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -24,6 +31,7 @@ impl Default for Settings {
             runtime_crate: "client_runtime".to_owned(),
             features_by_tag: true,
             layout: Layout::Modules,
+            type_mappings: BTreeMap::new(),
         }
     }
 }

@@ -176,6 +176,8 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::FilePart => quote!(client_runtime::FilePart),
         RustType::RawBody => quote!(client_runtime::RawBody),
         RustType::Download => quote!(client_runtime::Download),
+        // The model checked the path parses as a Rust type.
+        RustType::External(path) => syn::parse_str::<syn::Type>(path).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(serde_json::Value)),
         RustType::Unit => quote!(()),
     }
 }

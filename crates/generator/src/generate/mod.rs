@@ -71,7 +71,11 @@ pub fn build_model(
     for warning in &spec.origin.warnings {
         warn(&format!("at {}: {}", warning.pointer, warning.message));
     }
-    let api = model::build(&spec, &Options { source, features_by_tag: settings.features_by_tag })?;
+    let api = model::build(&spec, &Options {
+        source,
+        features_by_tag: settings.features_by_tag,
+        type_mappings: settings.type_mappings.clone(),
+    })?;
     for warning in &api.warnings {
         warn(&format!("at {}: {}", warning.pointer, warning.message));
     }

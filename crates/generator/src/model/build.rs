@@ -18,6 +18,8 @@ pub struct Options {
     pub source: String,
     /// Group operations by tag behind Cargo features.
     pub features_by_tag: bool,
+    /// Generated type name → a Rust type of the caller's own to use instead (`Settings::type_mappings`).
+    pub type_mappings: BTreeMap<String, String>,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
@@ -46,10 +48,36 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         features: Vec::new(),
         warnings,
     };
+    map_types(spec, &mut api, &options.type_mappings)?;
     if options.features_by_tag {
         super::features::assign(&mut api);
     }
     Ok(api)
+}
+
+/// Each mapped type becomes an alias of the caller's type (which must (de)serialize the same
+/// JSON), so every operation and field that names it takes the caller's type.
+fn map_types(spec: &Spec, api: &mut Api, mappings: &BTreeMap<String, String>) -> Result<(), SpecError> {
+    for (name, path) in mappings {
+        let Some(def) = api.types.iter_mut().find(|t| &t.name == name) else {
+            let message = format!("type mapping {name:?} → {path:?}: the spec generates no type {name:?}");
+            return Err(spec.error(&Pointer::root(), message));
+        };
+        if syn_path_like(path).is_none() {
+            let message = format!("type mapping {name:?} → {path:?}: not a Rust type path");
+            return Err(spec.error(&Pointer::root(), message));
+        }
+        def.kind = TypeKind::Alias { ty: TypeRef::Json, rust_type: super::RustType::External(path.clone()) };
+    }
+    Ok(())
+}
+
+/// `Some(())` for `a::b::C`, `::x::Y`, `C<D>`-free paths the emitter can print.
+fn syn_path_like(path: &str) -> Option<()> {
+    let body = path.strip_prefix("::").unwrap_or(path);
+    body.split("::")
+        .all(|seg| seg.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && seg.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some(())
 }
 
 fn server(spec: &Spec) -> Server {

@@ -39,6 +39,8 @@ pub enum RustType {
     RawBody,
     /// `client_runtime::Download`: a file response, streamed as it arrives.
     Download,
+    /// A type of the user's own, by path (`Settings::type_mappings`).
+    External(String),
     /// `()`: no body.
     Unit,
 }
@@ -110,6 +112,7 @@ impl fmt::Display for RustType {
             RustType::FilePart => f.write_str("FilePart"),
             RustType::RawBody => f.write_str("RawBody"),
             RustType::Download => f.write_str("Download"),
+            RustType::External(path) => f.write_str(path),
             RustType::Unit => f.write_str("()"),
         }
     }

@@ -158,6 +158,7 @@ pub fn released_api(path: &Path, project: &Project, target: &Target) -> Result<A
     let options = model::Options {
         source: project.relative(&project.spec_path(target)),
         features_by_tag: target.settings.features_by_tag,
+        type_mappings: target.settings.type_mappings.clone(),
     };
     Ok(model::build(&spec, &options)?)
 }

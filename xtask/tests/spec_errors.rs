@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{generate, text};
+use support::{generate, generate_with, text};
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Broken, version: '1'}\n";
 
@@ -149,12 +149,6 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "is not a valid JSON pointer",
     ),
     (
-        "undeclared_path_param",
-        "paths:\n  /a/{id}:\n    get:\n      responses: {'200': {description: ok}}\n",
-        "#/paths/~1a~1{id}/get",
-        "no path parameter \"id\" is declared",
-    ),
-    (
         "duplicate_operation_id",
         "paths:\n  /a:\n    get: {operationId: same, responses: {'200': {description: ok}}}\n    post: {operationId: same, responses: {'200': {description: ok}}}\n",
         "#/paths/~1a/post/operationId",
@@ -186,6 +180,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// `--strict`: the first construct the generator cannot hold refuses the spec, located.
 #[test]
 fn broken_specs_get_located_errors_and_no_output() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -199,7 +194,7 @@ fn broken_specs_get_located_errors_and_no_output() {
         let path = dir.path().join(format!("{case}.yaml"));
         std::fs::write(&path, spec).expect("write spec");
         let out = dir.path().join(format!("{case}-out"));
-        let result = generate(&path, &out, "broken");
+        let result = generate_with(&path, &out, "broken", &["--strict"]);
         let stderr = text(&result.stderr);
         assert_eq!(result.status.code(), Some(1), "{case}: expected a clean failure, got:\n{stderr}");
         let expected_place = format!("{}: at {}:", path.display(), if pointer.is_empty() { "#" } else { pointer });
@@ -207,6 +202,75 @@ fn broken_specs_get_located_errors_and_no_output() {
         assert!(stderr.contains(message), "{case}: expected {message:?} in:\n{stderr}");
         assert!(!out.exists(), "{case}: a failed run must write nothing");
     }
+}
+
+/// Tolerant (the default): the same constructs cost the smallest unit holding them, each named
+/// with its pointer and reason in a warning (or in the summary's skipped count), and the crate is
+/// written; what no unit holds (the document's version) is still a located error.
+#[test]
+fn tolerant_generation_gives_up_the_smallest_unit_with_a_located_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut written = 0;
+    for (case, body, pointer, message) in CASES {
+        let spec = if body.starts_with("openapi:") || body.starts_with("swagger:") {
+            (*body).to_owned()
+        } else {
+            format!("{HEAD}{body}")
+        };
+        let path = dir.path().join(format!("{case}.yaml"));
+        std::fs::write(&path, spec).expect("write spec");
+        let out = dir.path().join(format!("{case}-out"));
+        let result = generate(&path, &out, "tolerant");
+        let stderr = text(&result.stderr);
+        assert!(result.status.code().is_some(), "{case}: no crash");
+        let located = format!("{}: at {}", path.display(), if pointer.is_empty() { "#" } else { pointer });
+        assert!(stderr.contains(&located) && stderr.contains(message), "{case}: {located:?} {message:?} in:\n{stderr}");
+        if result.status.success() {
+            written += 1;
+            assert!(stderr.contains(&format!("warning: {}", path.display())), "{case}: a warning:\n{stderr}");
+            assert!(out.join("src/generated/mod.rs").is_file(), "{case}: the crate is written");
+        } else {
+            assert!(!out.exists(), "{case}: a failed run must write nothing");
+        }
+    }
+    assert!(written * 2 > CASES.len(), "most constructs cost less than the whole spec ({written} of {})", CASES.len());
+}
+
+/// One operation the model cannot hold is skipped whole, named in the summary, a warning and the
+/// API surface (so a review sees it appear); the other operations are generated.
+#[test]
+fn a_skipped_operation_is_counted_warned_and_listed_in_the_surface() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mixed.yaml");
+    let body = "paths:\n  /ok:\n    get: {operationId: fine, responses: {'200': {description: ok}}}\n  /xml:\n    post:\n      operationId: sendXml\n      requestBody: {content: {application/xml: {schema: {type: object}}}}\n      responses: {'200': {description: ok}}\n";
+    std::fs::write(&path, format!("{HEAD}{body}")).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate(&path, &out, "mixed");
+    let (stdout, stderr) = (text(&result.stdout), text(&result.stderr));
+    assert!(result.status.success(), "{stderr}");
+    assert!(stdout.contains("generated 1 of 2 operations; 1 skipped"), "{stdout}");
+    assert!(stderr.contains("operation sendXml (POST /xml) skipped"), "{stderr}");
+    let surface = std::fs::read_to_string(out.join("api-surface.txt")).expect("surface");
+    assert!(surface.contains("skipped POST /xml (sendXml) at #/paths/~1xml/post/requestBody/content:"), "{surface}");
+    assert!(surface.contains("op fine: GET /ok"), "{surface}");
+    let strict = generate_with(&path, &dir.path().join("strict"), "mixed", &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "--strict refuses: {}", text(&strict.stderr));
+}
+
+/// A path template naming a parameter the operation never declares gets it as a required string.
+#[test]
+fn an_undeclared_path_parameter_is_added_as_a_required_string() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("teams.yaml");
+    let body = "paths:\n  /teams/{teamId}/members:\n    get:\n      operationId: listMembers\n      responses: {'200': {description: ok}}\n";
+    std::fs::write(&path, format!("{HEAD}{body}")).expect("write spec");
+    let out = dir.path().join("out");
+    let result = generate_with(&path, &out, "teams", &["--strict"]);
+    let stderr = text(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("no path parameter \"teamId\" is declared: added as a required string"), "{stderr}");
+    let surface = std::fs::read_to_string(out.join("api-surface.txt")).expect("surface");
+    assert!(surface.contains("op list_members param team_id: String path \"teamId\" required"), "{surface}");
 }
 
 /// A requirement naming two OAuth2 flows (as Google's specs do) needs one bearer token.

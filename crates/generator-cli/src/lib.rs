@@ -52,6 +52,11 @@ pub struct GenerateArgs {
     /// No Cargo feature per tag: every operation always compiled (for small APIs).
     #[arg(long)]
     pub no_features: bool,
+    /// Refuse the spec at the first construct the generator cannot hold. Without it, such a
+    /// construct costs the smallest unit holding it (a field or type becomes serde_json::Value,
+    /// an optional parameter is left out, an operation is skipped whole), each with a warning.
+    #[arg(long)]
+    pub strict: bool,
     /// Use a type of your own instead of a generated one: `--type Money=my_crate::Money`
     /// (repeatable; the name as api-surface.txt shows it; yours must (de)serialize the same JSON).
     #[arg(long = "type", value_name = "NAME=PATH", value_parser = parse_mapping)]
@@ -160,6 +165,7 @@ pub fn run_generate(args: GenerateArgs, settings: Settings) -> Result<(), Error>
         runtime: args.runtime,
         settings: Settings {
             features_by_tag: !args.no_features,
+            strict: args.strict || settings.strict,
             type_mappings: args.type_mappings.into_iter().collect(),
             ..settings
         },
@@ -170,12 +176,13 @@ pub fn run_generate(args: GenerateArgs, settings: Settings) -> Result<(), Error>
         warnings += 1;
         eprintln!("warning: {spec}: {w}");
     })?;
+    let total = generated.operations + generated.skipped;
     println!(
-        "wrote crate {} to {}: {} operations, {} generated files, {warnings} warning(s)\nruntime: client-runtime = {}",
+        "wrote crate {} to {}: generated {} of {total} operations; {} skipped; {warnings} warning(s)\nruntime: client-runtime = {}",
         generated.name,
         args.out.display(),
         generated.operations,
-        generated.files,
+        generated.skipped,
         generated.runtime
     );
     Ok(())

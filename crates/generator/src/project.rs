@@ -33,6 +33,7 @@ struct ProjectFile {
     generated_by: Option<String>,
     features_by_tag: Option<bool>,
     runtime_crate: Option<String>,
+    strict: Option<bool>,
     #[serde(default)]
     type_mappings: std::collections::BTreeMap<String, String>,
     #[serde(rename = "crate", default)]
@@ -79,6 +80,7 @@ impl Project {
             runtime_crate: parsed.runtime_crate.unwrap_or(defaults.runtime_crate),
             layout: defaults.layout,
             type_mappings: parsed.type_mappings,
+            strict: parsed.strict.unwrap_or(defaults.strict),
         };
         let mut targets: Vec<Target> = Vec::new();
         for t in parsed.crates {

@@ -22,6 +22,11 @@ pub struct Settings {
     /// `Debug`, `PartialEq`), as progenitor's replacements: the named type is not generated,
     /// every field and operation naming it takes the caller's type.
     pub type_mappings: BTreeMap<String, String>,
+    /// Refuse the spec at the first construct the model cannot hold. Off: what the model cannot
+    /// hold costs the smallest unit containing it — a field or type (`serde_json::Value`), an
+    /// optional parameter, an operation (skipped whole, never half-built) — with one located
+    /// warning each, and the API surface lists the skipped operations.
+    pub strict: bool,
 }
 
 impl Default for Settings {
@@ -32,6 +37,7 @@ impl Default for Settings {
             features_by_tag: true,
             layout: Layout::Modules,
             type_mappings: BTreeMap::new(),
+            strict: false,
         }
     }
 }

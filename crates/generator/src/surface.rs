@@ -48,6 +48,17 @@ pub fn render(api: &Api) -> String {
     for limit in &api.rate_limits {
         lines.push(format!("rate_limit {} per {}s", limit.requests, limit.window_secs));
     }
+    // A review sees an operation the generator gave up appear, with where and why.
+    for skipped in &api.skipped {
+        lines.push(format!(
+            "skipped {} {} ({}) at {}: {}",
+            skipped.method,
+            skipped.path,
+            skipped.id,
+            skipped.pointer,
+            skipped.reason.replace('\n', " ")
+        ));
+    }
     let mut operations: Vec<&Operation> = api.operations.iter().collect();
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
     for op in operations {

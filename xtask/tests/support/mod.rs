@@ -18,16 +18,21 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 pub fn generate(spec: &Path, out: &Path, name: &str) -> Output {
-    let output = xtask()
+    generate_with(spec, out, name, &[])
+}
+
+/// [`generate`] with more flags (`--strict`).
+pub fn generate_with(spec: &Path, out: &Path, name: &str, flags: &[&str]) -> Output {
+    xtask()
         .arg("generate")
         .arg(spec)
         .arg("--out")
         .arg(out)
         .args(["--name", name])
         .arg(runtime_arg())
+        .args(flags)
         .output()
-        .expect("the xtask binary runs");
-    output
+        .expect("the xtask binary runs")
 }
 
 /// `--runtime path:<this checkout's runtime>`: the generated crates build against it, not a

@@ -177,7 +177,9 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::RawBody => quote!(client_runtime::RawBody),
         RustType::Download => quote!(client_runtime::Download),
         // The model checked the path parses as a Rust type.
-        RustType::External(path) => syn::parse_str::<syn::Type>(path).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(serde_json::Value)),
+        RustType::External(path) => {
+            syn::parse_str::<syn::Type>(path).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(serde_json::Value))
+        }
         RustType::Unit => quote!(()),
     }
 }

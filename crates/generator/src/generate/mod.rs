@@ -42,6 +42,8 @@ pub struct Request {
 pub struct Generated {
     pub name: String,
     pub operations: usize,
+    /// Operations given up (tolerant mode), each also reported as a warning.
+    pub skipped: usize,
     pub files: usize,
     /// The runtime dependency as written into the manifest.
     pub runtime: String,
@@ -67,17 +69,27 @@ pub fn build_model(
     settings: &Settings,
     warn: &mut dyn FnMut(&str),
 ) -> Result<Api, Error> {
-    let spec = overlay::load_with(spec_path, overlays)?;
+    let spec = overlay::load_with_mode(spec_path, overlays, settings.strict)?;
     for warning in &spec.origin.warnings {
         warn(&format!("at {}: {}", warning.pointer, warning.message));
     }
-    let api = model::build(&spec, &Options {
-        source,
-        features_by_tag: settings.features_by_tag,
-        type_mappings: settings.type_mappings.clone(),
-    })?;
+    let api = model::build(
+        &spec,
+        &Options {
+            source,
+            features_by_tag: settings.features_by_tag,
+            type_mappings: settings.type_mappings.clone(),
+            strict: settings.strict,
+        },
+    )?;
     for warning in &api.warnings {
         warn(&format!("at {}: {}", warning.pointer, warning.message));
+    }
+    for skipped in &api.skipped {
+        warn(&format!(
+            "at {}: {}; operation {} ({} {}) skipped",
+            skipped.pointer, skipped.reason, skipped.id, skipped.method, skipped.path
+        ));
     }
     Ok(api)
 }
@@ -123,7 +135,8 @@ pub fn generate(request: &Request, warn: &mut dyn FnMut(&str)) -> Result<Generat
         }
     }
     write_atomic(&manifest_path, &manifest)?;
-    Ok(Generated { name, operations: api.operations.len(), files: files.len(), runtime: runtime_entry })
+    let (operations, skipped) = (api.operations.len(), api.skipped.len());
+    Ok(Generated { name, operations, skipped, files: files.len(), runtime: runtime_entry })
 }
 
 /// The crate root: the README is its documentation (so the README's example is a doctest).

@@ -20,19 +20,42 @@ pub struct Options {
     pub features_by_tag: bool,
     /// Generated type name → a Rust type of the caller's own to use instead (`Settings::type_mappings`).
     pub type_mappings: BTreeMap<String, String>,
+    /// Refuse what the model cannot hold, instead of giving up the smallest unit containing it
+    /// (a field or type → `serde_json::Value`, an optional parameter, an operation) with a warning.
+    pub strict: bool,
 }
 
 pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let mut types = TypeBuilder::new(spec);
+    types.tolerant = !options.strict;
     types.build_components()?;
-    let (mut operations, paging) = super::operations::operations(spec, &mut types)?;
+    let (mut operations, paging, mut skipped) = super::operations::operations(spec, &mut types)?;
     let (types, mut warnings) = types.finish();
     for (op, declared) in operations.iter_mut().zip(paging) {
         if let Some(declared) = declared {
             let handwritten = declared.handwritten;
-            op.pagination = Some(super::pagination::resolve(spec, &declared, op, &types, handwritten)?);
+            match super::pagination::resolve(spec, &declared, op, &types, handwritten) {
+                Ok(paging) => op.pagination = Some(paging),
+                Err(e) if !options.strict => {
+                    let message = format!("{}; `{}` gets no `.items()`/`.pages()`", e.message, op.fn_name);
+                    warnings.push(Warning { pointer: e.pointer, message });
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
+    // What the spec stage gave up (operations whose nodes do not parse), in spec order too.
+    skipped.splice(0..0, spec.origin.skipped.iter().cloned());
+    let auth = match auth(spec, &mut warnings) {
+        Ok(auth) => auth,
+        Err(e) if !options.strict => {
+            let message =
+                format!("{}; the client sends no credential of its own (use the builder's explicit auth)", e.message);
+            warnings.push(Warning { pointer: e.pointer, message });
+            Auth::None
+        }
+        Err(e) => return Err(e),
+    };
     let info = &spec.doc.info;
     let mut api = Api {
         source: options.source.clone(),
@@ -40,13 +63,14 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         description: info.description.clone(),
         version: info.version.clone(),
         server: server(spec),
-        auth: auth(spec, &mut warnings)?,
+        auth,
         rate_limits: super::service::rate_limits(spec)?,
         service: super::service::facts(spec)?,
         operations,
         types,
         features: Vec::new(),
         warnings,
+        skipped,
     };
     map_types(spec, &mut api, &options.type_mappings)?;
     if options.features_by_tag {
@@ -76,7 +100,10 @@ fn map_types(spec: &Spec, api: &mut Api, mappings: &BTreeMap<String, String>) ->
 fn syn_path_like(path: &str) -> Option<()> {
     let body = path.strip_prefix("::").unwrap_or(path);
     body.split("::")
-        .all(|seg| seg.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && seg.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .all(|seg| {
+            seg.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && seg.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
         .then_some(())
 }
 

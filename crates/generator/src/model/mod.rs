@@ -39,8 +39,22 @@ pub struct Api {
     /// The Cargo features operations are grouped behind (one per tag), sorted; empty when the
     /// API is not split (the three provider crates).
     pub features: Vec<String>,
-    /// What the model holds less precisely than the spec says (printed by `cargo xtask generate`).
+    /// What the model holds less precisely than the spec says (printed by `generate`).
     pub warnings: Vec<crate::spec::version::Warning>,
+    /// Operations given up whole (tolerant mode), in spec order; the surface lists them.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An operation the model could not hold, left out whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub id: String,
+    /// `GET`, `POST`, …
+    pub method: String,
+    pub path: String,
+    /// Where in the spec, as the error says it.
+    pub pointer: String,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug)]

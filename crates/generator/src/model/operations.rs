@@ -8,25 +8,29 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Sc
 use super::naming::{field_ident, name_part, unique};
 use super::pagination::Declared;
 use super::types::TypeBuilder;
+use super::Skipped;
 use super::{
     Access, Arg, ArrayStyle, Input, Method, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
     RustType, StatusMatch, TypeRef,
 };
+use crate::spec::version::Warning;
 use crate::spec::{Pointer, Spec, SpecError};
 
-/// The operations, and beside each the paging extension it declares (resolved once the types
-/// are complete).
+/// The operations, beside each the paging extension it declares (resolved once the types are
+/// complete), and the operations given up (tolerant mode only: strict returns the first error).
 pub fn operations<'a>(
     spec: &'a Spec,
     types: &mut TypeBuilder<'_>,
-) -> Result<(Vec<Operation>, Vec<Option<Declared<'a>>>), SpecError> {
+) -> Result<(Vec<Operation>, Vec<Option<Declared<'a>>>, Vec<Skipped>), SpecError> {
     // Methods the generated `Client` has of its own (and `clone`, which a method would shadow).
-    let mut fn_names: BTreeSet<String> =
-        ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect();
-    let mut type_stems = BTreeSet::new();
-    let mut ids = BTreeSet::new();
+    let mut names = Names {
+        fns: ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect(),
+        stems: BTreeSet::new(),
+        ids: BTreeSet::new(),
+    };
     let mut out = Vec::new();
     let mut paging = Vec::new();
+    let mut skipped = Vec::new();
     for (path, item) in spec.doc.paths.iter() {
         let at_path = Pointer::root().push("paths").push(path);
         let item = match item {
@@ -35,69 +39,112 @@ pub fn operations<'a>(
         };
         for (method_name, op) in item.iter() {
             let at = at_path.push(method_name);
-            let method = method_of(method_name).ok_or_else(|| spec.error(&at, "unknown HTTP method"))?;
-            let id = op.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
-            if !ids.insert(id.clone()) {
-                return Err(spec.error(&at.push("operationId"), format!("operationId {id:?} is used twice")));
-            }
-            let fn_name = unique(field_ident(&id), &mut fn_names);
-            let type_stem = unique(name_part(&id), &mut type_stems);
-            let mut params = Vec::new();
-            let mut seen = BTreeSet::new();
-            // Operation-level parameters override path-level ones of the same name and location.
-            let op_params =
-                op.parameters.iter().enumerate().map(|(i, p)| (p, at.push("parameters").push(&i.to_string())));
-            let path_params =
-                item.parameters.iter().enumerate().map(|(i, p)| (p, at_path.push("parameters").push(&i.to_string())));
-            for (p, p_at) in op_params.chain(path_params) {
-                let (param, p_at) = spec.parameter(p, &p_at)?;
-                let data = param.parameter_data_ref();
-                if is_ignored_header(spec, param) {
-                    continue;
+            let checkpoint = types.checkpoint();
+            let saved = names.clone();
+            match operation(spec, types, &mut names, (path, item, &at_path), (method_name, op, &at)) {
+                Ok(built) => {
+                    out.push(built);
+                    paging.push(super::pagination::declared(op, &at));
                 }
-                if seen.insert((data.name.clone(), location_key(param))) {
-                    params.push(parameter(spec, types, param, &p_at, &type_stem)?);
+                Err(e) if types.tolerant => {
+                    // Skipped whole: none of its names or inline types are left behind.
+                    types.rollback(checkpoint);
+                    names = saved;
+                    let id = op
+                        .operation_id
+                        .clone()
+                        .unwrap_or_else(|| method_of(method_name).map(|m| derived_id(m, path)).unwrap_or_default());
+                    let method = method_name.to_uppercase();
+                    skipped.push(Skipped { id, method, path: path.clone(), pointer: e.pointer, reason: e.message });
                 }
+                Err(e) => return Err(e),
             }
-            check_path_template(spec, path, &params, &at)?;
-            name_members(&mut params);
-            let body = match &op.request_body {
-                Some(b) => Some(super::bodies::request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
-                None => None,
-            };
-            let (success, errors) = responses(spec, types, &op.responses, &at.push("responses"), &type_stem)?;
-            paging.push(super::pagination::declared(op, &at));
-            let success_enum = has_distinct_bodies(&success).then(|| format!("{type_stem}Success"));
-            let success_type = match &success_enum {
-                Some(name) => RustType::Operation(name.clone()),
-                None => success.first().and_then(|c| c.payload.clone()).unwrap_or(RustType::Unit),
-            };
-            out.push(Operation {
-                id,
-                fn_name,
-                request_type: format!("{type_stem}Request"),
-                error_type: format!("{type_stem}Error"),
-                args: arguments(&params, body.as_ref()),
-                success_enum,
-                success_type,
-                type_stem,
-                method,
-                path: path.clone(),
-                summary: op.summary.clone(),
-                description: op.description.clone(),
-                deprecated: op.deprecated,
-                anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
-                tag: op.tags.first().cloned(),
-                feature: None,
-                params,
-                body,
-                success,
-                errors,
-                pagination: None,
-            });
         }
     }
-    Ok((out, paging))
+    Ok((out, paging, skipped))
+}
+
+/// The names operations have taken so far (ids, `Client` methods, type stems).
+#[derive(Clone)]
+struct Names {
+    fns: BTreeSet<String>,
+    stems: BTreeSet<String>,
+    ids: BTreeSet<String>,
+}
+
+fn operation(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    names: &mut Names,
+    (path, item, at_path): (&String, &openapiv3::PathItem, &Pointer),
+    (method_name, op, at): (&str, &openapiv3::Operation, &Pointer),
+) -> Result<Operation, SpecError> {
+    let method = method_of(method_name).ok_or_else(|| spec.error(at, "unknown HTTP method"))?;
+    let id = op.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
+    if !names.ids.insert(id.clone()) {
+        return Err(spec.error(&at.push("operationId"), format!("operationId {id:?} is used twice")));
+    }
+    let fn_name = unique(field_ident(&id), &mut names.fns);
+    let type_stem = unique(name_part(&id), &mut names.stems);
+    let mut params = Vec::new();
+    let mut seen = BTreeSet::new();
+    // Operation-level parameters override path-level ones of the same name and location.
+    let op_params = op.parameters.iter().enumerate().map(|(i, p)| (p, at.push("parameters").push(&i.to_string())));
+    let path_params =
+        item.parameters.iter().enumerate().map(|(i, p)| (p, at_path.push("parameters").push(&i.to_string())));
+    for (p, p_at) in op_params.chain(path_params) {
+        let (param, p_at) = spec.parameter(p, &p_at)?;
+        let data = param.parameter_data_ref();
+        if is_ignored_header(spec, param) || !seen.insert((data.name.clone(), location_key(param))) {
+            continue;
+        }
+        let checkpoint = types.checkpoint();
+        match parameter(spec, types, param, &p_at, &type_stem) {
+            Ok(built) => params.push(built),
+            // An optional parameter the model cannot hold costs only itself.
+            Err(e) if types.tolerant && !data.required => {
+                types.rollback(checkpoint);
+                let message = format!("{}; the optional parameter {:?} is left out", e.message, data.name);
+                types.warnings.push(Warning { pointer: e.pointer, message });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    add_undeclared_path_params(spec, path, &mut params, types, at);
+    name_members(&mut params);
+    let body = match &op.request_body {
+        Some(b) => Some(super::bodies::request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
+        None => None,
+    };
+    let (success, errors) = responses(spec, types, &op.responses, &at.push("responses"), &type_stem)?;
+    let success_enum = has_distinct_bodies(&success).then(|| format!("{type_stem}Success"));
+    let success_type = match &success_enum {
+        Some(name) => RustType::Operation(name.clone()),
+        None => success.first().and_then(|c| c.payload.clone()).unwrap_or(RustType::Unit),
+    };
+    Ok(Operation {
+        id,
+        fn_name,
+        request_type: format!("{type_stem}Request"),
+        error_type: format!("{type_stem}Error"),
+        args: arguments(&params, body.as_ref()),
+        success_enum,
+        success_type,
+        type_stem,
+        method,
+        path: path.clone(),
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        deprecated: op.deprecated,
+        anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
+        tag: op.tags.first().cloned(),
+        feature: None,
+        params,
+        body,
+        success,
+        errors,
+        pagination: None,
+    })
 }
 
 /// Several success statuses whose bodies differ need an enum for `send()` to return.
@@ -283,16 +330,42 @@ fn parameter(
     })
 }
 
-fn check_path_template(spec: &Spec, path: &str, params: &[Param], at: &Pointer) -> Result<(), SpecError> {
+/// A path template naming a parameter the operation never declares (a vendor's slip: Vercel's
+/// `{teamId}`) gets it as a required string, with a warning: the path cannot be sent without it.
+fn add_undeclared_path_params(
+    spec: &Spec,
+    path: &str,
+    params: &mut Vec<Param>,
+    types: &mut TypeBuilder<'_>,
+    at: &Pointer,
+) {
     for piece in path.split('{').skip(1) {
         let name = piece.split('}').next().unwrap_or_default();
-        if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            return Err(
-                spec.error(at, format!("path template names {{{name}}} but no path parameter {name:?} is declared"))
-            );
+        if name.is_empty() || params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            continue;
         }
+        let message = format!(
+            "path template names {{{name}}} but no path parameter {name:?} is declared: added as a required string"
+        );
+        types.warnings.push(spec.warning(at, message));
+        params.push(Param {
+            wire_name: name.to_owned(),
+            rust_name: field_ident(name),
+            location: ParamLocation::Path,
+            required: true,
+            ty: TypeRef::String,
+            rust_type: RustType::String,
+            input: Input::for_type(&RustType::String),
+            access: Access::for_type(&RustType::String),
+            array_style: ArrayStyle::Comma,
+            structured: false,
+            description: None,
+            deprecated: false,
+            default: None,
+            minimum: None,
+            maximum: None,
+        });
     }
-    Ok(())
 }
 
 pub(super) fn is_json(content_type: &str) -> bool {

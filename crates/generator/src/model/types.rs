@@ -28,6 +28,18 @@ pub struct TypeBuilder<'a> {
     /// The first definition of each shape (its `Debug` text), so a shape a spec writes out
     /// again inline is defined once (see [`Self::define_inline`]).
     shapes: BTreeMap<String, String>,
+    /// Inline definitions in the order made (name, and the shape it introduced), so a unit the
+    /// model gives up (an operation, a component) leaves none of its types behind.
+    journal: Vec<(String, Option<String>)>,
+    /// Tolerant: a component schema the model cannot hold becomes `serde_json::Value`.
+    pub(super) tolerant: bool,
+}
+
+/// Where a [`TypeBuilder`] stood, to go back to when a unit is given up.
+#[derive(Clone, Copy, Debug)]
+pub struct Checkpoint {
+    journal: usize,
+    warnings: usize,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -47,7 +59,25 @@ impl<'a> TypeBuilder<'a> {
             merge_depth: 0,
             warnings: Vec::new(),
             shapes: BTreeMap::new(),
+            journal: Vec::new(),
+            tolerant: false,
         }
+    }
+
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint { journal: self.journal.len(), warnings: self.warnings.len() }
+    }
+
+    /// Forgets every inline definition and warning made since `checkpoint`.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        for (name, shape) in self.journal.drain(checkpoint.journal..).rev() {
+            self.defs.remove(&name);
+            self.taken.remove(&name);
+            if let Some(shape) = shape {
+                self.shapes.remove(&shape);
+            }
+        }
+        self.warnings.truncate(checkpoint.warnings);
     }
 
     /// Builds a definition for every component schema.
@@ -56,12 +86,17 @@ impl<'a> TypeBuilder<'a> {
         for (key, item) in &c.schemas {
             let at = Pointer::component("schemas", key);
             let name = self.components.get(key).cloned().unwrap_or_else(|| type_ident(key));
-            let (schema, _, at) = self.spec.schema(item, &at)?;
-            let kind = match self.definition(schema, &at, &name)? {
-                Some(kind) => kind,
-                None => alias(self.schema_type(schema, &at, &name)?.0),
+            let checkpoint = self.checkpoint();
+            let (kind, description) = match self.component(item, &at, &name) {
+                Ok(built) => built,
+                Err(e) if self.tolerant => {
+                    self.rollback(checkpoint);
+                    let message = format!("{}; the type `{name}` is `serde_json::Value` instead", e.message);
+                    self.warnings.push(Warning { pointer: e.pointer, message });
+                    (alias(TypeRef::Json), None)
+                }
+                Err(e) => return Err(e),
             };
-            let description = schema.schema_data.description.clone();
             if !matches!(kind, TypeKind::Alias { .. }) {
                 self.shapes.entry(format!("{kind:?}")).or_insert_with(|| name.clone());
             }
@@ -71,6 +106,20 @@ impl<'a> TypeBuilder<'a> {
             );
         }
         Ok(())
+    }
+
+    fn component(
+        &mut self,
+        item: &ReferenceOr<Schema>,
+        at: &Pointer,
+        name: &str,
+    ) -> Result<(TypeKind, Option<String>), SpecError> {
+        let (schema, _, at) = self.spec.schema(item, at)?;
+        let kind = match self.definition(schema, &at, name)? {
+            Some(kind) => kind,
+            None => alias(self.schema_type(schema, &at, name)?.0),
+        };
+        Ok((kind, schema.schema_data.description.clone()))
     }
 
     /// All definitions, sorted by name, with recursive fields boxed, and the warnings.
@@ -209,13 +258,14 @@ impl<'a> TypeBuilder<'a> {
     fn define_inline(&mut self, hint: &str, at: &Pointer, description: Option<String>, kind: TypeKind) -> TypeRef {
         let name = unique(hint.to_owned(), &mut self.taken);
         let shape = format!("{kind:?}");
-        let (kind, used) = match self.shapes.get(&shape) {
-            Some(first) => (alias(TypeRef::Named(first.clone())), first.clone()),
+        let (kind, used, new_shape) = match self.shapes.get(&shape) {
+            Some(first) => (alias(TypeRef::Named(first.clone())), first.clone(), None),
             None => {
-                self.shapes.insert(shape, name.clone());
-                (kind, name.clone())
+                self.shapes.insert(shape.clone(), name.clone());
+                (kind, name.clone(), Some(shape))
             }
         };
+        self.journal.push((name.clone(), new_shape));
         let def = TypeDef { name: name.clone(), schema: at.to_string(), features: Vec::new(), description, kind };
         self.defs.insert(name, def);
         TypeRef::Named(used)

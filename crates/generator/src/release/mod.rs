@@ -159,6 +159,7 @@ pub fn released_api(path: &Path, project: &Project, target: &Target) -> Result<A
         source: project.relative(&project.spec_path(target)),
         features_by_tag: target.settings.features_by_tag,
         type_mappings: target.settings.type_mappings.clone(),
+        strict: target.settings.strict,
     };
     Ok(model::build(&spec, &options)?)
 }

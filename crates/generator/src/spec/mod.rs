@@ -4,7 +4,9 @@
 pub mod overlay;
 mod pointer;
 mod refs;
+pub mod repair;
 pub mod version;
+mod yaml;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,16 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+/// The generic tree of spec text (JSON when the file says `.json`, else YAML, where an integer
+/// outside 64 bits is kept as a float: see [`yaml`]).
+pub fn read_tree(path: &Path, text: &str) -> Result<serde_json::Value, SpecError> {
+    let error = |message: String| SpecError { file: path.to_owned(), pointer: String::new(), message };
+    if path.extension().is_some_and(|e| e == "json") {
+        return serde_json::from_str(text).map_err(|e| error(format!("invalid JSON: {e}")));
+    }
+    yaml::from_str(text).map_err(|e| error(format!("invalid YAML: {e}")))
+}
+
 /// A parsed spec and the file it came from.
 pub struct Spec {
     pub file: PathBuf,
@@ -51,21 +63,54 @@ impl Spec {
 
     /// Parses spec text; `path` only names it in errors and decides JSON vs YAML.
     pub fn parse(path: &Path, text: &str) -> Result<Spec, SpecError> {
+        Self::from_tree(path, read_tree(path, text)?)
+    }
+
+    /// [`Spec::parse`], giving up the smallest unit holding a node that does not parse (an
+    /// operation, a schema's precision, a piece of metadata; see [`repair`]) instead of the
+    /// whole document. What was given up is in `origin.skipped` and `origin.warnings`.
+    pub fn parse_tolerant(path: &Path, text: &str) -> Result<Spec, SpecError> {
+        let mut tree = read_tree(path, text)?;
+        let mut skipped = Vec::new();
+        let mut warnings = Vec::new();
+        for _ in 0..=repair::MAX_REPAIRS {
+            match Self::from_tree(path, tree.clone()) {
+                Ok(mut spec) => {
+                    spec.origin.skipped = skipped;
+                    spec.origin.warnings.extend(warnings);
+                    return Ok(spec);
+                }
+                Err(e) => match repair::give_up(&mut tree, &e.pointer, &e.message) {
+                    Some(repair::Loss::Skipped(ops)) => skipped.extend(ops),
+                    Some(repair::Loss::Warning(w)) => warnings.push(w),
+                    None => return Err(e),
+                },
+            }
+        }
+        Err(SpecError {
+            file: path.to_owned(),
+            pointer: String::new(),
+            message: format!("more than {} nodes do not parse: not usable as an API description", repair::MAX_REPAIRS),
+        })
+    }
+
+    /// The loader proper, from the generic tree of the document as written.
+    fn from_tree(path: &Path, tree: serde_json::Value) -> Result<Spec, SpecError> {
         let error = |pointer: String, message: String| SpecError { file: path.to_owned(), pointer, message };
-        let is_json = path.extension().is_some_and(|e| e == "json");
-        // A generic tree first: it gives the version check and precise syntax errors.
-        let tree: serde_json::Value = if is_json {
-            serde_json::from_str(text).map_err(|e| error(String::new(), format!("invalid JSON: {e}")))?
-        } else {
-            serde_yaml::from_str(text).map_err(|e| error(String::new(), format!("invalid YAML: {e}")))?
-        };
         let (mut tree, origin) = version::normalize(tree).map_err(|r| error(r.pointer, r.message))?;
         // `$ref`s to any node of the (normalised) document, inlined before the typed parse.
         refs::inline(&mut tree).map_err(|(pointer, message)| error(origin.original(&pointer), message))?;
-        let doc: OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
-            let pointer = origin.original(&path_to_pointer(e.path()));
-            error(pointer, format!("does not match the OpenAPI 3.0 schema: {}", e.inner()))
-        })?;
+        let doc: OpenAPI = match serde_path_to_error::deserialize::<_, OpenAPI>(&tree) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let at = path_to_pointer(e.path());
+                // At a container, the member at fault says more than the container does.
+                let (at, message) =
+                    repair::locate(&tree, at.trim_start_matches('#')).unwrap_or_else(|| (at, e.inner().to_string()));
+                let message = format!("does not match the OpenAPI 3.0 schema: {message}");
+                return Err(error(origin.original(&at), message));
+            }
+        };
         Ok(Spec { file: path.to_owned(), doc, origin })
     }
 
@@ -210,7 +255,7 @@ impl Spec {
     }
 }
 
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+pub(super) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = Pointer::root();
     for segment in path.iter() {

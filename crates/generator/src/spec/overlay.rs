@@ -358,19 +358,26 @@ pub fn overlay_dir(spec: &Path) -> PathBuf {
 
 /// Reads spec text into a JSON tree, as [`super::Spec::parse`] would (JSON by extension, else YAML).
 pub fn read_tree(path: &Path, text: &str) -> Result<Value, super::SpecError> {
-    let error = |message: String| super::SpecError { file: path.to_owned(), pointer: String::new(), message };
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(text).map_err(|e| error(format!("invalid JSON: {e}")))
-    } else {
-        serde_yaml::from_str(text).map_err(|e| error(format!("invalid YAML: {e}")))
-    }
+    super::read_tree(path, text)
 }
 
 /// Spec text with `overlays` applied, in order, parsed by the normal loader. `path` names the
 /// spec in errors. Without overlays this is exactly [`super::Spec::parse`].
 pub fn parse_with(path: &Path, text: &str, overlays: &[Overlay]) -> Result<super::Spec, crate::Error> {
+    parse_with_mode(path, text, overlays, true)
+}
+
+/// [`parse_with`], strict or tolerant ([`super::Spec::parse_tolerant`]).
+pub fn parse_with_mode(
+    path: &Path,
+    text: &str,
+    overlays: &[Overlay],
+    strict: bool,
+) -> Result<super::Spec, crate::Error> {
+    let parse =
+        |text: &str| if strict { super::Spec::parse(path, text) } else { super::Spec::parse_tolerant(path, text) };
     if overlays.is_empty() {
-        return Ok(super::Spec::parse(path, text)?);
+        return Ok(parse(text)?);
     }
     let mut tree = read_tree(path, text)?;
     for overlay in overlays {
@@ -380,7 +387,7 @@ pub fn parse_with(path: &Path, text: &str, overlays: &[Overlay]) -> Result<super
     // YAML, so this reads the same whatever the spec's extension.
     let text = serde_json::to_string(&tree)
         .map_err(|e| crate::Error::Usage(format!("{}: cannot re-serialise the overlaid spec: {e}", path.display())))?;
-    Ok(super::Spec::parse(path, &text)?)
+    Ok(parse(&text)?)
 }
 
 /// A spec file's tree with the overlay files given applied, in order: the spec as generated.
@@ -395,9 +402,14 @@ pub fn overlaid_tree(spec: &Path, overlay_files: &[PathBuf]) -> Result<Value, cr
 
 /// Loads a spec file with the overlay files given, in that order.
 pub fn load_with(spec: &Path, overlay_files: &[PathBuf]) -> Result<super::Spec, crate::Error> {
+    load_with_mode(spec, overlay_files, true)
+}
+
+/// [`load_with`], strict or tolerant.
+pub fn load_with_mode(spec: &Path, overlay_files: &[PathBuf], strict: bool) -> Result<super::Spec, crate::Error> {
     let text = std::fs::read_to_string(spec).map_err(|e| crate::Error::io(spec, e))?;
     let overlays = load_all(spec, overlay_files)?;
-    parse_with(spec, &text, &overlays)
+    parse_with_mode(spec, &text, &overlays, strict)
 }
 
 /// Parses overlay files and checks each one's `extends` against `spec`.

@@ -151,8 +151,8 @@ pub fn update(dir: &Path, add: &[PathBuf], remove: &[String]) -> Result<Vendored
         None => overlay::parse_with(&spec_path, &text, &overlays).map_err(|e| unchanged(e.to_string()))?,
         Some(_) => raw,
     };
-    let api =
-        model::build(&api, &Options::default()).map_err(|e| unchanged(format!("the generator cannot use it: {e}")))?;
+    let api = model::build(&api, &Options { strict: true, ..Options::default() })
+        .map_err(|e| unchanged(format!("the generator cannot use it: {e}")))?;
     let previous = previous(&spec_path, if overlay_problem.is_none() { &overlays } else { &[] });
     let report = previous.map(|old| diff::compare(&old, &api));
 
@@ -254,7 +254,7 @@ fn saved_pages(dir: &Path) -> Result<Vec<Saved>, Error> {
 fn previous(path: &Path, overlays: &[Overlay]) -> Option<Api> {
     let text = std::fs::read_to_string(path).ok()?;
     let spec = overlay::parse_with(path, &text, overlays).ok()?;
-    model::build(&spec, &Options::default()).ok()
+    model::build(&spec, &Options { strict: true, ..Options::default() }).ok()
 }
 
 /// Rebuilds the spec from the saved pages in memory: what `dir/openapi.yaml` should be.

@@ -52,13 +52,15 @@ impl Refusal {
 pub struct Origin {
     pub source: Source,
     pub warnings: Vec<Warning>,
+    /// Operations the tolerant loader gave up (see [`super::repair`]).
+    pub skipped: Vec<crate::model::Skipped>,
     /// (converted pointer prefix, original pointer prefix), both `#/...`.
     moves: Vec<(String, String)>,
 }
 
 impl Origin {
     fn new(source: Source) -> Self {
-        Self { source, warnings: Vec::new(), moves: Vec::new() }
+        Self { source, warnings: Vec::new(), skipped: Vec::new(), moves: Vec::new() }
     }
 
     fn warn(&mut self, at: &Pointer, message: impl Into<String>) {

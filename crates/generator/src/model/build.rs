@@ -29,7 +29,8 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let mut types = TypeBuilder::new(spec);
     types.tolerant = !options.strict;
     types.build_components()?;
-    let (mut operations, paging, mut skipped) = super::operations::operations(spec, &mut types)?;
+    let super::operations::Built { mut operations, paging, mut skipped } =
+        super::operations::operations(spec, &mut types)?;
     let (types, mut warnings) = types.finish();
     for (op, declared) in operations.iter_mut().zip(paging) {
         if let Some(declared) = declared {

@@ -18,10 +18,13 @@ use crate::spec::{Pointer, Spec, SpecError};
 
 /// The operations, beside each the paging extension it declares (resolved once the types are
 /// complete), and the operations given up (tolerant mode only: strict returns the first error).
-pub fn operations<'a>(
-    spec: &'a Spec,
-    types: &mut TypeBuilder<'_>,
-) -> Result<(Vec<Operation>, Vec<Option<Declared<'a>>>, Vec<Skipped>), SpecError> {
+pub struct Built<'a> {
+    pub operations: Vec<Operation>,
+    pub paging: Vec<Option<Declared<'a>>>,
+    pub skipped: Vec<Skipped>,
+}
+
+pub fn operations<'a>(spec: &'a Spec, types: &mut TypeBuilder<'_>) -> Result<Built<'a>, SpecError> {
     // Methods the generated `Client` has of its own (and `clone`, which a method would shadow).
     let mut names = Names {
         fns: ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect(),
@@ -61,7 +64,7 @@ pub fn operations<'a>(
             }
         }
     }
-    Ok((out, paging, skipped))
+    Ok(Built { operations: out, paging, skipped })
 }
 
 /// The names operations have taken so far (ids, `Client` methods, type stems).

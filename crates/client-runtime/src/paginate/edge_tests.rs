@@ -49,7 +49,7 @@ impl Source for Fixed {
         let (start, len) = match cursor {
             Cursor::Offset { offset, limit } => (offset, limit),
             Cursor::Page { page, per_page } => ((page - 1) * per_page, per_page),
-            Cursor::Token(_) => (0, 10),
+            _ => (0, 10),
         };
         let items = (start..(start + len).min(self.n)).map(|i| format!("i{i}")).collect();
         let meta = ResponseMeta::new("listFixed", StatusCode::OK, HeaderMap::new(), 1);

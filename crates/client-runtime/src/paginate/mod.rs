@@ -39,6 +39,7 @@
 
 mod decide;
 mod engine;
+mod link;
 mod resume;
 mod seen;
 mod stream;
@@ -51,6 +52,7 @@ use crate::error::Error;
 use crate::response::ResponseMeta;
 
 pub use decide::STALL_LIMIT;
+pub use link::{link_with_rel, next_link};
 pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
 
@@ -82,12 +84,26 @@ pub enum Style {
         /// The largest page size the API honours.
         max_per_page: u64,
     },
-    /// An opaque continuation token returned with every page.
+    /// An opaque continuation token returned with every page ([`Fetched::token`]), under
+    /// whatever name the API gives it (`next_cursor`, `nextPageToken`, `next_marker`, …); no
+    /// token or an empty one (Slack's `next_cursor: ""`) ends the listing.
     Token,
+    /// The next page is a URL ([`Fetched::token`]): from a body field (`next_page_uri`,
+    /// `@odata.nextLink`, `links.next`, relative or absolute) or from the `Link` header's
+    /// `rel="next"` ([`next_link`]). It is resolved against the response's URL and followed
+    /// only on the API's origin ([`Cursor::NextUrl`]); one on another origin ends the listing
+    /// with [`PaginationError::ForeignNextUrl`]. No URL, or an empty one, ends the listing.
+    NextUrl,
+    /// The next page starts after the last item of this one (`starting_after=<id>`, Stripe and
+    /// OpenAI), while the body says more follow ([`Source::has_more`]); `has_more: false` or
+    /// an empty page ends the listing ([`Cursor::After`]).
+    AfterItem,
 }
 
-/// Which window to fetch.
+/// Which window to fetch. A source matches the variants of its style and sends the request as
+/// the caller built it for any other (`_ =>`): more variants may come with more styles.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Cursor {
     /// Items `offset .. offset + limit`.
     Offset {
@@ -105,6 +121,16 @@ pub enum Cursor {
     },
     /// The first request (`None`) or a follow-up with the token of the previous page.
     Token(Option<String>),
+    /// The first request of a [`Style::NextUrl`] or [`Style::AfterItem`] listing: the request
+    /// as the caller built it.
+    First,
+    /// A follow-up of a [`Style::NextUrl`] listing: a GET of this absolute URL, already checked
+    /// to be on the API's origin. Send it through the client like any request (retries,
+    /// pacing, auth) with [`Request::set_url`](crate::Request::set_url).
+    NextUrl(String),
+    /// A follow-up of a [`Style::AfterItem`] listing: the items after the one with this id
+    /// (the last item of the previous page, as the server sent it), e.g. `starting_after`.
+    After(String),
 }
 
 /// One response, split by the provider adapter.
@@ -120,7 +146,9 @@ pub struct Fetched<I, B> {
     pub total: Option<u64>,
     /// The page size the server actually used, when it reports it (UTAGE clamps `per_page`).
     pub page_size: Option<u64>,
-    /// The continuation token (token style).
+    /// The continuation: the token ([`Style::Token`]) or the next page's URL as the server
+    /// gave it ([`Style::NextUrl`]: a body field, or [`next_link`] for the `Link` header).
+    /// `None` or an empty string: no more pages. Unused by the other styles.
     pub token: Option<String>,
 }
 
@@ -152,9 +180,15 @@ pub trait Source: Send + Sync + 'static {
     fn fetch(&self, cursor: Cursor) -> FetchFuture<Self::Item, Self::Body, Self::Error>;
     /// The item's id, if it has one (items without an id cannot be de-duplicated).
     fn item_id(item: &Self::Item) -> Option<&str>;
-    /// Whether `error` says a continuation token has expired (token style).
+    /// Whether `error` says a continuation token has expired (token style; also next-URL and
+    /// after-item listings, which then restart in the same way).
     fn is_token_expired(_error: &Error<Self::Error>) -> bool {
         false
+    }
+    /// [`Style::AfterItem`]: whether the body says more items follow (`has_more`). `None`, the
+    /// default, when the body does not say: the listing then goes on until an empty page.
+    fn has_more(_body: &Self::Body) -> Option<bool> {
+        None
     }
     /// What to tell a caller whose listing needs offsets past [`Style::Offset`]'s `max_offset`
     /// (for instance, which other operation reads further); `None` for a generic hint.
@@ -335,6 +369,31 @@ pub enum PaginationError {
         yielded: u64,
         /// What the server did.
         what: &'static str,
+    },
+    /// The next page's URL is on another origin than the API's. It is not followed — the key
+    /// goes only to the API's origin, and a listing elsewhere is not the API's — and the
+    /// listing ends here rather than stop silently short.
+    #[error("{operation}: the next page's URL is on another origin ({origin}) than the API's ({expected}); not followed, the key is sent to the API's origin only; stopped after {yielded} items")]
+    ForeignNextUrl {
+        /// The `operationId`.
+        operation: &'static str,
+        /// The URL's origin (scheme, host, port), e.g. `https://other.example`.
+        origin: String,
+        /// The API's origin.
+        expected: String,
+        /// Items yielded before the end.
+        yielded: u64,
+    },
+    /// The server's next page cannot be asked for: its next-page URL is not a usable URL, or
+    /// the body says more items follow while the last item has no id to continue after.
+    #[error("{operation}: cannot ask for the next page: {problem}; stopped after {yielded} items")]
+    NoNextPage {
+        /// The `operationId`.
+        operation: &'static str,
+        /// What is wrong (the URL itself is not shown: it may carry secrets).
+        problem: String,
+        /// Items yielded before the end.
+        yielded: u64,
     },
     /// The checkpoint does not fit the listing (another page size, or its last item is gone).
     #[error("{operation}: cannot resume from the checkpoint: {problem}")]

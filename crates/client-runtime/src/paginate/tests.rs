@@ -214,6 +214,7 @@ impl Source for Memory {
                 let token = if self.session { Some("session".to_owned()) } else { last };
                 (page, None, token)
             }
+            _ => (Vec::new(), None, None),
         };
         let total = Some(items.len() as u64);
         if let Some((_, change)) = self.change.filter(|(after, _)| *after == n) {

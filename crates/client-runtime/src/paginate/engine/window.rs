@@ -97,7 +97,7 @@ impl<S: Source> WindowState<S> {
         let max = match self.style {
             Style::Offset { max_limit, .. } => max_limit,
             Style::PageNumber { max_per_page } => max_per_page,
-            Style::Token => 2,
+            _ => 2,
         };
         let asked = cfg.page_size.or(src.requested_page_size());
         // An overlap of one item needs windows of two at least.

@@ -469,3 +469,5 @@ mod properties;
 mod tests;
 #[cfg(test)]
 mod token_edge_tests;
+#[cfg(test)]
+mod continuation_tests;

@@ -248,6 +248,10 @@ impl<S: Source> TokenState<S> {
                     .into()));
                 }
                 Some(token) => {
+                    // A stall ends the listing before another request is sent.
+                    if let Err(e) = common.progress(src.operation(), added || !has_ids, self.kind.stall_what()) {
+                        return Some(Err(e));
+                    }
                     // Ask for the next page now, while the token is fresh.
                     self.prefetch = Some(start(src.fetch(self.kind.cursor(token.clone()))));
                     self.token = Some(token);
@@ -257,11 +261,6 @@ impl<S: Source> TokenState<S> {
             if self.ended && self.catch_up.is_some_and(|c| c.skip_to_seen) {
                 // The restarted listing never reached an item still remembered.
                 return Some(Err(self.expired(src, common)));
-            }
-            if !self.ended {
-                if let Err(e) = common.progress(src.operation(), added || !has_ids, self.kind.stall_what()) {
-                    return Some(Err(e));
-                }
             }
             if items.is_empty() && !self.ended {
                 continue;

@@ -8,3 +8,4 @@ mod raw_bodies;
 mod retries;
 mod safety;
 mod several_keys;
+mod paging;

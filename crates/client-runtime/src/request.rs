@@ -75,14 +75,13 @@ impl Request {
     /// them all); headers, auth, retries and pacing stay as for any request. The transport
     /// refuses a URL on another origin than the base URL's, so the key never follows one.
     pub fn set_url(&mut self, url: &str) -> Result<(), InvalidRequest> {
-        let parsed = url::Url::parse(url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| InvalidRequest {
+        let parsed = url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
+            InvalidRequest {
                 operation: self.operation,
                 parameter: "url".into(),
                 problem: "is not an absolute http(s) URL".into(),
-            })?;
+            }
+        })?;
         // Logs and spans show the path, as for any request.
         self.path = parsed.path().to_owned();
         self.query.clear();

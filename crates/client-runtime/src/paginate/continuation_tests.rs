@@ -210,8 +210,14 @@ async fn next_urls_are_sent_resolved_and_after_item_sends_the_last_id() {
 
 #[tokio::test]
 async fn tokens_under_other_names_end_on_an_empty_string() {
-    let pointers =
-        ["/next_cursor", "/response_metadata/next_cursor", "/nextPageToken", "/next_marker", "/metadata/continue", "/next_page_token"];
+    let pointers = [
+        "/next_cursor",
+        "/response_metadata/next_cursor",
+        "/nextPageToken",
+        "/next_marker",
+        "/metadata/continue",
+        "/next_page_token",
+    ];
     for pointer in pointers {
         let src = listing(35, Mode::Token(pointer), Hostile::Honest);
         let (got, error) = drain(src.clone()).await;

@@ -425,3 +425,49 @@ async fn a_listing_that_fails_cancels_its_windows_in_flight_at_once() {
     assert_eq!(cancelled.load(Ordering::Relaxed), 7);
     assert!(pages.try_next().await.expect("ended").is_none());
 }
+
+/// `Fixed`, recording the cursors it is sent.
+struct Recording {
+    inner: Fixed,
+    sent: Arc<std::sync::Mutex<Vec<Cursor>>>,
+}
+
+impl Source for Recording {
+    type Item = String;
+    type Body = ();
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        self.inner.operation()
+    }
+    fn style(&self) -> Style {
+        self.inner.style()
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        self.inner.requested_page_size()
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+        self.sent.lock().unwrap_or_else(|e| e.into_inner()).push(cursor.clone());
+        self.inner.fetch(cursor)
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+}
+
+#[tokio::test]
+async fn each_style_is_asked_in_its_own_terms() {
+    let cases = [
+        (BY_PAGE, (1..=3).map(|page| Cursor::Page { page, per_page: 10 }).collect::<Vec<_>>()),
+        (BY_OFFSET, [0, 9, 18].map(|offset| Cursor::Offset { offset, limit: 10 }).to_vec()),
+    ];
+    for (style, expected) in cases {
+        let sent = Arc::default();
+        let src = Recording { inner: Fixed { start: None, ..fixed(25, style) }, sent: Arc::clone(&sent) };
+        let got: Vec<String> = Items::new(src).page_size(10).concurrency(1).try_collect().await.expect("listing");
+        assert_eq!(got, names(0..25), "{style:?}");
+        assert_eq!(*sent.lock().unwrap_or_else(|e| e.into_inner()), expected, "{style:?}");
+    }
+}

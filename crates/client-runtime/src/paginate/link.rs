@@ -104,7 +104,8 @@ fn parse_param(input: &str) -> (Option<(String, String)>, &str) {
             }
             rest = &quoted[consumed..];
         } else {
-            let end = after_eq.find(|c: char| matches!(c, ';' | ',') || c.is_ascii_whitespace()).unwrap_or(after_eq.len());
+            let end =
+                after_eq.find(|c: char| matches!(c, ';' | ',') || c.is_ascii_whitespace()).unwrap_or(after_eq.len());
             value = after_eq[..end].to_owned();
             rest = &after_eq[end..];
         }

@@ -87,7 +87,10 @@ fn next_urls_resolve_against_the_response() {
         resolve("/2010-04-01/Accounts/AC1/Messages.json?Page=1&PageToken=PA", &m).as_deref(),
         Ok("https://api.twilio.example/2010-04-01/Accounts/AC1/Messages.json?Page=1&PageToken=PA")
     );
-    assert_eq!(resolve("?page=2", &m).as_deref(), Ok("https://api.twilio.example/2010-04-01/Accounts/AC1/Messages.json?page=2"));
+    assert_eq!(
+        resolve("?page=2", &m).as_deref(),
+        Ok("https://api.twilio.example/2010-04-01/Accounts/AC1/Messages.json?page=2")
+    );
     assert_eq!(
         resolve("https://api.twilio.example:443/x", &m).as_deref(),
         Ok("https://api.twilio.example/x"),
@@ -103,7 +106,10 @@ fn next_urls_stay_on_the_api_origin() {
         _ => None,
     };
     let expected = "https://api.example".to_owned();
-    assert_eq!(foreign("https://evil.example/v1/items?page=2"), Some(("https://evil.example".into(), expected.clone())));
+    assert_eq!(
+        foreign("https://evil.example/v1/items?page=2"),
+        Some(("https://evil.example".into(), expected.clone()))
+    );
     assert_eq!(foreign("http://api.example/v1/items"), Some(("http://api.example".into(), expected.clone())));
     assert_eq!(foreign("https://api.example:8443/v1"), Some(("https://api.example:8443".into(), expected.clone())));
     assert_eq!(foreign("//evil.example/v1"), Some(("https://evil.example".into(), expected)), "scheme-relative");

@@ -1,5 +1,16 @@
-//! The pagination engine: one engine, three styles (offset, page number, token), yielding a
-//! [`futures::Stream`] of whole [`Page`]s ([`Pages`]) or of items ([`Items`]).
+//! The pagination engine: one engine, five styles ([`Style`]: offset, page number, token, next
+//! URL, after the last item), yielding a [`futures::Stream`] of whole [`Page`]s ([`Pages`]) or
+//! of items ([`Items`]).
+//!
+//! How a source serves each style (what [`Source::fetch`] receives, what it reports):
+//!
+//! | style | first request | follow-ups | the source reports |
+//! |---|---|---|---|
+//! | [`Style::Offset`] | [`Cursor::Offset`] | [`Cursor::Offset`] | `total` if known |
+//! | [`Style::PageNumber`] | [`Cursor::Page`] | [`Cursor::Page`] | `total`, `page_size` |
+//! | [`Style::Token`] | `Cursor::Token(None)` | `Cursor::Token(Some(t))` | [`Fetched::token`] from its field, whatever its name |
+//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
+//! | [`Style::AfterItem`] | [`Cursor::First`] | [`Cursor::After`]: e.g. `starting_after` | [`Source::has_more`] |
 //!
 //! A provider crate describes one paged operation with a [`Source`]: how to fetch one window
 //! (a [`Cursor`]), how to split a response into its items and its metadata ([`Fetched`]), and
@@ -22,8 +33,13 @@
 //!   (UTAGE: a `folder_id` or `keyword` that the concurrent changes do not touch);
 //! - **concurrency**: when the first response reports the total (offset and page styles), later
 //!   windows are fetched concurrently, at most [`PaginateConfig::concurrency`] (default 8) at once, and
-//!   yielded in order; every request goes through the client's runtime (retries, pacing);
-//! - **tokens**: the next page is requested as soon as a page arrives, so a token is used while
+//!   yielded in order; every request goes through the client's runtime (retries, pacing). An
+//!   offset listing without a total reads ahead as far, and stops at the first short window
+//!   (the windows then in flight, at most `concurrency - 1`, are wasted);
+//! - **next URLs** are resolved against the URL of the response that gave them and followed
+//!   only on the API's origin (the one the key goes to): a URL elsewhere ends the listing, after
+//!   its page's items, with [`PaginationError::ForeignNextUrl`] — nothing is sent there;
+//! - **tokens** (and next URLs, and after-item cursors): the next page is requested as soon as a page arrives, so a token is used while
 //!   it is fresh; a lapsed token restarts the listing and skips what was yielded
 //!   ([`TokenExpiry`]); a token repeated from the previous page is not taken as the end unless
 //!   the page added nothing (one token may serve a whole session);
@@ -32,7 +48,9 @@
 //!   a token page comes back unchanged under the same token, the listing ends with
 //!   [`PaginationError::Stalled`]; what was yielded stays yielded, and nothing is yielded twice.
 //!   Totals and page sizes from the server are not trusted to size anything or to grow a page;
-//! - **resume**: offset and page listings expose a serializable [`Checkpoint`]; resuming goes on
+//! - **resume**: offset and page listings expose a serializable [`Checkpoint`] (token, next-URL
+//!   and after-item listings do not: a continuation may lapse, and they fail with
+//!   [`PaginationError::BadCheckpoint`] when given one); resuming goes on
 //!   right after the checkpoint's last item wherever it now stands (items inserted or deleted
 //!   before it in the meantime are allowed for), or fails with
 //!   [`PaginationError::BadCheckpoint`] when that item is gone.
@@ -462,6 +480,8 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
 }
 
 #[cfg(test)]
+mod continuation_tests;
+#[cfg(test)]
 mod edge_tests;
 #[cfg(test)]
 mod properties;
@@ -469,5 +489,3 @@ mod properties;
 mod tests;
 #[cfg(test)]
 mod token_edge_tests;
-#[cfg(test)]
-mod continuation_tests;

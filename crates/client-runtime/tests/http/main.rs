@@ -3,9 +3,9 @@
 mod common;
 mod downloads;
 mod pacing;
+mod paging;
 mod query_keys;
 mod raw_bodies;
 mod retries;
 mod safety;
 mod several_keys;
-mod paging;

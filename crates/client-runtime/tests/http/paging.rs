@@ -156,7 +156,9 @@ fn github(log: &Log, stuck: bool) -> Router {
         let start = (page - 1) * per_page;
         let end = (start + per_page).min(ITEMS);
         let last = ITEMS.div_ceil(per_page);
-        let link = |p: usize, rel: &str| format!("<http://{host}/v1/repos/o/r/issues?per_page={per_page}&page={p}>; rel=\"{rel}\"");
+        let link = |p: usize, rel: &str| {
+            format!("<http://{host}/v1/repos/o/r/issues?per_page={per_page}&page={p}>; rel=\"{rel}\"")
+        };
         let mut links = vec![link(1, "first"), link(last, "last")];
         if end < ITEMS {
             links.insert(0, link(page + 1, "next"));
@@ -186,7 +188,8 @@ async fn twilio_relative_and_graph_absolute_next_urls_in_the_body() {
         let (page, size) = (number(&q, "Page", 0), number(&q, "PageSize", 50));
         record(&twilio_log, &headers, format!("twilio {page}"));
         let (start, end) = (page * size, ((page + 1) * size).min(ITEMS));
-        let next = (end < ITEMS).then(|| format!("/v1/Accounts/AC1/Messages.json?Page={}&PageSize={size}&PageToken=PA{end}", page + 1));
+        let next = (end < ITEMS)
+            .then(|| format!("/v1/Accounts/AC1/Messages.json?Page={}&PageSize={size}&PageToken=PA{end}", page + 1));
         async move { Json(json!({ "messages": items(start..end), "next_page_uri": next, "page": page })) }
     };
     let graph_log = log.clone();
@@ -201,9 +204,7 @@ async fn twilio_relative_and_graph_absolute_next_urls_in_the_body() {
         }
         async move { Json(body) }
     };
-    let app = Router::new()
-        .route("/v1/Accounts/AC1/Messages.json", get(twilio))
-        .route("/v1/users", get(graph));
+    let app = Router::new().route("/v1/Accounts/AC1/Messages.json", get(twilio)).route("/v1/users", get(graph));
     let addr = serve(app).await;
     let client = client::<Bearer>(addr).build().expect("client");
     let twilio = Shape {
@@ -227,13 +228,8 @@ async fn twilio_relative_and_graph_absolute_next_urls_in_the_body() {
     assert!(seen.iter().all(|(_, keyed)| *keyed));
 }
 
-const STRIPE: Shape = Shape {
-    style: Style::AfterItem,
-    path: "/customers",
-    items: "/data",
-    first: &[("limit", "10")],
-    next: |_, _| None,
-};
+const STRIPE: Shape =
+    Shape { style: Style::AfterItem, path: "/customers", items: "/data", first: &[("limit", "10")], next: |_, _| None };
 
 /// Stripe: `has_more` and `starting_after`. With `stuck`, `starting_after` is ignored.
 fn stripe(log: &Log, stuck: bool) -> Router {
@@ -272,7 +268,9 @@ async fn a_slack_nested_cursor_ends_on_an_empty_string() {
             record(&log, &headers, format!("cursor {start}"));
             let end = (start + PER_PAGE).min(ITEMS);
             let next = if end < ITEMS { end.to_string() } else { String::new() };
-            async move { Json(json!({ "ok": true, "channels": items(start..end), "response_metadata": { "next_cursor": next } })) }
+            async move {
+                Json(json!({ "ok": true, "channels": items(start..end), "response_metadata": { "next_cursor": next } }))
+            }
         }
     };
     let addr = serve(Router::new().route("/v1/conversations.list", get(handler))).await;
@@ -302,7 +300,11 @@ async fn a_next_url_on_another_origin_ends_the_listing_and_is_never_sent() {
         let skip = number(&q, "$skiptoken", 0);
         record(&home_log, &headers, format!("home {skip}"));
         // The second page links away: to another port of the same host, another origin.
-        let host = if skip == 0 { headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned() } else { other_addr.to_string() };
+        let host = if skip == 0 {
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        } else {
+            other_addr.to_string()
+        };
         let body = json!({ "value": items(skip..skip + PER_PAGE), "@odata.nextLink": format!("http://{host}/v1/users?$skiptoken={}", skip + PER_PAGE) });
         async move { Json(body) }
     };

@@ -164,8 +164,8 @@ impl<S: Source> WindowState<S> {
     /// then in flight are dropped (at most `concurrency - 1` requests wasted). Each window
     /// still overlaps the one before, so a shift is seen as without speculation.
     fn fill(&mut self, src: &S, cfg: &PaginateConfig) {
-        let known_end = self.total.is_some()
-            || (matches!(self.style, Style::Offset { .. }) && self.proof == Proof::Continuing);
+        let known_end =
+            self.total.is_some() || (matches!(self.style, Style::Offset { .. }) && self.proof == Proof::Continuing);
         // While the listing drifts, windows go one at a time, each placed by the last measure.
         let steady = known_end && self.proof != Proof::Rereading && self.drift == 0 && self.search.is_none();
         let width = if steady { cfg.concurrency.max(1) } else { 1 };

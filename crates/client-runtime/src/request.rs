@@ -21,6 +21,9 @@ pub struct Request {
     pub(crate) body: Body,
     /// False for operations whose spec says `security: []`: they get no key at all.
     pub(crate) authenticated: bool,
+    /// An absolute URL on the base URL's origin, sent instead of the base URL and `path` (a
+    /// next-page URL, see [`Request::set_url`]).
+    pub(crate) url: Option<url::Url>,
 }
 
 #[derive(Clone, Debug)]
@@ -61,7 +64,29 @@ impl Request {
             cookies: Vec::new(),
             body: Body::Empty,
             authenticated: true,
+            url: None,
         }
+    }
+
+    /// Sends this request to `url` — an absolute URL, such as the next page's URL a listing
+    /// hands to [`Source::fetch`](crate::paginate::Source::fetch) in
+    /// [`Cursor::NextUrl`](crate::paginate::Cursor::NextUrl) — instead of the base URL and
+    /// path. The URL's query replaces the query parameters set so far (a next-page URL carries
+    /// them all); headers, auth, retries and pacing stay as for any request. The transport
+    /// refuses a URL on another origin than the base URL's, so the key never follows one.
+    pub fn set_url(&mut self, url: &str) -> Result<(), InvalidRequest> {
+        let parsed = url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
+            InvalidRequest {
+                operation: self.operation,
+                parameter: "url".into(),
+                problem: "is not an absolute http(s) URL".into(),
+            }
+        })?;
+        // Logs and spans show the path, as for any request.
+        self.path = parsed.path().to_owned();
+        self.query.clear();
+        self.url = Some(parsed);
+        Ok(())
     }
 
     /// The `operationId`.

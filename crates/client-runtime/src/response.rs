@@ -125,6 +125,10 @@ pub struct ResponseMeta {
     pub(crate) request_id: Option<String>,
     pub(crate) attempts: u32,
     pub(crate) retry_budget: Option<crate::retry::BudgetState>,
+    /// The URL that answered (the key, in a query-key scheme, reads `REDACTED`).
+    pub(crate) url: Option<url::Url>,
+    /// The origin the client sends its key to: the base URL's.
+    pub(crate) api_origin: Option<url::Origin>,
 }
 
 impl ResponseMeta {
@@ -147,7 +151,40 @@ impl ResponseMeta {
         let server_wait = ServerWait::read(status, &headers, &rate_limit, now);
         let request_id =
             source.headers.iter().find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()).map(str::to_owned));
-        Self { operation, status, headers, rate_limit, server_wait, request_id, attempts, retry_budget: None }
+        Self {
+            operation,
+            status,
+            headers,
+            rate_limit,
+            server_wait,
+            request_id,
+            attempts,
+            retry_budget: None,
+            url: None,
+            api_origin: None,
+        }
+    }
+
+    /// Records the URL that answered (relative next-page URLs resolve against it) and, unless
+    /// already known, takes its origin as the API's (where next-page URLs may lead). The
+    /// transport sets both on every response; a hand-built source sets them with this.
+    #[must_use]
+    pub fn with_url(mut self, url: url::Url) -> Self {
+        if self.api_origin.is_none() {
+            self.api_origin = Some(url.origin());
+        }
+        self.url = Some(url);
+        self
+    }
+
+    /// The URL that answered, when known (always, for a response through the transport).
+    pub fn url(&self) -> Option<&url::Url> {
+        self.url.as_ref()
+    }
+
+    /// The API's origin (scheme, host, port of the base URL): the only one the key goes to.
+    pub fn api_origin(&self) -> Option<&url::Origin> {
+        self.api_origin.as_ref()
     }
 
     /// What the response says about waiting before the next request.

@@ -222,13 +222,15 @@ impl Transport {
             }
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
-            let meta = ResponseMeta::with_request_id(
+            let mut meta = ResponseMeta::with_request_id(
                 prepared.operation,
                 status,
                 response.headers().clone(),
                 0,
                 &inner.service.request_id,
             );
+            meta.url = Some(crate::auth::redacted(&url, inner.service.auth, inner.api_key.as_ref()));
+            meta.api_origin = Some(inner.base_url.origin());
             if to_origin {
                 inner.pacer.observe(&meta);
             }
@@ -314,9 +316,19 @@ impl Transport {
         let invalid = |parameter: &str, problem: String| {
             Error::InvalidRequest(InvalidRequest { operation: request.operation, parameter: parameter.into(), problem })
         };
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{}", request.path))
-            .map_err(|e| invalid("path", format!("gives an invalid URL: {e}")))?;
+        let mut url = match &request.url {
+            // A next-page URL: checked again here, so no caller can point the pipeline elsewhere.
+            Some(url) if !may_send_key(&self.inner.base_url, url) => {
+                let origin = url.origin().ascii_serialization();
+                return Err(invalid("url", format!("is on another origin ({origin}) than the base URL")));
+            }
+            Some(url) => url.clone(),
+            None => {
+                let base = self.inner.base_url.as_str().trim_end_matches('/');
+                Url::parse(&format!("{base}{}", request.path))
+                    .map_err(|e| invalid("path", format!("gives an invalid URL: {e}")))?
+            }
+        };
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }

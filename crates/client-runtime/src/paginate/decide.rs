@@ -119,6 +119,9 @@ pub(super) fn checkpoint_problem(checkpoint: &Checkpoint, style: Style) -> Optio
     match style {
         _ if checkpoint.page_size < 1 => Some("its page size is 0".into()),
         Style::Token => Some("token listings cannot resume from a position".into()),
+        // A next URL may lapse and a position means nothing to either: not offered.
+        Style::NextUrl => Some("next-URL listings cannot resume from a position".into()),
+        Style::AfterItem => Some("after-item listings cannot resume from a position".into()),
         Style::PageNumber { max_per_page } if checkpoint.page_size > max_per_page => {
             Some(format!("its page size {} is larger than the API's maximum {max_per_page}", checkpoint.page_size))
         }

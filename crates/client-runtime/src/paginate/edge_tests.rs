@@ -49,7 +49,7 @@ impl Source for Fixed {
         let (start, len) = match cursor {
             Cursor::Offset { offset, limit } => (offset, limit),
             Cursor::Page { page, per_page } => ((page - 1) * per_page, per_page),
-            Cursor::Token(_) => (0, 10),
+            _ => (0, 10),
         };
         let items = (start..(start + len).min(self.n)).map(|i| format!("i{i}")).collect();
         let meta = ResponseMeta::new("listFixed", StatusCode::OK, HeaderMap::new(), 1);
@@ -79,9 +79,79 @@ async fn an_offset_listing_without_a_total_ends_quietly_on_a_window_of_only_the_
     // a stall. 19 items: 0..10, 9..19, 18..19; 10 items: 0..10, 9..10.
     for (n, windows) in [(19, 3), (10, 2)] {
         let src = Fixed { reports_total: false, ..fixed(n, BY_OFFSET) };
-        let got: Vec<String> = Items::new(src.clone()).try_collect().await.expect("listing");
+        let got: Vec<String> = Items::new(src.clone()).concurrency(1).try_collect().await.expect("listing");
         assert_eq!(got, names(0..n));
         assert_eq!(src.fetches.load(Ordering::Relaxed), windows, "{n} items");
+    }
+}
+
+#[tokio::test]
+async fn an_offset_listing_without_a_total_reads_ahead_within_the_window() {
+    // 1,000 items in windows of 10 overlapping by one: 112 windows, the last short. Read ahead
+    // by `concurrency`, at most `concurrency - 1` requests go past it.
+    for concurrency in [1, 2, 8] {
+        let src = Fixed { reports_total: false, ..fixed(1_000, BY_OFFSET) };
+        let got: Vec<String> = Items::new(src.clone()).concurrency(concurrency).try_collect().await.expect("listing");
+        assert_eq!(got, names(0..1_000), "concurrency {concurrency}");
+        let fetches = src.fetches.load(Ordering::Relaxed);
+        assert!((112..=111 + concurrency).contains(&fetches), "{fetches} requests at concurrency {concurrency}");
+    }
+}
+
+#[tokio::test]
+async fn reading_ahead_without_a_total_keeps_windows_in_flight() {
+    // Held until eight requests are in flight at once: only a listing that reads ahead gets
+    // past the first window.
+    let src = Fixed { reports_total: false, ..fixed(1_000, BY_OFFSET) };
+    let gate = Gated { inner: src, waiting: Arc::default(), open: Arc::new(tokio::sync::Notify::new()), at: 8 };
+    // Only to turn a hang (a listing that never reads ahead) into a failure.
+    let listing = Items::new(gate).try_collect::<Vec<String>>();
+    let got = tokio::time::timeout(std::time::Duration::from_secs(60), listing).await;
+    assert_eq!(got.ok().and_then(Result::ok).map(|g| g.len()), Some(1_000));
+}
+
+/// A source whose requests after the first wait until `at` of them are in flight together.
+struct Gated {
+    inner: Fixed,
+    waiting: Arc<AtomicUsize>,
+    open: Arc<tokio::sync::Notify>,
+    at: usize,
+}
+
+impl Source for Gated {
+    type Item = String;
+    type Body = ();
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        self.inner.operation()
+    }
+    fn style(&self) -> Style {
+        self.inner.style()
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        self.inner.requested_page_size()
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+        let first = matches!(cursor, Cursor::Offset { offset: 0, .. });
+        let inner = self.inner.fetch(cursor);
+        let (waiting, open, at) = (Arc::clone(&self.waiting), Arc::clone(&self.open), self.at);
+        async move {
+            if !first && waiting.fetch_add(1, Ordering::SeqCst) + 1 < at {
+                open.notified().await;
+            } else {
+                // Enough in flight: let every waiter (and all later requests) through.
+                waiting.store(usize::MAX / 2, Ordering::SeqCst);
+                open.notify_waiters();
+            }
+            inner.await
+        }
+        .boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
     }
 }
 
@@ -354,4 +424,50 @@ async fn a_listing_that_fails_cancels_its_windows_in_flight_at_once() {
     }
     assert_eq!(cancelled.load(Ordering::Relaxed), 7);
     assert!(pages.try_next().await.expect("ended").is_none());
+}
+
+/// `Fixed`, recording the cursors it is sent.
+struct Recording {
+    inner: Fixed,
+    sent: Arc<std::sync::Mutex<Vec<Cursor>>>,
+}
+
+impl Source for Recording {
+    type Item = String;
+    type Body = ();
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        self.inner.operation()
+    }
+    fn style(&self) -> Style {
+        self.inner.style()
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        self.inner.requested_page_size()
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+        self.sent.lock().unwrap_or_else(|e| e.into_inner()).push(cursor.clone());
+        self.inner.fetch(cursor)
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+}
+
+#[tokio::test]
+async fn each_style_is_asked_in_its_own_terms() {
+    let cases = [
+        (BY_PAGE, (1..=3).map(|page| Cursor::Page { page, per_page: 10 }).collect::<Vec<_>>()),
+        (BY_OFFSET, [0, 9, 18].map(|offset| Cursor::Offset { offset, limit: 10 }).to_vec()),
+    ];
+    for (style, expected) in cases {
+        let sent = Arc::default();
+        let src = Recording { inner: Fixed { start: None, ..fixed(25, style) }, sent: Arc::clone(&sent) };
+        let got: Vec<String> = Items::new(src).page_size(10).concurrency(1).try_collect().await.expect("listing");
+        assert_eq!(got, names(0..25), "{style:?}");
+        assert_eq!(*sent.lock().unwrap_or_else(|e| e.into_inner()), expected, "{style:?}");
+    }
 }

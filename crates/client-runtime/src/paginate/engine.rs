@@ -66,7 +66,9 @@ pub(crate) struct Engine<S: Source> {
 impl<S: Source> Engine<S> {
     pub(crate) fn new(src: S, cfg: PaginateConfig) -> Self {
         let state = match src.style() {
-            Style::Token => StyleState::Token(token::TokenState::default()),
+            Style::Token => StyleState::Token(token::TokenState::new(token::Kind::Token)),
+            Style::NextUrl => StyleState::Token(token::TokenState::new(token::Kind::NextUrl)),
+            Style::AfterItem => StyleState::Token(token::TokenState::new(token::Kind::AfterItem)),
             style => StyleState::Window(window::WindowState::new(style)),
         };
         let common = Common { seen: SeenIds::bounded(SEEN_CAPACITY), yielded: 0, rereads: 0, stalled: 0 };

@@ -1,5 +1,16 @@
-//! The pagination engine: one engine, three styles (offset, page number, token), yielding a
-//! [`futures::Stream`] of whole [`Page`]s ([`Pages`]) or of items ([`Items`]).
+//! The pagination engine: one engine, five styles ([`Style`]: offset, page number, token, next
+//! URL, after the last item), yielding a [`futures::Stream`] of whole [`Page`]s ([`Pages`]) or
+//! of items ([`Items`]).
+//!
+//! How a source serves each style (what [`Source::fetch`] receives, what it reports):
+//!
+//! | style | first request | follow-ups | the source reports |
+//! |---|---|---|---|
+//! | [`Style::Offset`] | [`Cursor::Offset`] | [`Cursor::Offset`] | `total` if known |
+//! | [`Style::PageNumber`] | [`Cursor::Page`] | [`Cursor::Page`] | `total`, `page_size` |
+//! | [`Style::Token`] | `Cursor::Token(None)` | `Cursor::Token(Some(t))` | [`Fetched::token`] from its field, whatever its name |
+//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
+//! | [`Style::AfterItem`] | [`Cursor::First`] | [`Cursor::After`]: e.g. `starting_after` | [`Source::has_more`] |
 //!
 //! A provider crate describes one paged operation with a [`Source`]: how to fetch one window
 //! (a [`Cursor`]), how to split a response into its items and its metadata ([`Fetched`]), and
@@ -22,8 +33,13 @@
 //!   (UTAGE: a `folder_id` or `keyword` that the concurrent changes do not touch);
 //! - **concurrency**: when the first response reports the total (offset and page styles), later
 //!   windows are fetched concurrently, at most [`PaginateConfig::concurrency`] (default 8) at once, and
-//!   yielded in order; every request goes through the client's runtime (retries, pacing);
-//! - **tokens**: the next page is requested as soon as a page arrives, so a token is used while
+//!   yielded in order; every request goes through the client's runtime (retries, pacing). An
+//!   offset listing without a total reads ahead as far, and stops at the first short window
+//!   (the windows then in flight, at most `concurrency - 1`, are wasted);
+//! - **next URLs** are resolved against the URL of the response that gave them and followed
+//!   only on the API's origin (the one the key goes to): a URL elsewhere ends the listing, after
+//!   its page's items, with [`PaginationError::ForeignNextUrl`] — nothing is sent there;
+//! - **tokens** (and next URLs, and after-item cursors): the next page is requested as soon as a page arrives, so a token is used while
 //!   it is fresh; a lapsed token restarts the listing and skips what was yielded
 //!   ([`TokenExpiry`]); a token repeated from the previous page is not taken as the end unless
 //!   the page added nothing (one token may serve a whole session);
@@ -32,13 +48,16 @@
 //!   a token page comes back unchanged under the same token, the listing ends with
 //!   [`PaginationError::Stalled`]; what was yielded stays yielded, and nothing is yielded twice.
 //!   Totals and page sizes from the server are not trusted to size anything or to grow a page;
-//! - **resume**: offset and page listings expose a serializable [`Checkpoint`]; resuming goes on
+//! - **resume**: offset and page listings expose a serializable [`Checkpoint`] (token, next-URL
+//!   and after-item listings do not: a continuation may lapse, and they fail with
+//!   [`PaginationError::BadCheckpoint`] when given one); resuming goes on
 //!   right after the checkpoint's last item wherever it now stands (items inserted or deleted
 //!   before it in the meantime are allowed for), or fails with
 //!   [`PaginationError::BadCheckpoint`] when that item is gone.
 
 mod decide;
 mod engine;
+mod link;
 mod resume;
 mod seen;
 mod stream;
@@ -51,6 +70,7 @@ use crate::error::Error;
 use crate::response::ResponseMeta;
 
 pub use decide::STALL_LIMIT;
+pub use link::{link_with_rel, next_link};
 pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
 
@@ -82,12 +102,26 @@ pub enum Style {
         /// The largest page size the API honours.
         max_per_page: u64,
     },
-    /// An opaque continuation token returned with every page.
+    /// An opaque continuation token returned with every page ([`Fetched::token`]), under
+    /// whatever name the API gives it (`next_cursor`, `nextPageToken`, `next_marker`, …); no
+    /// token or an empty one (Slack's `next_cursor: ""`) ends the listing.
     Token,
+    /// The next page is a URL ([`Fetched::token`]): from a body field (`next_page_uri`,
+    /// `@odata.nextLink`, `links.next`, relative or absolute) or from the `Link` header's
+    /// `rel="next"` ([`next_link`]). It is resolved against the response's URL and followed
+    /// only on the API's origin ([`Cursor::NextUrl`]); one on another origin ends the listing
+    /// with [`PaginationError::ForeignNextUrl`]. No URL, or an empty one, ends the listing.
+    NextUrl,
+    /// The next page starts after the last item of this one (`starting_after=<id>`, Stripe and
+    /// OpenAI), while the body says more follow ([`Source::has_more`]); `has_more: false` or
+    /// an empty page ends the listing ([`Cursor::After`]).
+    AfterItem,
 }
 
-/// Which window to fetch.
+/// Which window to fetch. A source matches the variants of its style and sends the request as
+/// the caller built it for any other (`_ =>`): more variants may come with more styles.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Cursor {
     /// Items `offset .. offset + limit`.
     Offset {
@@ -105,6 +139,16 @@ pub enum Cursor {
     },
     /// The first request (`None`) or a follow-up with the token of the previous page.
     Token(Option<String>),
+    /// The first request of a [`Style::NextUrl`] or [`Style::AfterItem`] listing: the request
+    /// as the caller built it.
+    First,
+    /// A follow-up of a [`Style::NextUrl`] listing: a GET of this absolute URL, already checked
+    /// to be on the API's origin. Send it through the client like any request (retries,
+    /// pacing, auth) with [`Request::set_url`](crate::Request::set_url).
+    NextUrl(String),
+    /// A follow-up of a [`Style::AfterItem`] listing: the items after the one with this id
+    /// (the last item of the previous page, as the server sent it), e.g. `starting_after`.
+    After(String),
 }
 
 /// One response, split by the provider adapter.
@@ -120,7 +164,9 @@ pub struct Fetched<I, B> {
     pub total: Option<u64>,
     /// The page size the server actually used, when it reports it (UTAGE clamps `per_page`).
     pub page_size: Option<u64>,
-    /// The continuation token (token style).
+    /// The continuation: the token ([`Style::Token`]) or the next page's URL as the server
+    /// gave it ([`Style::NextUrl`]: a body field, or [`next_link`] for the `Link` header).
+    /// `None` or an empty string: no more pages. Unused by the other styles.
     pub token: Option<String>,
 }
 
@@ -152,9 +198,15 @@ pub trait Source: Send + Sync + 'static {
     fn fetch(&self, cursor: Cursor) -> FetchFuture<Self::Item, Self::Body, Self::Error>;
     /// The item's id, if it has one (items without an id cannot be de-duplicated).
     fn item_id(item: &Self::Item) -> Option<&str>;
-    /// Whether `error` says a continuation token has expired (token style).
+    /// Whether `error` says a continuation token has expired (token style; also next-URL and
+    /// after-item listings, which then restart in the same way).
     fn is_token_expired(_error: &Error<Self::Error>) -> bool {
         false
+    }
+    /// [`Style::AfterItem`]: whether the body says more items follow (`has_more`). `None`, the
+    /// default, when the body does not say: the listing then goes on until an empty page.
+    fn has_more(_body: &Self::Body) -> Option<bool> {
+        None
     }
     /// What to tell a caller whose listing needs offsets past [`Style::Offset`]'s `max_offset`
     /// (for instance, which other operation reads further); `None` for a generic hint.
@@ -336,6 +388,31 @@ pub enum PaginationError {
         /// What the server did.
         what: &'static str,
     },
+    /// The next page's URL is on another origin than the API's. It is not followed — the key
+    /// goes only to the API's origin, and a listing elsewhere is not the API's — and the
+    /// listing ends here rather than stop silently short.
+    #[error("{operation}: the next page's URL is on another origin ({origin}) than the API's ({expected}); not followed, the key is sent to the API's origin only; stopped after {yielded} items")]
+    ForeignNextUrl {
+        /// The `operationId`.
+        operation: &'static str,
+        /// The URL's origin (scheme, host, port), e.g. `https://other.example`.
+        origin: String,
+        /// The API's origin.
+        expected: String,
+        /// Items yielded before the end.
+        yielded: u64,
+    },
+    /// The server's next page cannot be asked for: its next-page URL is not a usable URL, or
+    /// the body says more items follow while the last item has no id to continue after.
+    #[error("{operation}: cannot ask for the next page: {problem}; stopped after {yielded} items")]
+    NoNextPage {
+        /// The `operationId`.
+        operation: &'static str,
+        /// What is wrong (the URL itself is not shown: it may carry secrets).
+        problem: String,
+        /// Items yielded before the end.
+        yielded: u64,
+    },
     /// The checkpoint does not fit the listing (another page size, or its last item is gone).
     #[error("{operation}: cannot resume from the checkpoint: {problem}")]
     BadCheckpoint {
@@ -402,6 +479,8 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
     }
 }
 
+#[cfg(test)]
+mod continuation_tests;
 #[cfg(test)]
 mod edge_tests;
 #[cfg(test)]

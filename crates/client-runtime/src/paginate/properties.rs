@@ -192,6 +192,7 @@ impl Fake {
                     None => return Err(failure(FakeError::Expired)),
                 }
             }
+            (_, _) => (0, self.page_size.unwrap_or(10), None),
         };
         let size = size.max(1);
         let from = start.min(len) as usize;

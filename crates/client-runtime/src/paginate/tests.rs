@@ -131,9 +131,10 @@ async fn continuous_deletes_are_outpaced() {
         assert_eq!(unique.len(), got.len(), "an item was yielded twice (deletes {deletes})");
         let survivors = items.lock().unwrap_or_else(|e| e.into_inner()).clone();
         assert!(survivors.iter().all(|id| unique.contains(id)), "an item present throughout was missed");
-        // 30 windows of 100 without deletes; each drifting window gains 100 - 1 - 2 × deletes.
+        // 30 windows of 100 without deletes; each drifting window gains 100 - 1 - 2 × deletes;
+        // the windows read ahead (8) before the first drift is measured may all be re-read.
         let fetched = fetches.load(Ordering::Relaxed);
-        assert!(fetched <= 3_000 / (99 - 2 * deletes) + 6, "{fetched} requests with {deletes} deletes per request");
+        assert!(fetched <= 3_000 / (99 - 2 * deletes) + 6 + 8, "{fetched} requests with {deletes} deletes per request");
     }
 }
 
@@ -214,6 +215,7 @@ impl Source for Memory {
                 let token = if self.session { Some("session".to_owned()) } else { last };
                 (page, None, token)
             }
+            _ => (Vec::new(), None, None),
         };
         let total = Some(items.len() as u64);
         if let Some((_, change)) = self.change.filter(|(after, _)| *after == n) {

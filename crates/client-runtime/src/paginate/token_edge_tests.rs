@@ -234,3 +234,26 @@ async fn a_restarted_listing_of_one_item_pages_tells_each_page_from_the_last() {
     assert!(err.is_none(), "{err:?}");
     assert_eq!(got, ["i14", "i73", "i98", "i99", "i127"]);
 }
+
+#[tokio::test]
+async fn a_page_of_items_already_yielded_is_skipped_not_the_end() {
+    // The second page repeats the first under a new token: the listing reads on to `c`.
+    let src = scripted(
+        vec![Some((vec!["a", "b"], Some("t1"))), Some((vec!["a", "b"], Some("t2"))), Some((vec!["c"], None))],
+        false,
+    );
+    let pages: Vec<Page<String, ()>> = Pages::new(src.clone()).try_collect().await.expect("listing");
+    let items: Vec<Vec<String>> = pages.into_iter().map(|p| p.items).collect();
+    assert_eq!(items, [vec!["a".to_owned(), "b".into()], vec!["c".into()]]);
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 3);
+}
+
+#[tokio::test]
+async fn an_empty_last_page_gives_no_page_of_its_own_but_an_empty_listing_gives_one() {
+    let src = scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec![], Some("t2")))], false);
+    let pages: Vec<Page<String, ()>> = Pages::new(src).try_collect().await.expect("listing");
+    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [2]);
+    let src = scripted(vec![Some((vec![], None))], false);
+    let pages: Vec<Page<String, ()>> = Pages::new(src).try_collect().await.expect("listing");
+    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [0], "one empty page, with its metadata");
+}

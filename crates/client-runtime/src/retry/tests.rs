@@ -216,3 +216,25 @@ fn a_wait_past_the_cap_gives_up_at_once_and_one_within_it_is_waited() {
     assert_eq!(wait, Some(Duration::from_secs(61)));
     assert_eq!(far.server_wait().header.as_deref(), Some("Retry-After: 61"));
 }
+
+#[test]
+fn the_wait_recorded_grows_the_next_decorrelated_delay() {
+    let backoff =
+        Backoff::exponential(Duration::from_millis(100), Duration::from_secs(10)).with_jitter(Jitter::Decorrelated);
+    let policy = RetryPolicy::default().with_max_attempts(5).with_backoff(backoff);
+    let mut state = RetryState::new(None);
+    state.record_attempt();
+    let failure = AttemptOutcome::Failure(FailureKind::Connect);
+    let now = Instant::now();
+    // The highest draw: three times the previous wait (the base, before any wait).
+    assert_eq!(
+        policy.decide_with(&get(), &failure, &state, now, 1.0),
+        RetryDecision::RetryAfter(Duration::from_millis(300))
+    );
+    state.record_wait(Duration::from_secs(1));
+    state.record_attempt();
+    assert_eq!(
+        policy.decide_with(&get(), &failure, &state, now, 1.0),
+        RetryDecision::RetryAfter(Duration::from_secs(3))
+    );
+}

@@ -3,6 +3,7 @@
 mod common;
 mod downloads;
 mod pacing;
+mod paging;
 mod query_keys;
 mod raw_bodies;
 mod retries;

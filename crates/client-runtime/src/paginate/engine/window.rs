@@ -97,7 +97,7 @@ impl<S: Source> WindowState<S> {
         let max = match self.style {
             Style::Offset { max_limit, .. } => max_limit,
             Style::PageNumber { max_per_page } => max_per_page,
-            Style::Token => 2,
+            _ => 2,
         };
         let asked = cfg.page_size.or(src.requested_page_size());
         // An overlap of one item needs windows of two at least.
@@ -159,10 +159,15 @@ impl<S: Source> WindowState<S> {
     }
 
     /// Plans windows: one at a time until the total is known (and while re-reading), then up
-    /// to `concurrency`.
+    /// to `concurrency`. An offset listing without a total goes on speculatively after its
+    /// first window: up to `concurrency` windows ahead, until one comes back short; the windows
+    /// then in flight are dropped (at most `concurrency - 1` requests wasted). Each window
+    /// still overlaps the one before, so a shift is seen as without speculation.
     fn fill(&mut self, src: &S, cfg: &PaginateConfig) {
+        let known_end =
+            self.total.is_some() || (matches!(self.style, Style::Offset { .. }) && self.proof == Proof::Continuing);
         // While the listing drifts, windows go one at a time, each placed by the last measure.
-        let steady = self.total.is_some() && self.proof != Proof::Rereading && self.drift == 0 && self.search.is_none();
+        let steady = known_end && self.proof != Proof::Rereading && self.drift == 0 && self.search.is_none();
         let width = if steady { cfg.concurrency.max(1) } else { 1 };
         while self.inflight.len() < width
             && (self.search.is_some() || self.is_useful(self.next))

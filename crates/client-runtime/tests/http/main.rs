@@ -2,9 +2,12 @@
 
 mod common;
 mod downloads;
+mod error_chains;
+mod explicit_auth;
 mod pacing;
 mod query_keys;
 mod raw_bodies;
 mod retries;
 mod safety;
 mod several_keys;
+mod tracing_fields;

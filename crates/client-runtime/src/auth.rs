@@ -141,10 +141,12 @@ pub(crate) fn auth_headers(
 
 /// The URL of one hop: any pair carrying the key (by the scheme's name, or by value, as a
 /// redirect's `Location` might echo it) taken out, and the key added when it may go.
-pub(crate) fn hop_url(scheme: AuthScheme, key: Option<&ApiKey>, url: &Url, with_key: bool) -> Url {
-    let Some(key) = key else { return url.clone() };
-    let mut out = without_key(url, scheme, key);
-    if let (AuthScheme::Query(name), true) = (scheme, with_key) {
+///
+/// `secrets` are every secret the client holds (the key first): an explicit credential echoed
+/// into a `Location` is taken out like the key.
+pub(crate) fn hop_url(scheme: AuthScheme, key: Option<&ApiKey>, secrets: &[ApiKey], url: &Url, with_key: bool) -> Url {
+    let mut out = without_key(url, scheme, secrets);
+    if let (AuthScheme::Query(name), Some(key), true) = (scheme, key, with_key) {
         out.query_pairs_mut().append_pair(name, key.expose());
     }
     out
@@ -166,19 +168,18 @@ pub(crate) fn add_cookie(scheme: AuthScheme, key: Option<&ApiKey>, headers: &mut
 }
 
 /// `url` as it may be shown: the key's pair (and any value equal to the key) reads [`REDACTED`].
-pub(crate) fn redacted(url: &Url, scheme: AuthScheme, key: Option<&ApiKey>) -> Url {
-    let Some(key) = key else { return url.clone() };
-    rewrite_query(url, |name, value| carries_key(scheme, key, name, value).then_some(REDACTED))
+pub(crate) fn redacted(url: &Url, scheme: AuthScheme, secrets: &[ApiKey]) -> Url {
+    rewrite_query(url, |name, value| carries_key(scheme, secrets, name, value).then_some(REDACTED))
 }
 
-fn without_key(url: &Url, scheme: AuthScheme, key: &ApiKey) -> Url {
+fn without_key(url: &Url, scheme: AuthScheme, secrets: &[ApiKey]) -> Url {
     let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    if !pairs.iter().any(|(k, v)| carries_key(scheme, key, k, v)) {
+    if !pairs.iter().any(|(k, v)| carries_key(scheme, secrets, k, v)) {
         return url.clone();
     }
     let mut out = url.clone();
     out.set_query(None);
-    let kept: Vec<&(String, String)> = pairs.iter().filter(|(k, v)| !carries_key(scheme, key, k, v)).collect();
+    let kept: Vec<&(String, String)> = pairs.iter().filter(|(k, v)| !carries_key(scheme, secrets, k, v)).collect();
     if !kept.is_empty() {
         out.query_pairs_mut().extend_pairs(kept.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
@@ -198,10 +199,14 @@ fn rewrite_query(url: &Url, replace: impl Fn(&str, &str) -> Option<&'static str>
 
 /// A pair named as the scheme's key parameter, or whose value is or holds the key (a short key
 /// only when it is the whole value, so `?page=1` survives a key of `1`).
-fn carries_key(scheme: AuthScheme, key: &ApiKey, name: &str, value: &str) -> bool {
-    let key = key.expose();
-    let named = matches!(scheme, AuthScheme::Query(n) if n == name);
-    named || (!key.is_empty() && (value == key || (key.len() >= 8 && value.contains(key))))
+/// Without any secret there is nothing to hide, not even under the scheme's parameter name.
+fn carries_key(scheme: AuthScheme, secrets: &[ApiKey], name: &str, value: &str) -> bool {
+    let named = !secrets.is_empty() && matches!(scheme, AuthScheme::Query(n) if n == name);
+    named
+        || secrets
+            .iter()
+            .map(ApiKey::expose)
+            .any(|key| !key.is_empty() && (value == key || (key.len() >= 8 && value.contains(key))))
 }
 
 #[cfg(test)]
@@ -217,15 +222,19 @@ mod tests {
         let key = ApiKey::new("s3cret");
         let scheme = AuthScheme::Query("api_key");
         let plain = url("https://a.test/v1/x?page=2");
-        let keyed = hop_url(scheme, Some(&key), &plain, true);
+        let secrets = [key.clone()];
+        let keyed = hop_url(scheme, Some(&key), &secrets, &plain, true);
         assert_eq!(keyed.as_str(), "https://a.test/v1/x?page=2&api_key=s3cret");
         // A redirect that echoes the key to another origin gets it taken out.
         let echoed = url("https://b.test/y?api_key=s3cret&copy=s3cret&z=1");
-        assert_eq!(hop_url(scheme, Some(&key), &echoed, false).as_str(), "https://b.test/y?z=1");
+        assert_eq!(hop_url(scheme, Some(&key), &secrets, &echoed, false).as_str(), "https://b.test/y?z=1");
         let long = ApiKey::new("long-s3cret-key");
         let embedded = url("https://b.test/y?next=%2Fx%3Fapi_key%3Dlong-s3cret-key&page=1");
-        assert_eq!(hop_url(scheme, Some(&long), &embedded, false).as_str(), "https://b.test/y?page=1");
-        assert_eq!(redacted(&keyed, scheme, Some(&key)).as_str(), "https://a.test/v1/x?page=2&api_key=REDACTED");
+        assert_eq!(
+            hop_url(scheme, Some(&long), std::slice::from_ref(&long), &embedded, false).as_str(),
+            "https://b.test/y?page=1"
+        );
+        assert_eq!(redacted(&keyed, scheme, &secrets).as_str(), "https://a.test/v1/x?page=2&api_key=REDACTED");
     }
 
     #[test]

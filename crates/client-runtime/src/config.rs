@@ -2,7 +2,6 @@
 //! what a caller chooses ([`ClientBuilder`]).
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use url::Url;
@@ -11,6 +10,9 @@ pub use crate::auth::{ApiKey, AuthScheme};
 use crate::pacing::Pacing;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
+
+mod builder;
+pub use builder::ClientBuilder;
 
 /// One documented rate limit: at most `requests` requests per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +123,8 @@ pub struct ClientConfig {
     pub api_key: Option<ApiKey>,
     /// The keys of the other headers of [`AuthScheme::Headers`], by header name.
     pub header_keys: Vec<(String, ApiKey)>,
+    /// Credentials sent whatever the spec declares (`.bearer_token`, `.auth_header`, `.basic_auth`).
+    pub(crate) explicit_auth: Vec<crate::credentials::ExplicitAuth>,
     /// A caller's own HTTP client; see [`ClientBuilder::http_client`].
     pub http_client: Option<reqwest::Client>,
     /// Limit on one attempt, redirects and body included.
@@ -161,6 +165,7 @@ impl Default for ClientConfig {
             server_variables: Vec::new(),
             api_key: None,
             header_keys: Vec::new(),
+            explicit_auth: Vec::new(),
             http_client: None,
             // Generous enough for a 6 MiB body over a slow link; a stuck attempt still ends.
             timeout: Duration::from_secs(60),
@@ -188,6 +193,7 @@ impl fmt::Debug for ClientConfig {
             .field("server_variables", &self.server_variables)
             .field("api_key", &self.api_key)
             .field("header_keys", &self.header_keys)
+            .field("explicit_auth", &self.explicit_auth)
             .field("http_client", &http_client)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -198,173 +204,6 @@ impl fmt::Debug for ClientConfig {
             .field("pacing", &self.pacing)
             .field("max_server_wait", &self.max_server_wait)
             .finish()
-    }
-}
-
-/// Builds a generated client: `utage_client::Client::builder().api_key(k).build()?`.
-pub struct ClientBuilder<C> {
-    config: ClientConfig,
-    client: PhantomData<fn() -> C>,
-}
-
-impl<C> fmt::Debug for ClientBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder").field("config", &self.config).finish()
-    }
-}
-
-impl<C: ApiClient> Default for ClientBuilder<C> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<C: ApiClient> ClientBuilder<C> {
-    /// A builder with the defaults: the spec's server, retries, pacing to the documented quotas.
-    pub fn new() -> Self {
-        let mut config = ClientConfig::default();
-        if let Some(cap) = C::SERVICE.max_response_bytes {
-            config.max_response_bytes = cap;
-        }
-        Self { config, client: PhantomData }
-    }
-
-    /// The API's base URL. Defaults to the spec's first server (the vendor's production URL).
-    /// Plain `http://` is refused unless the host is loopback.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.config.base_url = Some(url.into());
-        self
-    }
-
-    /// Sets a `{variable}` of the spec's server URL (ignored when [`base_url`](Self::base_url) is set).
-    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let name = name.into();
-        self.config.server_variables.retain(|(n, _)| *n != name);
-        self.config.server_variables.push((name, value.into()));
-        self
-    }
-
-    /// The API key, sent as the spec's security scheme says, and only to the base URL's origin.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        // A key pasted with a trailing newline would otherwise fail as an invalid header.
-        self.config.api_key = Some(ApiKey::new(key.into().trim()));
-        self
-    }
-
-    /// The key of one more header of a spec that sends several keys together
-    /// ([`AuthScheme::Headers`], e.g. `X-VTEX-API-AppToken` beside `X-VTEX-API-AppKey`):
-    /// sent, and redacted, like the API key.
-    pub fn header_key(mut self, header: impl Into<String>, key: impl Into<String>) -> Self {
-        let header = header.into();
-        self.config.header_keys.retain(|(name, _)| !name.eq_ignore_ascii_case(&header));
-        self.config.header_keys.push((header, ApiKey::new(key.into().trim())));
-        self
-    }
-
-    /// The credentials of a spec whose scheme is HTTP basic auth (the same secret as
-    /// `.api_key("user:password")`, redacted alike).
-    pub fn basic_auth(mut self, user: impl AsRef<str>, password: impl AsRef<str>) -> Self {
-        self.config.api_key = Some(ApiKey::new(format!("{}:{}", user.as_ref(), password.as_ref())));
-        self
-    }
-
-    /// Use this `reqwest::Client` instead of building one.
-    ///
-    /// Build it with `reqwest::redirect::Policy::none()`: this crate follows redirects itself so
-    /// the key never reaches another origin, but a client that follows them on its own does so
-    /// before this crate sees the redirect, and reqwest keeps custom headers such as
-    /// `X-MICROCMS-API-KEY` across origins. [`connect_timeout`](Self::connect_timeout) does not
-    /// apply to it; [`timeout`](Self::timeout) and everything else still do.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.config.http_client = Some(client);
-        self
-    }
-
-    /// Limit on one whole attempt (connect, send, redirects, read the body). Default 60 s.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.config.timeout = timeout;
-        self
-    }
-
-    /// Limit on establishing a connection. Default 10 s.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
-        self
-    }
-
-    /// Limit on one call including pacing waits, retries and their waits. Default 5 min.
-    ///
-    /// When pacing or a server's `Retry-After` asks for a wait that would end past it, the call
-    /// fails at once instead of sleeping in vain.
-    pub fn max_total_time(mut self, limit: Duration) -> Self {
-        self.config.max_total_time = Some(limit);
-        self
-    }
-
-    /// No limit on one call's total time: it waits as long as pacing or the server asks
-    /// (an exhausted daily quota means hours). Each attempt keeps its [`timeout`](Self::timeout).
-    pub fn no_total_time_limit(mut self) -> Self {
-        self.config.max_total_time = None;
-        self
-    }
-
-    /// Responses larger than this fail with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
-    /// Default: the service's documented limit, else [`DEFAULT_MAX_RESPONSE_BYTES`] (16 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.config.max_response_bytes = bytes;
-        self
-    }
-
-    /// The longest wait a server may ask for with `Retry-After` or `X-RateLimit-Reset`. Default:
-    /// the longest window the provider documents (a day for a daily quota), else an hour.
-    /// Pacing waits no longer on a server's word, and a retry that would have to wait longer
-    /// fails at once with [`Error::WaitTooLong`](crate::Error::WaitTooLong), quoting the header.
-    pub fn max_server_wait(mut self, cap: Duration) -> Self {
-        self.config.max_server_wait = Some(cap);
-        self
-    }
-
-    /// How many redirects one attempt follows. Default 10; 0 returns the redirect response.
-    pub fn max_redirects(mut self, redirects: u32) -> Self {
-        self.config.max_redirects = redirects;
-        self
-    }
-
-    /// Replaces the retry policy (default: [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.config.retry = policy;
-        self
-    }
-
-    /// Sends every request once: no retries.
-    pub fn no_retries(mut self) -> Self {
-        self.config.retry = RetryPolicy::disabled();
-        self
-    }
-
-    /// Replaces the pacing (default: [`Pacing::documented`]).
-    pub fn pacing(mut self, pacing: Pacing) -> Self {
-        self.config.pacing = pacing;
-        self
-    }
-
-    /// Paces to these quotas instead of the documented ones, still learning from the server's
-    /// `X-RateLimit-*` headers. An empty list keeps only the learning.
-    pub fn rate_limits(mut self, quotas: Vec<Quota>) -> Self {
-        self.config.pacing = Pacing::quotas(quotas);
-        self
-    }
-
-    /// No pacing at all: neither the documented quotas nor the server's headers hold a request
-    /// back. Retries still honour `Retry-After`.
-    pub fn no_pacing(mut self) -> Self {
-        self.config.pacing = Pacing::off();
-        self
-    }
-
-    /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<C, BuildError> {
-        Transport::new(C::SERVICE, self.config).map(C::from_transport)
     }
 }
 
@@ -410,8 +249,26 @@ pub enum BuildError {
         /// What is wrong (the key itself is never shown).
         reason: &'static str,
     },
+    /// A key was given that the spec declares no way to send: it would have gone nowhere.
+    #[error(
+        "{given} was given, but {why}: it would be sent nowhere. Send the credential explicitly with \
+         `.bearer_token(token)` (Authorization: Bearer), `.auth_header(name, value)` or \
+         `.basic_auth(user, password)`"
+    )]
+    KeyNotSent {
+        /// The builder call that gave it (`.api_key(…)`; never the key).
+        given: String,
+        /// Why the spec cannot send it.
+        why: String,
+    },
+    /// Two credentials would go in the same header: the spec's key and an explicit one.
+    #[error("two credentials for the `{header}` header: the API key, sent as the spec declares, and an explicit one; give only one")]
+    ConflictingCredentials {
+        /// The header both would use.
+        header: String,
+    },
     /// reqwest could not build its client (for instance, no TLS backend).
-    #[error("could not build the HTTP client: {0}")]
+    #[error("could not build the HTTP client")]
     Http(#[source] reqwest::Error),
 }
 

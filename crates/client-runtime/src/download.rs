@@ -11,6 +11,8 @@ use bytes::{Bytes, BytesMut};
 use futures::stream::{BoxStream, Stream, StreamExt};
 use tokio::io::AsyncWriteExt;
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why a download did not deliver its whole body.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -18,9 +20,9 @@ pub enum DownloadError {
     /// No bytes arrived for the client's timeout (a stuck server or connection).
     #[error("the download stalled: nothing arrived for {idle:?} after {received} bytes")]
     Stalled { idle: Duration, received: u64 },
-    /// The connection broke mid-body.
-    #[error("the download broke after {received} bytes: {reason}")]
-    Broken { received: u64, reason: String },
+    /// The connection broke mid-body; `source` says how.
+    #[error("the download broke after {received} bytes")]
+    Broken { received: u64, source: Box<dyn std::error::Error + Send + Sync> },
     /// The body ended before the length the server declared.
     #[error("the download ended after {received} of the {expected} bytes the server declared")]
     Truncated { expected: u64, received: u64 },
@@ -28,7 +30,7 @@ pub enum DownloadError {
     #[error("the download is larger than the {limit} bytes allowed")]
     TooLarge { limit: usize },
     /// Writing the file failed (nothing is left at the path).
-    #[error("could not write {}: {source}", path.display())]
+    #[error("could not write {}", path.display())]
     File { path: PathBuf, source: std::io::Error },
 }
 
@@ -41,7 +43,7 @@ pub struct Download {
     idle: Duration,
     received: u64,
     done: bool,
-    body: BoxStream<'static, Result<Bytes, String>>,
+    body: BoxStream<'static, Result<Bytes, BoxError>>,
 }
 
 impl fmt::Debug for Download {
@@ -61,7 +63,7 @@ impl Download {
             response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let content_length = response.content_length();
         // reqwest's errors name the URL, which may carry what a log must not; keep their kind only.
-        let body = response.bytes_stream().map(|chunk| chunk.map_err(|e| e.without_url().to_string())).boxed();
+        let body = response.bytes_stream().map(|chunk| chunk.map_err(|e| BoxError::from(e.without_url()))).boxed();
         Self { content_type, content_length, idle, received: 0, done: false, body }
     }
 
@@ -101,7 +103,7 @@ impl Download {
                 self.received = self.received.saturating_add(chunk.len() as u64);
                 Ok(Some(chunk))
             }
-            Some(Err(reason)) => self.fail(DownloadError::Broken { received: self.received, reason }),
+            Some(Err(source)) => self.fail(DownloadError::Broken { received: self.received, source }),
             None => {
                 self.done = true;
                 match self.content_length {

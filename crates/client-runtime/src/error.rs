@@ -79,7 +79,9 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+// Each variant is the error itself, not a wrapper around it: `Display` and `source()` are the
+// inner error's, so a chain printed with `{:#}` says every level once.
+impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => e.fmt(f),
@@ -99,8 +101,15 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
-            _ => None,
+            Error::Api(_) | Error::UnexpectedStatus(_) => None,
+            Error::InvalidRequest(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::Timeout(e) => e.source(),
+            Error::Decode(e) => e.source(),
+            Error::BodyTooLarge(e) => e.source(),
+            Error::RateLimited(e) => e.source(),
+            Error::Redirect(e) => e.source(),
+            Error::WaitTooLong(e) => e.source(),
         }
     }
 }
@@ -124,13 +133,37 @@ impl<E> ApiError<E> {
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
+    /// The provider's error code, when the error body has one (see [`ResponseMeta::error_code`]).
+    pub fn code(&self) -> Option<&str> {
+        self.meta.error_code()
+    }
+    /// The provider's error message, when the error body has one (see [`ResponseMeta::error_message`]).
+    pub fn message(&self) -> Option<&str> {
+        self.meta.error_message()
+    }
 }
 
-impl<E: fmt::Debug> fmt::Display for ApiError<E> {
+/// In words: the status, the provider's code and message, a hint, the request id. The typed
+/// body `E` is not printed: its `Debug` is a dump, and what it says is in the code and message.
+impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} answered {}: {:?}", self.meta.operation(), self.meta.status(), self.error)?;
+        write!(f, "{} answered {}", self.meta.operation(), self.meta.status())?;
+        write_provider_words(f, &self.meta)?;
         write_outcome_details(f, &self.meta)
     }
+}
+
+impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
+
+/// `, error invalid_api_key: "Invalid API key"` — what the provider's own body says, if anything.
+fn write_provider_words(f: &mut fmt::Formatter<'_>, meta: &ResponseMeta) -> fmt::Result {
+    if let Some(code) = meta.error_code() {
+        write!(f, ", error {code}")?;
+    }
+    if let Some(message) = meta.error_message() {
+        write!(f, ": {message:?}")?;
+    }
+    Ok(())
 }
 
 /// What a person can do about a status, after how many attempts, and which request id to quote.
@@ -210,8 +243,13 @@ pub struct UnexpectedStatus {
 impl fmt::Display for UnexpectedStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} answered {}, which its spec does not declare", self.meta.operation(), self.meta.status())?;
+        write_provider_words(f, &self.meta)?;
         write_outcome_details(f, &self.meta)?;
-        write!(f, "; body starts: {:?}", self.excerpt)
+        // The excerpt is for bodies the provider's words could not be read from.
+        if self.meta.error_code().is_none() && self.meta.error_message().is_none() {
+            write!(f, "; body starts: {:?}", self.excerpt)?;
+        }
+        Ok(())
     }
 }
 
@@ -251,14 +289,8 @@ impl fmt::Display for TransportError {
         if let Some(budget) = &self.retry_budget {
             write!(f, " (not retried: {budget})")?;
         }
-        // reqwest's own message is only "error sending request"; the cause a person can act on
-        // ("connection refused", "dns error") is further down the chain.
-        write!(f, ": {}", self.source)?;
-        let mut cause = std::error::Error::source(&self.source);
-        while let Some(inner) = cause {
-            write!(f, ": {inner}")?;
-            cause = inner.source();
-        }
+        // The cause ("connection refused", "dns error") is `source()`'s to say: printed here too,
+        // `{:#}` and error reporters would say it twice.
         Ok(())
     }
 }

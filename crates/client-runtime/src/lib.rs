@@ -20,8 +20,10 @@
 
 mod auth;
 pub mod config;
+mod credentials;
 pub mod download;
 pub mod error;
+mod error_detail;
 mod json_pointer;
 pub mod pacing;
 pub mod paginate;

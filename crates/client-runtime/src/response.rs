@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{ApiKey, RequestIdSource};
 use crate::error::{excerpt_without, ApiError, DecodeError, Error, UnexpectedStatus};
+use crate::error_detail::ErrorDetail;
 
 /// The `X-RateLimit-*` state a response advertised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -129,6 +130,8 @@ pub struct ResponseMeta {
     pub(crate) url: Option<url::Url>,
     /// The origin the client sends its key to: the base URL's.
     pub(crate) api_origin: Option<url::Origin>,
+    /// The provider's code and message, read from an error status's JSON body.
+    pub(crate) error_detail: Option<ErrorDetail>,
 }
 
 impl ResponseMeta {
@@ -162,6 +165,7 @@ impl ResponseMeta {
             retry_budget: None,
             url: None,
             api_origin: None,
+            error_detail: None,
         }
     }
 
@@ -219,6 +223,15 @@ impl ResponseMeta {
     /// How many attempts the call took (1 without retries).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+    /// The provider's error code (`invalid_api_key`), when an error status's JSON body has one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error_detail.as_ref()?.code.as_deref()
+    }
+    /// The provider's error message, when an error status's JSON body has one: one line, at
+    /// most 200 characters, any key the client holds blanked out.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_detail.as_ref()?.message.as_deref()
     }
     pub(crate) fn set_attempts(&mut self, attempts: u32) {
         self.attempts = attempts;
@@ -280,7 +293,7 @@ pub struct RawResponse {
 impl RawResponse {
     /// Wraps a read body.
     pub fn new(meta: ResponseMeta, body: Bytes) -> Self {
-        Self { meta, body, secrets: Vec::new(), download: None }
+        Self { meta, body, secrets: Vec::new(), download: None }.with_error_detail()
     }
 
     /// Wraps a read body; finds the request id where `source` says the body carries it, when
@@ -289,7 +302,16 @@ impl RawResponse {
         if meta.request_id.is_none() {
             meta.request_id = request_id_from_body(&body, source.body_pointers);
         }
-        Self { meta, body, secrets: Vec::new(), download: None }
+        Self { meta, body, secrets: Vec::new(), download: None }.with_error_detail()
+    }
+
+    /// Reads the provider's code and message of an error status, the secrets blanked out.
+    fn with_error_detail(mut self) -> Self {
+        if !self.meta.status.is_success() {
+            let secrets: Vec<&str> = self.secrets.iter().map(ApiKey::expose).collect();
+            self.meta.error_detail = ErrorDetail::from_body(&self.body, &secrets);
+        }
+        self
     }
     pub(crate) fn with_download(mut self, download: crate::Download) -> Self {
         self.download = Some(download);
@@ -297,7 +319,8 @@ impl RawResponse {
     }
     pub(crate) fn with_secrets(mut self, secrets: &[ApiKey]) -> Self {
         self.secrets = secrets.to_vec();
-        self
+        // Read again: the first reading, before the secrets were known, could quote one.
+        self.with_error_detail()
     }
     pub(crate) fn meta_mut(&mut self) -> &mut ResponseMeta {
         &mut self.meta

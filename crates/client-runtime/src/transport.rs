@@ -14,22 +14,21 @@ use reqwest::header::{
 };
 use reqwest::Method;
 use tokio::time::Instant;
-use tracing::field::Empty;
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 use url::Url;
 
 use crate::config::{resolve_base_url, ApiKey, BuildError, ClientConfig, ServiceSpec};
-use crate::error::{
-    BodyTooLarge, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind, TransportError,
-    WaitTooLong,
-};
+use crate::error::{Error, InvalidRequest, RateLimited, WaitTooLong};
 use crate::pacing::{Pacer, Permit};
 use crate::redirect::{is_followed, may_send_key, next_hop};
 use crate::request::{Body, MultipartPart, Request};
 use crate::response::{RawResponse, ResponseMeta};
-use crate::retry::{AttemptOutcome, Bucket, FailureKind, GiveUpReason, RetryDecision, RetryState};
+use crate::retry::{AttemptOutcome, Bucket, GiveUpReason, RetryDecision, RetryState};
 
+mod failure;
 mod streamed;
+mod telemetry;
+use failure::Failure;
 pub use streamed::{ForeignBody, ForeignRequest, ForeignResponse};
 
 /// The shared part of a client. Cloning is cheap; clones share connections and the pacing budget.
@@ -90,11 +89,8 @@ impl Transport {
         let user_agent =
             HeaderValue::from_str(&user_agent).unwrap_or_else(|_| HeaderValue::from_static("client-runtime"));
         let api_key = config.api_key.clone();
-        let auth = match &api_key {
-            Some(key) => crate::auth::auth_headers(service.auth, key, &config.header_keys)?,
-            None => Vec::new(),
-        };
-        let secrets = api_key.iter().chain(config.header_keys.iter().map(|(_, key)| key)).cloned().collect();
+        let crate::credentials::Credentials { headers: auth, secrets } =
+            crate::credentials::collect(service.auth, &config)?;
         let wait_cap = config.server_wait_cap(service);
         let pacer = Pacer::from_config(&config.pacing, service.rate_limits).with_wait_cap(wait_cap);
         let budget = Bucket::new(config.retry.budget().copied());
@@ -127,22 +123,19 @@ impl Transport {
     }
 
     async fn execute_as<E>(&self, request: Request, stream_success: bool) -> Result<RawResponse, Error<E>> {
-        // Path and method only: query values and headers may carry what a log must not.
-        let span = tracing::info_span!(
-            "request",
-            operation = request.operation,
-            method = %request.method,
-            path = %request.path,
-            status = Empty,
-            attempts = Empty,
-        );
-        self.run(request, stream_success).instrument(span).await
+        let span = telemetry::call_span(request.operation, &request.method);
+        let result = self.run(request, stream_success, &span).instrument(span.clone()).await;
+        telemetry::record_outcome(&span, &result);
+        result
     }
 
-    async fn run<E>(&self, request: Request, stream_success: bool) -> Result<RawResponse, Error<E>> {
+    async fn run<E>(&self, request: Request, stream_success: bool, span: &Span) -> Result<RawResponse, Error<E>> {
         let inner = &*self.inner;
         let mut prepared = self.prepare(&request)?;
         prepared.stream_success = stream_success;
+        let (scheme, key) = (inner.service.auth, inner.api_key.as_ref());
+        let first_hop = crate::auth::hop_url(scheme, key, &inner.secrets, &prepared.url, prepared.authenticated);
+        telemetry::record_url(span, &first_hop, scheme, &inner.secrets);
         let started = Instant::now();
         let deadline = inner.config.max_total_time.and_then(|limit| started.checked_add(limit));
         let mut state = RetryState::new(deadline).with_wait_cap(inner.wait_cap);
@@ -167,11 +160,11 @@ impl Transport {
             };
             state.record_attempt();
             let (limit, by_deadline) = attempt_limit(inner.config.timeout, deadline);
-            let attempt = tracing::debug_span!("attempt", attempt = state.attempts(), status = Empty);
-            let outcome = match tokio::time::timeout(limit, self.follow(&prepared, permit).instrument(attempt)).await {
+            let outcome = match tokio::time::timeout(limit, self.follow(&prepared, permit)).await {
                 Ok(outcome) => outcome,
                 Err(_) => Err(Failure::TimedOut { total: by_deadline }),
             };
+            telemetry::attempt_event(state.attempts().saturating_sub(1), outcome.as_ref());
             let view = match &outcome {
                 Ok(raw) => AttemptOutcome::Response(raw.meta()),
                 Err(failure) => AttemptOutcome::Failure(failure.kind()),
@@ -186,7 +179,12 @@ impl Transport {
             };
             match decision {
                 RetryDecision::RetryAfter(wait) => {
-                    tracing::info!(attempt = state.attempts(), ?wait, outcome = %describe(outcome.as_ref()), "retrying");
+                    tracing::info!(
+                        http.request.resend_count = state.attempts(),
+                        ?wait,
+                        outcome = %describe(outcome.as_ref()),
+                        "retrying"
+                    );
                     tokio::time::sleep(wait).await;
                     state.record_wait(wait);
                     last = Some(outcome);
@@ -221,7 +219,6 @@ impl Transport {
                 );
             }
             let status = response.status();
-            tracing::Span::current().record("status", status.as_u16());
             let mut meta = ResponseMeta::with_request_id(
                 prepared.operation,
                 status,
@@ -229,7 +226,7 @@ impl Transport {
                 0,
                 &inner.service.request_id,
             );
-            meta.url = Some(crate::auth::redacted(&url, inner.service.auth, inner.api_key.as_ref()));
+            meta.url = Some(crate::auth::redacted(&url, inner.service.auth, &inner.secrets));
             meta.api_origin = Some(inner.base_url.origin());
             if to_origin {
                 inner.pacer.observe(&meta);
@@ -284,7 +281,7 @@ impl Transport {
             headers
         };
         let (scheme, key) = (inner.service.auth, inner.api_key.as_ref());
-        let url = &crate::auth::hop_url(scheme, key, url, with_key);
+        let url = &crate::auth::hop_url(scheme, key, &inner.secrets, url, with_key);
         let mut headers = headers;
         crate::auth::add_cookie(scheme, key, &mut headers, with_key);
         let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers);
@@ -308,7 +305,7 @@ impl Transport {
             };
         }
         // The URL helps a person see which call failed; a key in it reads `REDACTED`.
-        builder.send().await.map_err(|e| Failure::Http(e.with_url(crate::auth::redacted(url, scheme, key))))
+        builder.send().await.map_err(|e| Failure::Http(e.with_url(crate::auth::redacted(url, scheme, &inner.secrets))))
     }
 
     /// Everything about a request that does not change between attempts, checked once.
@@ -368,46 +365,6 @@ struct Prepared<'r> {
     authenticated: bool,
     /// Hand a 2xx body over as a stream instead of reading it.
     stream_success: bool,
-}
-
-/// Why an attempt got no response to hand back.
-#[derive(Debug)]
-enum Failure {
-    Http(reqwest::Error),
-    TimedOut { total: bool },
-    TooLarge(usize),
-    Redirect(String),
-    Multipart(String),
-}
-
-impl Failure {
-    fn kind(&self) -> FailureKind {
-        match self {
-            Failure::Http(e) if e.is_timeout() => FailureKind::Timeout,
-            Failure::Http(e) if e.is_connect() => FailureKind::Connect,
-            Failure::Http(e) if e.is_builder() => FailureKind::Permanent,
-            Failure::Http(_) => FailureKind::Connection,
-            Failure::TimedOut { .. } => FailureKind::Timeout,
-            Failure::TooLarge(_) | Failure::Redirect(_) | Failure::Multipart(_) => FailureKind::Permanent,
-        }
-    }
-
-    fn into_error<E>(self, operation: &'static str, attempts: u32, elapsed: Duration, out_of_time: bool) -> Error<E> {
-        let timeout = |kind| Error::Timeout(TimeoutError { operation, elapsed, kind, attempts });
-        match self {
-            Failure::TimedOut { total } if total || out_of_time => timeout(TimeoutKind::Total),
-            Failure::TimedOut { .. } => timeout(TimeoutKind::Attempt),
-            Failure::Http(e) if e.is_timeout() => timeout(TimeoutKind::Attempt),
-            Failure::Http(source) => {
-                Error::Transport(TransportError { operation, attempts, source, retry_budget: None })
-            }
-            Failure::TooLarge(limit) => Error::BodyTooLarge(BodyTooLarge { operation, limit }),
-            Failure::Redirect(problem) => Error::Redirect(RedirectError { operation, problem }),
-            Failure::Multipart(problem) => {
-                Error::InvalidRequest(InvalidRequest { operation, parameter: "body".into(), problem })
-            }
-        }
-    }
 }
 
 fn finish<E>(

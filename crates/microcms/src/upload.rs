@@ -41,7 +41,7 @@ pub enum UploadStep {
 pub enum UploadError {
     #[error("upload refused before anything was sent: {0}")]
     Refused(String),
-    #[error("the upload (POST /api/v1/media) failed: {0}")]
+    #[error("the upload (POST /api/v1/media) failed")]
     Upload(#[source] Box<Error<UploadMediaError>>),
 }
 

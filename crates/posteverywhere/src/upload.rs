@@ -50,14 +50,20 @@ pub enum UploadStep {
 pub enum UploadError {
     #[error("upload refused before anything was sent: {0}")]
     Refused(String),
-    #[error("announcing the upload (POST /media/upload) failed; no media item exists: {0}")]
+    #[error("announcing the upload (POST /media/upload) failed; no media item exists")]
     Announce(#[source] Box<Error<UploadMediaError>>),
-    #[error("sending the file to storage failed; media {media_id} exists, not completed: {source}")]
+    #[error("sending the file to storage failed; media {media_id} exists, not completed")]
     Storage { media_id: String, source: StorageError },
-    #[error("confirming the upload (POST /media/{media_id}/complete) failed; media {media_id} exists: {source}")]
+    #[error("confirming the upload (POST /media/{media_id}/complete) failed; media {media_id} exists")]
     Complete { media_id: String, source: Box<Error<CompleteMediaUploadError>> },
     #[error("complete kept answering that the file is not in storage ({attempts} attempts); media {media_id} exists")]
-    NotInStorage { media_id: String, attempts: u32, last: Box<Error<CompleteMediaUploadError>> },
+    NotInStorage {
+        media_id: String,
+        attempts: u32,
+        /// The last answer of complete, as the error's `source()`.
+        #[source]
+        last: Box<Error<CompleteMediaUploadError>>,
+    },
 }
 
 impl UploadError {

@@ -44,11 +44,11 @@ pub enum UploadStep {
 pub enum UploadError {
     #[error("upload refused before anything was sent: {0}")]
     Refused(String),
-    #[error("asking for an upload URL (POST /media/upload-url) failed; no media item exists: {0}")]
+    #[error("asking for an upload URL (POST /media/upload-url) failed; no media item exists")]
     Announce(#[source] Box<Error<CreateMediaUploadUrlError>>),
-    #[error("sending the file to storage failed; media {media_id} was announced, not completed: {source}")]
+    #[error("sending the file to storage failed; media {media_id} was announced, not completed")]
     Storage { media_id: String, source: StorageError },
-    #[error("confirming the upload (POST /media/complete) failed; media {media_id} is in storage: {source}")]
+    #[error("confirming the upload (POST /media/complete) failed; media {media_id} is in storage")]
     Complete { media_id: String, source: Box<Error<CompleteMediaUploadError>> },
 }
 

@@ -461,7 +461,7 @@ impl<E> From<PaginationError> for PageError<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for PageError<E> {
+impl<E> fmt::Display for PageError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PageError::Request(e) => e.fmt(f),

@@ -7,6 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, USER_AGENT};
 use reqwest::{Method, StatusCode};
+use tracing::Instrument;
 use url::Url;
 
 use super::{read_capped, Failure, Transport};
@@ -127,6 +128,20 @@ impl Transport {
         path: &str,
         form: reqwest::multipart::Form,
     ) -> Result<RawResponse, Error<E>> {
+        let span = super::telemetry::call_span(operation, &method);
+        let result = self.send_streamed(operation, method, path, form, &span).instrument(span.clone()).await;
+        super::telemetry::record_outcome(&span, &result);
+        result
+    }
+
+    async fn send_streamed<E>(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        form: reqwest::multipart::Form,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Error<E>> {
         let inner = &*self.inner;
         let base = inner.base_url.as_str().trim_end_matches('/');
         let url = Url::parse(&format!("{base}{path}")).map_err(|e| {
@@ -136,6 +151,7 @@ impl Transport {
                 problem: format!("gives an invalid URL: {e}"),
             })
         })?;
+        super::telemetry::record_url(span, &url, inner.service.auth, &inner.secrets);
         let deadline = inner.config.max_total_time.and_then(|limit| tokio::time::Instant::now().checked_add(limit));
         let permit = inner.pacer.acquire(deadline).await.map_err(|held| {
             Error::RateLimited(RateLimited { operation, wait: held.wait, reason: held.by.to_string(), attempts: 0 })
@@ -159,6 +175,7 @@ impl Transport {
             Err(_) => Err(Failure::TimedOut { total: false }),
         };
         drop(permit);
+        super::telemetry::attempt_event(0, outcome.as_ref());
         outcome.map_err(|failure| failure.into_error(operation, 1, started.elapsed(), false))
     }
 }

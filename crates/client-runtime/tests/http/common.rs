@@ -47,6 +47,7 @@ spec!(BasicAuth, AuthScheme::Basic, &[]);
 spec!(QueryKey, AuthScheme::Query("api_key"), &[]);
 spec!(CookieKey, AuthScheme::Cookie("sid"), &[]);
 spec!(AppKeys, AuthScheme::Headers(&["X-App-Key", "X-App-Token"]), &[]);
+spec!(NoAuth, AuthScheme::None, &[]);
 spec!(Paced, AuthScheme::Bearer, &[Quota::new(5, Duration::from_secs(1))]);
 
 /// What a generated `Client` looks like to the runtime.

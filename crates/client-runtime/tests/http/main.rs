@@ -2,6 +2,8 @@
 
 mod common;
 mod downloads;
+mod error_chains;
+mod explicit_auth;
 mod pacing;
 mod paging;
 mod query_keys;
@@ -9,3 +11,4 @@ mod raw_bodies;
 mod retries;
 mod safety;
 mod several_keys;
+mod tracing_fields;

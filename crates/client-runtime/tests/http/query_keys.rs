@@ -89,7 +89,14 @@ async fn an_error_shows_the_url_with_the_query_key_redacted() {
     let client = client::<QueryKey>(addr).no_retries().build().expect("client");
     let error = client.get("/media").await.expect_err("nothing listens");
     let Error::Transport(transport) = &error else { panic!("expected a transport error, got {error:?}") };
-    let (text, debug) = (error.to_string(), format!("{error:?} {transport:?}"));
+    // The URL is in the cause (reqwest's error), which the chain shows.
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        text.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    let debug = format!("{error:?} {transport:?}");
     assert!(text.contains(&format!("http://{addr}/v1/media?api_key=REDACTED")), "{text}");
     for shown in [&text, &debug] {
         assert!(!shown.contains(KEY), "the key leaked: {shown}");

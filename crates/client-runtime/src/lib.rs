@@ -52,7 +52,7 @@ pub use pacing::{Pacer, Pacing};
 pub use paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };
-pub use query::{scalar_text, QueryStyle};
+pub use query::{bracket_pairs, scalar_text, QueryStyle};
 pub use raw::RawBody;
 pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
 pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta, ServerWait};

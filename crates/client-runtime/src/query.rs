@@ -1,5 +1,6 @@
 //! Query parameters whose value is an object, a map or a union (`form`, `spaceDelimited`,
-//! `pipeDelimited`, `deepObject`), written one level deep from the value's JSON form.
+//! `pipeDelimited`: one level deep; `deepObject`: any depth, in brackets), written from the
+//! value's JSON form; and the same brackets for structured fields of URL-encoded forms.
 
 use std::borrow::Cow;
 
@@ -20,7 +21,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `pipeDelimited`: `tags=a|b`.
     PipeDelimited,
-    /// `deepObject`: `obj[a]=1&obj[b]=2`.
+    /// `deepObject`: `obj[a]=1&obj[b]=2`, nested as [`bracket_pairs`] writes it
+    /// (`obj[a][b]=1`, `list[]=x`, `items[0][id]=1`).
     DeepObject,
 }
 
@@ -46,6 +48,12 @@ impl Request {
         let operation = self.operation();
         let invalid = |problem: String| InvalidRequest { operation, parameter: name.into(), problem };
         let value = serde_json::to_value(value).map_err(|e| invalid(format!("cannot be written as text: {e}")))?;
+        if style == QueryStyle::DeepObject && matches!(value, Value::Array(_) | Value::Object(_)) {
+            let mut pairs = Vec::new();
+            brackets(name.to_owned(), &value, &mut pairs);
+            self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
+            return Ok(());
+        }
         match value {
             Value::Null => {}
             Value::Array(items) => {
@@ -58,7 +66,6 @@ impl Request {
                             self.query.push((Cow::Borrowed(name), text));
                         }
                     }
-                    QueryStyle::DeepObject => return Err(invalid("is an array, which deepObject cannot carry".into())),
                     _ => self.query.push((Cow::Borrowed(name), texts.join(style.delimiter()))),
                 }
             }
@@ -89,6 +96,48 @@ impl Request {
             }
         }
         Ok(())
+    }
+}
+
+/// Appends `value`, from its JSON form, to URL-encoded `pairs` under `name` in brackets, as
+/// Stripe, Twilio and Rails-style servers read nested fields: an object's members as
+/// `name[key]`, a list of scalars as `name[]`, a list holding objects or lists by index as
+/// `name[0][key]`; `null` members are left out. Only a value that has no JSON form fails.
+pub fn bracket_pairs<T: Serialize>(
+    operation: &'static str,
+    name: &str,
+    value: &T,
+    pairs: &mut Vec<(String, String)>,
+) -> Result<(), InvalidRequest> {
+    let value = serde_json::to_value(value).map_err(|e| InvalidRequest {
+        operation,
+        parameter: name.to_owned().into(),
+        problem: format!("cannot be written as a form value: {e}"),
+    })?;
+    brackets(name.to_owned(), &value, pairs);
+    Ok(())
+}
+
+fn brackets(prefix: String, value: &Value, pairs: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Object(members) => {
+            for (key, member) in members {
+                brackets(format!("{prefix}[{key}]"), member, pairs);
+            }
+        }
+        Value::Array(items) => {
+            let flat = items.iter().all(|item| !matches!(item, Value::Array(_) | Value::Object(_)));
+            for (index, item) in items.iter().enumerate() {
+                let key = if flat { format!("{prefix}[]") } else { format!("{prefix}[{index}]") };
+                brackets(key, item, pairs);
+            }
+        }
+        scalar_value => {
+            if let Some(Some(text)) = scalar(scalar_value) {
+                pairs.push((prefix, text));
+            }
+        }
     }
 }
 
@@ -161,12 +210,37 @@ mod tests {
     }
 
     #[test]
-    fn nesting_is_refused_with_the_member() {
+    fn nesting_is_refused_with_the_member_outside_deep_object() {
         let mut request = Request::new("op", reqwest::Method::GET, "/p".into());
         let error = request
-            .query_value("filter", QueryStyle::DeepObject, &serde_json::json!({"a": {"b": 1}}))
+            .query_value("filter", QueryStyle::FormExploded, &serde_json::json!({"a": {"b": 1}}))
             .expect_err("two levels");
         assert!(error.problem.contains("`filter.a`"), "{}", error.problem);
         assert!(request.query_pairs().is_empty());
+    }
+
+    /// Stripe's `expand[]=a`, Box's and Discord's `filter[a][b]=1`, `items[0][price]=p`.
+    #[test]
+    fn deep_objects_nest_in_brackets_at_any_depth() {
+        assert_eq!(
+            written(QueryStyle::DeepObject, serde_json::json!(["customer", "invoice.subscription"])),
+            pairs(&[("filter[]", "customer"), ("filter[]", "invoice.subscription")])
+        );
+        assert_eq!(
+            written(QueryStyle::DeepObject, serde_json::json!({"a": {"b": 1, "c": [true, false]}, "gone": null})),
+            pairs(&[("filter[a][b]", "1"), ("filter[a][c][]", "true"), ("filter[a][c][]", "false")])
+        );
+        assert_eq!(
+            written(QueryStyle::DeepObject, serde_json::json!([{"price": "p1", "quantity": 2}, {"price": "p2"}])),
+            pairs(&[("filter[0][price]", "p1"), ("filter[0][quantity]", "2"), ("filter[1][price]", "p2")])
+        );
+    }
+
+    #[test]
+    fn form_fields_are_bracketed_the_same_way() {
+        let mut out = vec![("name".to_owned(), "x".to_owned())];
+        let value = serde_json::json!({"order_id": "6735", "tags": ["a"]});
+        super::bracket_pairs("op", "metadata", &value, &mut out).expect("a JSON value");
+        assert_eq!(out, pairs(&[("name", "x"), ("metadata[order_id]", "6735"), ("metadata[tags][]", "a")]));
     }
 }

@@ -178,9 +178,9 @@ impl Request {
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from name/value pairs (a name may repeat).
-    pub fn form(&mut self, pairs: &[(&'static str, String)]) {
+    pub fn form<K: AsRef<str>>(&mut self, pairs: &[(K, String)]) {
         let encoded = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+            .extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_str())))
             .finish();
         self.body = Body::Form(encoded.into_bytes().into());
     }

@@ -89,9 +89,15 @@ fn errors_say_what_went_wrong_and_write_nothing() {
     let spec = dir.path().join("broken.yaml");
     std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n").expect("spec");
     let out = dir.path().join("out");
-    let refused = clientgen().arg("generate").arg(&spec).arg("--out").arg(&out).output().expect("runs");
+    let refused = clientgen().arg("generate").arg(&spec).arg("--out").arg(&out).arg("--strict").output().expect("runs");
     assert_eq!(refused.status.code(), Some(1));
     let message = text(&refused);
     assert!(message.contains("broken.yaml") && message.contains("/paths/~1a/get/responses/200"), "{message}");
     assert!(!out.exists(), "nothing written for a refused spec");
+    // Without --strict the operation is given up, said where and why, and the rest written.
+    let tolerant = clientgen().arg("generate").arg(&spec).arg("--out").arg(&out).output().expect("runs");
+    let message = text(&tolerant);
+    assert!(tolerant.status.success(), "{message}");
+    assert!(message.contains("generated 0 of 1 operations; 1 skipped"), "{message}");
+    assert!(message.contains("warning: ") && message.contains("/paths/~1a/get/responses/200"), "{message}");
 }

@@ -89,14 +89,19 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
     }
 }
 
-/// Name/value pairs; an array is one pair per element, all under the field's name.
+/// Name/value pairs; an array is one pair per element, all under the field's name; a structured
+/// value is written in brackets by the runtime (the only step that can fail, naming the operation).
 fn into_pairs(fields: &[MultipartField]) -> TokenStream {
+    let bracketed = fields.iter().any(|f| f.json);
+    let key = |wire: &str| if bracketed { quote!(#wire.to_owned()) } else { quote!(#wire) };
     let pairs = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
+        let name = key(wire);
         let push = match &f.text {
-            Some(TypeRef::Array(_)) => quote! { for item in value { pairs.push((#wire, item.to_string())); } },
-            _ => quote! { pairs.push((#wire, value.to_string())); },
+            _ if f.json => quote! { client_runtime::bracket_pairs(operation, #wire, &value, &mut pairs)?; },
+            Some(TypeRef::Array(_)) => quote! { for item in value { pairs.push((#name, item.to_string())); } },
+            _ => quote! { pairs.push((#name, value.to_string())); },
         };
         if f.required {
             quote! { { let value = self.#field; #push } }
@@ -104,6 +109,15 @@ fn into_pairs(fields: &[MultipartField]) -> TokenStream {
             quote! { if let Some(value) = self.#field { #push } }
         }
     });
+    if bracketed {
+        return quote! {
+            fn into_pairs(self, operation: &'static str) -> Result<Vec<(String, String)>, client_runtime::InvalidRequest> {
+                let mut pairs = Vec::new();
+                #( #pairs )*
+                Ok(pairs)
+            }
+        };
+    }
     quote! {
         fn into_pairs(self) -> Vec<(&'static str, String)> {
             let mut pairs = Vec::new();

@@ -288,8 +288,11 @@ fn to_request(op: &Operation) -> TokenStream {
                 false => quote!(request.multipart(self.body.clone().into_parts());),
             }
         }
-        Some(RequestBody::Form { encoding: FormEncoding::UrlEncoded, .. }) => {
-            quote!(request.form(&self.body.clone().into_pairs());)
+        Some(RequestBody::Form { encoding: FormEncoding::UrlEncoded, fields, .. }) => {
+            match fields.iter().any(|f| f.json) {
+                true => quote!(request.form(&self.body.clone().into_pairs(Self::OPERATION_ID)?);),
+                false => quote!(request.form(&self.body.clone().into_pairs());),
+            }
         }
         Some(RequestBody::Raw { content_type, text, required, .. }) => {
             let set = if *text { quote!(text) } else { quote!(raw_body) };

@@ -121,10 +121,13 @@ fn form_fields(
             true => None,
             false => Some(types.boxed_type_of(prop, &p_at, &format!("{stem}{}", name_part(name)))?.0),
         };
-        // Objects (and arrays of them) travel as JSON parts; a URL-encoded form has no room for them.
+        // Objects (and arrays of them) travel as JSON parts in multipart, and as bracketed pairs
+        // (`metadata[key]=v`, `items[0][price]=v`, as Stripe and Twilio read them) in a URL-encoded form.
         let json = text.as_ref().is_some_and(|ty| !types.is_scalar(ty));
-        if encoding == FormEncoding::UrlEncoded && (is_file || json) {
-            return Err(spec.error(&p_at, "URL-encoded forms support scalars and arrays of them only"));
+        if encoding == FormEncoding::UrlEncoded && is_file {
+            return Err(
+                spec.error(&p_at, "a URL-encoded form cannot carry a file; the spec should say multipart/form-data")
+            );
         }
         let required = required_names.contains(name);
         let rust_type = text.as_ref().map_or(RustType::FilePart, RustType::of);

@@ -324,7 +324,8 @@ pub struct MultipartField {
     pub required: bool,
     /// `None` for a file part; the value's type for a text part.
     pub text: Option<TypeRef>,
-    /// A structured text part, sent as JSON (`Content-Type: application/json`).
+    /// A structured value: a JSON part (`Content-Type: application/json`) in multipart,
+    /// bracketed pairs (`a[b]=v`, `a[0][b]=v`, `a[]=v`) in a URL-encoded form.
     pub json: bool,
     /// The form struct's field type (`FilePart` for a file; `Option` when optional).
     pub rust_type: RustType,

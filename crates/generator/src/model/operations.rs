@@ -301,8 +301,13 @@ fn parameter(
     };
     let at_schema = at.push("schema");
     let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", name_part(&data.name)))?;
-    // A parameter is text on the wire: `format: binary` there says nothing a string does not.
-    let ty = if ty == TypeRef::Binary { TypeRef::String } else { ty };
+    // A parameter is text on the wire: `format: binary` there says nothing a string does not,
+    // and a schema that says nothing (`{}`, common for ids in path and header) reads as text.
+    let ty = match ty {
+        TypeRef::Binary => TypeRef::String,
+        ty if location != ParamLocation::Query && types.is_untyped(&ty) => TypeRef::String,
+        ty => ty,
+    };
     let structured = super::params::structured(spec, types, &ty, location, array_style, at)?;
     let (schema, _, _) = spec.schema(schema_ref, &at_schema)?;
     let (minimum, maximum) = match &schema.schema_kind {

@@ -26,12 +26,17 @@ pub(super) fn structured(
     style: ArrayStyle,
     at: &Pointer,
 ) -> Result<bool, SpecError> {
+    // deepObject writes any depth in brackets (`filter[a][b]=1`, `expand[]=x`, as Stripe, Box
+    // and Discord document it), so whatever its value holds, it is written from its JSON form.
+    if style == ArrayStyle::DeepObject && location == ParamLocation::Query && !types.is_scalar(ty) {
+        return Ok(true);
+    }
+    if style == ArrayStyle::DeepObject && matches!(ty, TypeRef::Array(_)) {
+        return Ok(true);
+    }
     let shape = shape(spec, types, ty, at, 4)?;
     if shape == Shape::Structured && location != ParamLocation::Query {
         return Err(spec.error(&at.push("schema"), "object-valued parameters are supported only in the query"));
-    }
-    if shape == Shape::Array && style == ArrayStyle::DeepObject {
-        return Err(spec.error(&at.push("style"), "style deepObject needs an object-valued parameter, not an array"));
     }
     Ok(matches!(shape, Shape::Structured | Shape::ScalarUnion))
 }

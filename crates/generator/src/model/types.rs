@@ -129,6 +129,26 @@ impl<'a> TypeBuilder<'a> {
         (defs.into_values().collect(), self.warnings)
     }
 
+    /// A schema that says nothing of its value (`{}`, `{example: "023e…"}`), directly or through
+    /// named aliases: any JSON value, or an object with no declared members.
+    pub fn is_untyped(&self, ty: &TypeRef) -> bool {
+        let mut current = ty;
+        for _ in 0..16 {
+            match current {
+                // `{}` reads as a free-form object (`additionalProperties` allowed by default).
+                TypeRef::Json | TypeRef::JsonObject => return true,
+                TypeRef::Named(name) => match self.def(name).map(|d| &d.kind) {
+                    Some(TypeKind::Alias { ty, .. }) => current = ty,
+                    // `{}` as a component reads as an object with no declared members.
+                    Some(TypeKind::Struct { fields, additional: None }) => return fields.is_empty(),
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// A definition built so far (every component schema, and the inline ones met before).
     pub fn def(&self, name: &str) -> Option<&TypeDef> {
         self.defs.get(name)

@@ -111,7 +111,7 @@ pub fn bracket_pairs<T: Serialize>(
 ) -> Result<(), InvalidRequest> {
     let value = serde_json::to_value(value).map_err(|e| InvalidRequest {
         operation,
-        parameter: name.to_owned().into(),
+        parameter: name.to_owned(),
         problem: format!("cannot be written as a form value: {e}"),
     })?;
     brackets(name.to_owned(), &value, pairs);

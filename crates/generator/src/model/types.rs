@@ -259,6 +259,8 @@ impl<'a> TypeBuilder<'a> {
                     TypeRef::Array(Box::new(items.transpose()?.map(|t| t.0).unwrap_or(TypeRef::Json)))
                 }
                 None | Some("object") => self.map_type(any.additional_properties.as_ref(), at, hint)?,
+                // `type: "null"` where 3.0 has no such type (Slack's 2.0 unions): only `null`.
+                Some("null") => return Ok((TypeRef::Json, true)),
                 Some(other) => {
                     return Err(self
                         .spec

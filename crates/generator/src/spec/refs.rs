@@ -52,7 +52,7 @@ fn inlined_target(node: &Value) -> Option<Result<Pointer, String>> {
 fn has_inlined_ref(node: &Value) -> bool {
     match node {
         Value::Object(map) => {
-            inlined_target(node).is_some() || map.iter().any(|(k, v)| k != "example" && has_inlined_ref(v))
+            inlined_target(node).is_some() || map.iter().any(|(k, v)| !is_opaque(k) && has_inlined_ref(v))
         }
         Value::Array(items) => items.iter().any(has_inlined_ref),
         _ => false,
@@ -78,7 +78,8 @@ fn walk(node: &mut Value, doc: &Value, at: &Pointer, chain: &mut Vec<String>) ->
     }
     match node {
         Value::Object(map) => {
-            for (key, value) in map.iter_mut().filter(|(k, _)| *k != "example") {
+            let names = is_names(at);
+            for (key, value) in map.iter_mut().filter(|(k, _)| names || !is_opaque(k)) {
                 walk(value, doc, &at.push(key), chain)?;
             }
         }
@@ -91,6 +92,35 @@ fn walk(node: &mut Value, doc: &Value, at: &Pointer, chain: &mut Vec<String>) ->
     }
     Ok(())
 }
+
+/// Data, not description: an `example` value and `x-` extensions (whose `$ref`s, if any, are
+/// the extension's business) are never followed.
+pub(crate) fn is_opaque(key: &str) -> bool {
+    key == "example" || key.starts_with("x-")
+}
+
+/// Whether the keys of the map at `at` are names (of properties, components), which may be
+/// `example` or `x-…` without being the keywords.
+fn is_names(at: &Pointer) -> bool {
+    at.tokens().last().is_some_and(|last| NAME_MAPS.contains(&last.as_str()))
+}
+
+/// Keywords whose value maps names to schemas or components.
+pub(crate) const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+];
 
 fn lookup<'a>(doc: &'a Value, target: &Pointer) -> Option<&'a Value> {
     target.tokens().try_fold(doc, |node, token| match node {

@@ -133,22 +133,28 @@ fn object<'a>(
 
 /// Rewrites every `$ref` string in `value` through `rewrite` (which returns `None` to keep it).
 fn rewrite_refs(value: &mut Value, rewrite: &dyn Fn(&str) -> Option<String>) {
+    rewrite_refs_in(value, rewrite, false);
+}
+
+/// `names`: the map's keys are names (of properties, definitions), not keywords, so a property
+/// called `example` (Kubernetes' JSONSchemaProps) is a schema like any other.
+fn rewrite_refs_in(value: &mut Value, rewrite: &dyn Fn(&str) -> Option<String>, names: bool) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 match child {
-                    Value::String(target) if key == "$ref" => {
+                    Value::String(target) if key == "$ref" && !names => {
                         if let Some(new) = rewrite(target) {
                             *target = new;
                         }
                     }
-                    // Examples are data, not references.
-                    _ if key == "example" || key == "examples" => {}
-                    _ => rewrite_refs(child, rewrite),
+                    // Examples are data, not references; extensions are their authors' business.
+                    _ if !names && (key == "examples" || super::refs::is_opaque(key)) => {}
+                    _ => rewrite_refs_in(child, rewrite, !names && super::refs::NAME_MAPS.contains(&key.as_str())),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, rewrite)),
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs_in(item, rewrite, false)),
         _ => {}
     }
 }

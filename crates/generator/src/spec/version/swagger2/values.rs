@@ -50,6 +50,7 @@ pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusa
     if map.remove("x-nullable") == Some(json!(true)) {
         map.insert("nullable".into(), json!(true));
     }
+    type_list(map);
     if map.get("type") == Some(&json!("file")) {
         map.insert("type".into(), json!("string"));
         map.insert("format".into(), json!("binary"));
@@ -66,9 +67,7 @@ pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusa
                     schema_2to3(property, &at.push(name))?;
                 }
             }
-            "items" if child.is_array() => {
-                return Err(Refusal::at(&at, "`items` as a list (a tuple) is not supported in Swagger 2.0"))
-            }
+            "items" if child.is_array() => tuple_items(child, &at)?,
             "items" | "not" => schema_2to3(child, &at)?,
             "additionalProperties" if child.is_object() => schema_2to3(child, &at)?,
             "allOf" => {
@@ -80,6 +79,49 @@ pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusa
             _ => {}
         }
     }
+    Ok(())
+}
+
+/// Draft 4's type list, which 2.0 leaves out but specs use (Slack's `type: [null, string]`):
+/// `null` is `nullable`, one other type stays `type`, several become a `oneOf` of each.
+fn type_list(map: &mut Map<String, Value>) {
+    let Some(Value::Array(types)) = map.get("type") else { return };
+    let names: Vec<String> = types.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+    let others: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
+    if others.len() < names.len() {
+        map.insert("nullable".into(), json!(true));
+    }
+    match others.as_slice() {
+        [] => {
+            map.remove("type");
+        }
+        [one] => {
+            map.insert("type".into(), json!(one));
+        }
+        several => {
+            let branches: Vec<Value> = several.iter().map(|t| json!({ "type": t })).collect();
+            map.remove("type");
+            map.insert("oneOf".into(), Value::Array(branches));
+        }
+    }
+}
+
+/// Draft 4's tuple form, `items: [A, B]`: a list whose items are any of those schemas (3.0 has
+/// no tuple), each converted. Slack's `latest: {items: [{type: string}, {type: integer}]}`.
+fn tuple_items(items: &mut Value, at: &Pointer) -> Result<(), Refusal> {
+    let Value::Array(list) = items else { return Ok(()) };
+    let mut distinct: Vec<Value> = Vec::new();
+    for (i, member) in list.iter_mut().enumerate() {
+        schema_2to3(member, &at.push(&i.to_string()))?;
+        if !distinct.contains(member) {
+            distinct.push(member.clone());
+        }
+    }
+    *items = match distinct.len() {
+        0 => json!({}),
+        1 => distinct.remove(0),
+        _ => json!({ "oneOf": distinct }),
+    };
     Ok(())
 }
 

@@ -80,7 +80,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "external_ref",
         "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'other.yaml#/Thing'}\n",
         "#/paths/~1a/get/responses/200/content/application~1json/schema",
-        "external $ref \"other.yaml#/Thing\" is not supported",
+        "$ref \"other.yaml#/Thing\": cannot read",
     ),
     (
         "missing_ref",

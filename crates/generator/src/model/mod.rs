@@ -10,6 +10,7 @@ mod operations;
 mod pagination;
 mod params;
 pub mod reach;
+mod rollback;
 mod rust;
 pub mod service;
 mod types;

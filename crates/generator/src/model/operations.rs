@@ -113,7 +113,7 @@ fn operation(
             Err(e) => return Err(e),
         }
     }
-    add_undeclared_path_params(spec, path, &mut params, types, at);
+    super::params::add_undeclared_path_params(spec, path, &mut params, types, at);
     name_members(&mut params);
     let body = match &op.request_body {
         Some(b) => Some(super::bodies::request_body(spec, types, b, &at.push("requestBody"), &type_stem)?),
@@ -336,44 +336,6 @@ fn parameter(
         minimum,
         maximum,
     })
-}
-
-/// A path template naming a parameter the operation never declares (a vendor's slip: Vercel's
-/// `{teamId}`) gets it as a required string, with a warning: the path cannot be sent without it.
-fn add_undeclared_path_params(
-    spec: &Spec,
-    path: &str,
-    params: &mut Vec<Param>,
-    types: &mut TypeBuilder<'_>,
-    at: &Pointer,
-) {
-    for piece in path.split('{').skip(1) {
-        let name = piece.split('}').next().unwrap_or_default();
-        if name.is_empty() || params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            continue;
-        }
-        let message = format!(
-            "path template names {{{name}}} but no path parameter {name:?} is declared: added as a required string"
-        );
-        types.warnings.push(spec.warning(at, message));
-        params.push(Param {
-            wire_name: name.to_owned(),
-            rust_name: field_ident(name),
-            location: ParamLocation::Path,
-            required: true,
-            ty: TypeRef::String,
-            rust_type: RustType::String,
-            input: Input::for_type(&RustType::String),
-            access: Access::for_type(&RustType::String),
-            array_style: ArrayStyle::Comma,
-            structured: false,
-            description: None,
-            deprecated: false,
-            default: None,
-            minimum: None,
-            maximum: None,
-        });
-    }
 }
 
 pub(super) fn is_json(content_type: &str) -> bool {

@@ -1,8 +1,9 @@
 //! What a parameter's value is on the wire: text (a scalar, or an array of scalars joined or
 //! repeated), or a structured value (an object, a map, a union) the runtime writes one level deep.
 
+use super::naming::field_ident;
 use super::types::TypeBuilder;
-use super::{ArrayStyle, ParamLocation, TypeKind, TypeRef};
+use super::{Access, ArrayStyle, Input, Param, ParamLocation, RustType, TypeKind, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
 
 /// A parameter value's shape.
@@ -98,5 +99,43 @@ fn nested(spec: &Spec, pointer: &str) -> SpecError {
         message: "a parameter's value may be an object of scalars, one level deep; nested objects and arrays of \
                   objects are not supported"
             .to_owned(),
+    }
+}
+
+/// A path template naming a parameter the operation never declares (a vendor's slip: Vercel's
+/// `{teamId}`) gets it as a required string, with a warning: the path cannot be sent without it.
+pub(super) fn add_undeclared_path_params(
+    spec: &Spec,
+    path: &str,
+    params: &mut Vec<Param>,
+    types: &mut TypeBuilder<'_>,
+    at: &Pointer,
+) {
+    for piece in path.split('{').skip(1) {
+        let name = piece.split('}').next().unwrap_or_default();
+        if name.is_empty() || params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            continue;
+        }
+        let message = format!(
+            "path template names {{{name}}} but no path parameter {name:?} is declared: added as a required string"
+        );
+        types.warnings.push(spec.warning(at, message));
+        params.push(Param {
+            wire_name: name.to_owned(),
+            rust_name: field_ident(name),
+            location: ParamLocation::Path,
+            required: true,
+            ty: TypeRef::String,
+            rust_type: RustType::String,
+            input: Input::for_type(&RustType::String),
+            access: Access::for_type(&RustType::String),
+            array_style: ArrayStyle::Comma,
+            structured: false,
+            description: None,
+            deprecated: false,
+            default: None,
+            minimum: None,
+            maximum: None,
+        });
     }
 }

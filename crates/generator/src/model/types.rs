@@ -19,27 +19,20 @@ pub struct TypeBuilder<'a> {
     pub(super) spec: &'a Spec,
     /// Component key → Rust name.
     components: BTreeMap<String, String>,
-    taken: BTreeSet<String>,
-    defs: BTreeMap<String, TypeDef>,
+    pub(super) taken: BTreeSet<String>,
+    pub(super) defs: BTreeMap<String, TypeDef>,
     /// Nesting of `allOf` merges (see [`super::all_of`]).
     pub(super) merge_depth: usize,
     /// What the model holds less precisely than the spec says.
     pub(super) warnings: Vec<Warning>,
     /// The first definition of each shape (its `Debug` text), so a shape a spec writes out
     /// again inline is defined once (see [`Self::define_inline`]).
-    shapes: BTreeMap<String, String>,
+    pub(super) shapes: BTreeMap<String, String>,
     /// Inline definitions in the order made (name, and the shape it introduced), so a unit the
     /// model gives up (an operation, a component) leaves none of its types behind.
-    journal: Vec<(String, Option<String>)>,
+    pub(super) journal: Vec<(String, Option<String>)>,
     /// Tolerant: a component schema the model cannot hold becomes `serde_json::Value`.
     pub(super) tolerant: bool,
-}
-
-/// Where a [`TypeBuilder`] stood, to go back to when a unit is given up.
-#[derive(Clone, Copy, Debug)]
-pub struct Checkpoint {
-    journal: usize,
-    warnings: usize,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -62,22 +55,6 @@ impl<'a> TypeBuilder<'a> {
             journal: Vec::new(),
             tolerant: false,
         }
-    }
-
-    pub fn checkpoint(&self) -> Checkpoint {
-        Checkpoint { journal: self.journal.len(), warnings: self.warnings.len() }
-    }
-
-    /// Forgets every inline definition and warning made since `checkpoint`.
-    pub fn rollback(&mut self, checkpoint: Checkpoint) {
-        for (name, shape) in self.journal.drain(checkpoint.journal..).rev() {
-            self.defs.remove(&name);
-            self.taken.remove(&name);
-            if let Some(shape) = shape {
-                self.shapes.remove(&shape);
-            }
-        }
-        self.warnings.truncate(checkpoint.warnings);
     }
 
     /// Builds a definition for every component schema.
@@ -127,26 +104,6 @@ impl<'a> TypeBuilder<'a> {
         let mut defs = self.defs;
         super::build::box_recursive_fields(&mut defs);
         (defs.into_values().collect(), self.warnings)
-    }
-
-    /// A schema that says nothing of its value (`{}`, `{example: "023e…"}`), directly or through
-    /// named aliases: any JSON value, or an object with no declared members.
-    pub fn is_untyped(&self, ty: &TypeRef) -> bool {
-        let mut current = ty;
-        for _ in 0..16 {
-            match current {
-                // `{}` reads as a free-form object (`additionalProperties` allowed by default).
-                TypeRef::Json | TypeRef::JsonObject => return true,
-                TypeRef::Named(name) => match self.def(name).map(|d| &d.kind) {
-                    Some(TypeKind::Alias { ty, .. }) => current = ty,
-                    // `{}` as a component reads as an object with no declared members.
-                    Some(TypeKind::Struct { fields, additional: None }) => return fields.is_empty(),
-                    _ => return false,
-                },
-                _ => return false,
-            }
-        }
-        false
     }
 
     /// A definition built so far (every component schema, and the inline ones met before).

@@ -1,6 +1,7 @@
 //! Stage 1: read a spec file into `openapiv3` structures, and resolve `$ref`s with errors that
 //! name the file and the JSON pointer of the offending node.
 
+mod external;
 pub mod overlay;
 mod pointer;
 mod refs;
@@ -63,7 +64,11 @@ impl Spec {
 
     /// Parses spec text; `path` only names it in errors and decides JSON vs YAML.
     pub fn parse(path: &Path, text: &str) -> Result<Spec, SpecError> {
-        Self::from_tree(path, read_tree(path, text)?)
+        let mut tree = read_tree(path, text)?;
+        if external::has_external_refs(&tree) {
+            external::bundle(path, &mut tree, true)?;
+        }
+        Self::from_tree(path, tree)
     }
 
     /// [`Spec::parse`], giving up the smallest unit holding a node that does not parse (an
@@ -73,6 +78,11 @@ impl Spec {
         let mut tree = read_tree(path, text)?;
         let mut skipped = Vec::new();
         let mut warnings = Vec::new();
+        if external::has_external_refs(&tree) {
+            for (pointer, message) in external::bundle(path, &mut tree, false)? {
+                warnings.push(version::Warning { pointer, message });
+            }
+        }
         for _ in 0..=repair::MAX_REPAIRS {
             match Self::from_tree(path, tree.clone()) {
                 Ok(mut spec) => {

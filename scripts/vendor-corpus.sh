@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The generator on the specs API vendors publish today (../shared/vendor-specs: Stripe, OpenAI,
+# Cloudflare, Twilio x2, DigitalOcean as a folder of files, Box, Asana, Slack, Discord,
+# Kubernetes, Jira; plus GitHub from npm with --github). Per spec: operations generated / in the
+# spec, warnings by kind, `serde_json::Value` in the types, generate time and peak memory, and
+# with --check the crate's `cargo check` time and peak memory. The specs are unpacked into a
+# cache, never into the repository.
+#
+#   bash scripts/vendor-corpus.sh                 # generate only (a few minutes)
+#   bash scripts/vendor-corpus.sh --check         # also cargo check every crate (long: an hour or more on 2 cores)
+#   bash scripts/vendor-corpus.sh --only 'stripe|slack' --check
+#   bash scripts/vendor-corpus.sh --github        # add GitHub's REST description (npm @octokit/openapi@23.0.2)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+archive="${VENDOR_SPECS_ARCHIVE:-$root/../shared/vendor-specs/specs.tar.xz}"
+cache="${VENDOR_SPECS:-$HOME/.cache/vendor-specs}"
+work="$root/target/vendor-corpus"
+check=0 only="" github=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) check=1 ;;
+    --only) only="$2"; shift ;;
+    --github) github=1 ;;
+    *) echo "usage: $0 [--check] [--only REGEX] [--github]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ ! -d "$cache/stripe" ]; then
+  mkdir -p "$cache" && tar xJf "$archive" -C "$cache"
+fi
+specs=(
+  "stripe=stripe/spec3.2023-09-12.yaml"
+  "openai=openai/openapi.yaml"
+  "cloudflare=cloudflare/openapi.2024-08-06.json"
+  "twilio-api=twilio/twilio_api_v2010.json"
+  "twilio-video=twilio/twilio_video_v1.json"
+  "digitalocean=digitalocean/specification/DigitalOcean-public.v2.yaml"
+  "box=box/openapi.json"
+  "asana=asana/asana_oas.yaml"
+  "slack=slack/slack_web_openapi_v2.json"
+  "discord=discord/openapi.json"
+  "kubernetes=kubernetes/swagger.json"
+  "jira=jira/swagger-v3.v3.json"
+)
+if [ "$github" = 1 ]; then
+  if [ ! -f "$cache/github/node_modules/@octokit/openapi/generated/api.github.com.json" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$cache/github" @octokit/openapi@23.0.2 >/dev/null
+  fi
+  specs+=("github=github/node_modules/@octokit/openapi/generated/api.github.com.json")
+fi
+
+cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p openapi-clientgen-cli
+gen="$root/target/release/openapi-clientgen"
+rm -rf "$work" && mkdir -p "$work"
+results="$work/results.tsv"
+printf 'spec\tstatus\tgenerated\ttotal\tskipped\twarnings\tvalue_fields\tgen_s\tgen_mb\tcheck_s\tcheck_mb\n' >"$results"
+
+for entry in "${specs[@]}"; do
+  name="${entry%%=*}" file="${entry#*=}"
+  if [ -n "$only" ] && ! [[ "$name" =~ $only ]]; then continue; fi
+  out="$work/$name"
+  status=0
+  /usr/bin/time -f '%e %M' -o "$work/$name.time" \
+    "$gen" generate "$cache/$file" --out "$out" --name "vc-$name" >"$work/$name.out" 2>"$work/$name.log" || status=$?
+  read -r gen_s gen_kb <"$work/$name.time" || true
+  if [ "$status" -gt 1 ]; then
+    echo "generator crashed (exit $status) on $name:"; tail -n 20 "$work/$name.log"; exit 1
+  fi
+  if [ "$status" = 1 ]; then
+    printf '%s\trefused\t0\t?\t?\t0\t0\t%s\t%s\t-\t-\n' "$name" "$gen_s" "$((gen_kb / 1024))" >>"$results"
+    echo "$name: refused: $(grep '^error' "$work/$name.log" | tail -n 1)"
+    continue
+  fi
+  summary=$(head -n 1 "$work/$name.out")
+  generated=$(sed -E 's/.*generated ([0-9]+) of ([0-9]+) operations; ([0-9]+) skipped.*/\1/' <<<"$summary")
+  total=$(sed -E 's/.*generated ([0-9]+) of ([0-9]+) operations.*/\2/' <<<"$summary")
+  skipped=$(sed -E 's/.*; ([0-9]+) skipped.*/\1/' <<<"$summary")
+  warnings=$(grep -c '^warning' "$work/$name.log" || true)
+  values=$(grep -c 'serde_json::Value' "$out/src/generated/types.rs" || true)
+  check_s=- check_mb=-
+  if [ "$check" = 1 ]; then
+    cp "$root/Cargo.lock" "$out/"
+    if CARGO_TARGET_DIR="$work/target" /usr/bin/time -f '%e %M' -o "$work/$name.check" \
+        cargo check --quiet --manifest-path "$out/Cargo.toml" >"$work/$name.check.log" 2>&1; then
+      read -r check_s check_kb <"$work/$name.check"; check_mb=$((check_kb / 1024))
+    else
+      check_s=FAILED; echo "$name: cargo check failed: $(grep -m1 '^error' "$work/$name.check.log")"
+    fi
+  fi
+  printf '%s\tok\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$generated" "$total" "$skipped" "$warnings" \
+    "$values" "$gen_s" "$((gen_kb / 1024))" "$check_s" "$check_mb" >>"$results"
+  # Warnings by kind: the message without its pointer and names, first clause.
+  grep '^warning' "$work/$name.log" | sed -E 's/^warning: [^:]+: at [^:]+: //; s/"[^"]*"/"…"/g; s/`[^`]*`/`…`/g; s/[;(].*//' \
+    | sort | uniq -c | sort -rn | head -n 5 | sed "s/^/  $name warning: /" >>"$work/kinds.txt" || true
+done
+
+python3 - "$results" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+print("| spec | operations generated / in spec | skipped | warnings | `serde_json::Value` in types | generate s / MB | cargo check s / MB |")
+print("|---|---|---|---|---|---|---|")
+kept = compiled = 0
+for r in rows:
+    if r["status"] != "ok":
+        print(f"| {r['spec']} | refused | | | | {r['gen_s']} / {r['gen_mb']} | |")
+        continue
+    share = 100 * int(r["generated"]) / max(int(r["total"]), 1)
+    kept += share >= 95
+    compiled += r["check_s"] not in ("-", "FAILED")
+    print(f"| {r['spec']} | {int(r['generated']):,} / {int(r['total']):,} ({share:.1f}%) | {r['skipped']} | {r['warnings']} | {r['value_fields']} | {r['gen_s']} / {r['gen_mb']} | {r['check_s']} / {r['check_mb']} |")
+ok = sum(r["status"] == "ok" for r in rows)
+print(f"\n{ok} of {len(rows)} specs give a crate; {kept} keep at least 95% of their operations; {compiled} checked with cargo check")
+PY
+[ -f "$work/kinds.txt" ] && { echo; echo "Warnings by kind (top 5 per spec):"; cat "$work/kinds.txt"; }

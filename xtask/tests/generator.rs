@@ -13,6 +13,7 @@ const FIXTURES: &[&str] = &[
     "models",
     "operations",
     "pagination",
+    "paging-inferred",
     "petstore",
     "petstore31",
     "petstore-swagger2",
@@ -172,9 +173,13 @@ fn fixture_output_compiles() {
         assert!(status.success(), "the petstore crate with {features:?} does not compile cleanly");
     }
 
-    // The paging fixture's `.items()`, and what the constructs fixture puts on the wire, against
-    // fake servers over real HTTP.
-    for (name, test) in [("pagination", "pagination_listing.rs"), ("constructs", "constructs_wire.rs")] {
+    // The paging fixtures' `.items()` (declared and inferred), and what the constructs fixture
+    // puts on the wire, against fake servers over real HTTP.
+    for (name, test) in [
+        ("pagination", "pagination_listing.rs"),
+        ("paging-inferred", "paging_inferred_listing.rs"),
+        ("constructs", "constructs_wire.rs"),
+    ] {
         let crate_dir = root.path().join(name);
         std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
         std::fs::copy(fixture(test), crate_dir.join("tests").join(test)).expect("fixture test");

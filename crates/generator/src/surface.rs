@@ -17,8 +17,8 @@
 //! ```
 
 use crate::model::{
-    Api, Auth, Field, Operation, Param, ParamLocation, RequestBody, ResponseCase, StatusMatch, TypeDef, TypeKind,
-    TypeRef,
+    Api, Auth, Field, Operation, PagingOrigin, Param, ParamLocation, RequestBody, ResponseCase, StatusMatch, TypeDef,
+    TypeKind, TypeRef,
 };
 
 /// The surface of `api`, ending in a newline.
@@ -62,7 +62,7 @@ pub fn render(api: &Api) -> String {
     let mut operations: Vec<&Operation> = api.operations.iter().collect();
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
     for op in operations {
-        lines.extend(operation(op));
+        lines.extend(operation(op, api));
     }
     // The model keeps types sorted by name already; sorting again keeps that a local fact.
     let mut types: Vec<&TypeDef> = api.types.iter().collect();
@@ -77,7 +77,7 @@ pub fn render(api: &Api) -> String {
 
 /// One operation: its own line (the `Client` method with its required arguments, route, success
 /// type), then its members sorted.
-fn operation(op: &Operation) -> Vec<String> {
+fn operation(op: &Operation, api: &Api) -> Vec<String> {
     let name = &op.fn_name;
     let args: Vec<String> = op.args.iter().map(ToString::to_string).collect();
     let args = if args.is_empty() { String::new() } else { format!("({})", args.join(", ")) };
@@ -115,10 +115,26 @@ fn operation(op: &Operation) -> Vec<String> {
     for case in &op.errors {
         members.push(format!("op {name} error {}", case_line(case)));
     }
+    members.extend(paging(op, api));
     members.sort();
     let mut lines = vec![head];
     lines.extend(members);
     lines
+}
+
+/// How `.items()` pages, and whether the spec said so or the generator inferred it (from what);
+/// or why a listing that looks paged has none.
+fn paging(op: &Operation, api: &Api) -> Option<String> {
+    let name = &op.fn_name;
+    if let Some(paging) = &op.pagination {
+        let origin = match &paging.origin {
+            PagingOrigin::Declared(key) => format!("declared {key}"),
+            PagingOrigin::Inferred(evidence) => format!("inferred from {evidence}"),
+        };
+        return Some(format!("op {name} paging {}: {origin}", paging.style.name()));
+    }
+    let note = api.paging_notes.iter().find(|n| n.id == op.id)?;
+    Some(format!("op {name} paging none: {}", note.reason))
 }
 
 fn param(p: &Param) -> String {

@@ -32,10 +32,23 @@ pub fn source(op: &Operation) -> TokenStream {
         }
     });
     let style = style(&paging.style);
-    let (page_size, start) = requested(&paging.style);
-    let request_for = request_for(&paging.style);
+    let (page_size, start) = requested(op, &paging.style);
+    let request_for = request_for(op, &paging.style);
     let split = split(paging);
     let item_id = item_id(paging.item_id.as_ref(), &item);
+    let has_more = has_more(paging, &body);
+    let (fetch, fetch_url) = match paging.style {
+        PagingStyle::NextUrl { .. } => (
+            quote! {
+                match cursor {
+                    paginate::Cursor::NextUrl(url) => Self::fetch_url(self.0.clone(), url),
+                    cursor => Self::fetch_request(self.request_for(cursor)),
+                }
+            },
+            fetch_url(op, &item, &body, &split),
+        ),
+        _ => (quote!(Self::fetch_request(self.request_for(cursor))), TokenStream::new()),
+    };
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -66,6 +79,8 @@ pub fn source(op: &Operation) -> TokenStream {
                     #split
                 })
             }
+
+            #fetch_url
         }
 
         impl paginate::Source for #source {
@@ -97,10 +112,11 @@ pub fn source(op: &Operation) -> TokenStream {
                 &self,
                 cursor: paginate::Cursor,
             ) -> paginate::FetchFuture<#item, #body, #error> {
-                Self::fetch_request(self.request_for(cursor))
+                #fetch
             }
 
             #item_id
+            #has_more
         }
 
         #paginated
@@ -118,24 +134,104 @@ fn style(style: &PagingStyle) -> TokenStream {
             quote!(paginate::Style::PageNumber { max_per_page: #max })
         }
         PagingStyle::Token { .. } => quote!(paginate::Style::Token),
+        PagingStyle::NextUrl { .. } => quote!(paginate::Style::NextUrl),
+        PagingStyle::AfterItem { .. } => quote!(paginate::Style::AfterItem),
+    }
+}
+
+/// A next-URL listing's follow-up: the caller's request sent to the URL the engine resolved
+/// and checked, decoded by the very code `send()` is printed from (statuses, typed errors).
+fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &TokenStream) -> TokenStream {
+    let request = ident(&op.request_type);
+    let error = ident(&op.error_type);
+    let send = super::responses::send(op, &error);
+    quote! {
+        /// Sends the request to a next page's URL (absolute, on the API's origin) and splits the body.
+        pub fn fetch_url(
+            request: #request,
+            url: String,
+        ) -> paginate::FetchFuture<#item, #body, #error> {
+            /// The request as the caller built it, sent to `url` instead of its own path.
+            struct AtUrl {
+                client: Client,
+                request: #request,
+                url: String,
+            }
+
+            impl AtUrl {
+                fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+                    let mut request = self.request.to_request()?;
+                    request.set_url(&self.url)?;
+                    Ok(request)
+                }
+
+                #send
+            }
+
+            Box::pin(async move {
+                let at = AtUrl { client: request.client.clone(), request, url };
+                let (mut body, meta) = at.send().await?.into_parts();
+                #split
+            })
+        }
+    }
+}
+
+/// `has_more` for after-item listings: the body's boolean, when it is there.
+fn has_more(paging: &Pagination, body: &TokenStream) -> TokenStream {
+    let Some(path) = &paging.has_more else { return TokenStream::new() };
+    let read = read_copy(path);
+    quote! {
+        fn has_more(body: &#body) -> Option<bool> {
+            #read
+        }
     }
 }
 
 /// `requested_page_size` and `requested_start`: what the caller set on the request.
-fn requested(style: &PagingStyle) -> (TokenStream, TokenStream) {
+fn requested(op: &Operation, style: &PagingStyle) -> (TokenStream, TokenStream) {
     let read = |setter: &str| {
         let get = ident(&format!("get_{}", setter.trim_start_matches("r#")));
-        quote!(self.0.#get().and_then(paginate::count_from_wire))
+        let from = from_wire(op, setter);
+        quote!(self.0.#get().and_then(#from))
     };
     match style {
         PagingStyle::Offset { offset, limit, .. } => (read(limit), read(offset)),
         PagingStyle::PageNumber { page, size, .. } => (read(size), read(page)),
-        PagingStyle::Token { limit, .. } => (limit.as_deref().map_or(quote!(None), read), quote!(None)),
+        PagingStyle::Token { limit, .. }
+        | PagingStyle::NextUrl { limit, .. }
+        | PagingStyle::AfterItem { limit, .. } => (limit.as_deref().map_or(quote!(None), read), quote!(None)),
     }
 }
 
-fn request_for(style: &PagingStyle) -> TokenStream {
-    let to_wire = quote!(paginate::count_to_wire);
+/// The parameter's Rust type: counts are `i64` on the engine's side of the conversions.
+fn param_type(op: &Operation, setter: &str) -> RustType {
+    op.params.iter().find(|p| p.rust_name == setter).map_or(RustType::I64, |p| p.rust_type.clone())
+}
+
+/// A count from the parameter's type (the getter's value) to the engine's `Option<u64>`.
+fn from_wire(op: &Operation, setter: &str) -> TokenStream {
+    match param_type(op, setter) {
+        RustType::I32 => quote!(|v| paginate::count_from_wire(i64::from(v))),
+        // A `number` page size: whole values only, as a count.
+        RustType::F32 | RustType::F64 => {
+            quote!(|v| (v.fract() == 0.0).then(|| paginate::count_from_wire(v as i64)).flatten())
+        }
+        _ => quote!(paginate::count_from_wire),
+    }
+}
+
+/// A count from the engine to the parameter's type.
+fn to_wire(op: &Operation, setter: &str, count: &TokenStream) -> TokenStream {
+    match param_type(op, setter) {
+        RustType::I32 => quote!(i32::try_from(#count).unwrap_or(i32::MAX)),
+        RustType::F32 => quote!(#count as f32),
+        RustType::F64 => quote!(#count as f64),
+        _ => quote!(paginate::count_to_wire(#count)),
+    }
+}
+
+fn request_for(op: &Operation, style: &PagingStyle) -> TokenStream {
     let (cursor, position, size, window) = match style {
         PagingStyle::Offset { offset, limit, .. } => {
             (quote!(Offset { offset, limit }), ident(offset), ident(limit), (quote!(offset), quote!(limit)))
@@ -152,12 +248,30 @@ fn request_for(style: &PagingStyle) -> TokenStream {
                 }
             };
         }
+        PagingStyle::AfterItem { after, .. } => {
+            let after = ident(after);
+            return quote! {
+                match cursor {
+                    paginate::Cursor::After(id) => self.0.clone().#after(id),
+                    _ => self.0.clone(),
+                }
+            };
+        }
+        // Follow-ups go to the URL (`fetch_url`); every other window is the request as built.
+        PagingStyle::NextUrl { .. } => {
+            return quote! {
+                let _ = cursor;
+                self.0.clone()
+            };
+        }
     };
     let (at, count) = window;
+    let at = to_wire(op, &position.to_string(), &at);
+    let count = to_wire(op, &size.to_string(), &count);
     quote! {
         match cursor {
             paginate::Cursor::#cursor => {
-                self.0.clone().#position(#to_wire(#at)).#size(#to_wire(#count))
+                self.0.clone().#position(#at).#size(#count)
             }
             _ => self.0.clone(),
         }
@@ -176,9 +290,10 @@ fn split(paging: &Pagination) -> TokenStream {
     };
     let total = count(&paging.total);
     let page_size = count(&paging.page_size);
-    let token = match &paging.next_token {
-        Some(path) => read_string(path),
-        None => quote!(None),
+    let token = match (&paging.next_token, &paging.style) {
+        (Some(path), _) => read_string(path),
+        (None, PagingStyle::NextUrl { link_header: true, .. }) => quote!(paginate::next_link(&meta)),
+        (None, _) => quote!(None),
     };
     quote! {
         let items = #items;
@@ -195,7 +310,8 @@ fn split(paging: &Pagination) -> TokenStream {
 
 /// The items array, moved out of the body (the page keeps the rest).
 fn take_items(path: &BodyPath) -> TokenStream {
-    let Some((last, parents)) = path.steps.split_last() else { return quote!(Vec::new()) };
+    // No steps: the body is itself the array (GitHub's lists).
+    let Some((last, parents)) = path.steps.split_last() else { return quote!(std::mem::take(&mut body)) };
     let leaf = ident(&last.field);
     let take = |owner: TokenStream| match last.option {
         true => quote!(#owner.#leaf.take().unwrap_or_default()),
@@ -247,7 +363,7 @@ fn walk(steps: &[Step], borrow: Borrow) -> Reach {
     reach
 }
 
-/// An integer leaf as `Option<i64>`.
+/// An integer leaf as `Option<i64>` (a boolean one as `Option<bool>`).
 fn read_copy(path: &BodyPath) -> TokenStream {
     let widen = matches!(RustType::of(&path.leaf), RustType::I32).then(|| quote!(.map(i64::from)));
     let Some((last, parents)) = path.steps.split_last() else { return quote!(None) };

@@ -135,8 +135,42 @@ pub fn generate(request: &Request, warn: &mut dyn FnMut(&str)) -> Result<Generat
         }
     }
     write_atomic(&manifest_path, &manifest)?;
+    write_atomic(&out.join(PAGING_REPORT), &paging_report(&api))?;
     let (operations, skipped) = (api.operations.len(), api.skipped.len());
     Ok(Generated { name, operations, skipped, files: files.len(), runtime: runtime_entry })
+}
+
+/// Beside the crate: how each list operation pages and on what evidence.
+pub const PAGING_REPORT: &str = "paging-report.txt";
+
+/// One line per paged operation (style, declared by which extension or inferred from what) and
+/// per listing left unpaged with the reason, so a reader can check each guess against the docs.
+pub fn paging_report(api: &Api) -> String {
+    let mut lines = Vec::new();
+    for op in &api.operations {
+        let Some(paging) = &op.pagination else { continue };
+        let origin = match &paging.origin {
+            model::PagingOrigin::Declared(key) => format!("declared by {key}"),
+            model::PagingOrigin::Inferred(evidence) => format!("inferred from {evidence}"),
+        };
+        let route = format!("{} {}", op.method.as_str(), op.path);
+        lines.push(format!("paging: {} ({route}): {}, {origin}", op.id, paging.style.name()));
+    }
+    for note in &api.paging_notes {
+        lines.push(format!("paging: {} at {}: none, {}", note.id, note.pointer, note.reason));
+    }
+    let (paged, inferred) = (
+        api.operations.iter().filter(|op| op.pagination.is_some()).count(),
+        api.operations
+            .iter()
+            .filter(|op| op.pagination.as_ref().is_some_and(|p| matches!(p.origin, model::PagingOrigin::Inferred(_))))
+            .count(),
+    );
+    lines.push(format!(
+        "paging: {paged} operation(s) paged ({inferred} inferred), {} listing(s) left unpaged",
+        api.paging_notes.len()
+    ));
+    lines.join("\n") + "\n"
 }
 
 /// The crate root: the README is its documentation (so the README's example is a doctest).

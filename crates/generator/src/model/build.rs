@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{APIKeyLocation, SecurityScheme};
 
 use super::naming::field_ident;
+use super::paging_infer::Inference;
 use super::types::TypeBuilder;
-use super::{Api, Auth, Server, ServerVariable, TypeDef, TypeKind, TypeRef};
+use super::{Api, Auth, Operation, PagingNote, Server, ServerVariable, TypeDef, TypeKind, TypeRef};
 use crate::spec::version::Warning;
 use crate::spec::{Pointer, Spec, SpecError};
 
@@ -32,17 +33,20 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     let super::operations::Built { mut operations, paging, mut skipped } =
         super::operations::operations(spec, &mut types)?;
     let (types, mut warnings) = types.finish();
+    let mut paging_notes = Vec::new();
     for (op, declared) in operations.iter_mut().zip(paging) {
-        if let Some(declared) = declared {
-            let handwritten = declared.handwritten;
-            match super::pagination::resolve(spec, &declared, op, &types, handwritten) {
-                Ok(paging) => op.pagination = Some(paging),
-                Err(e) if !options.strict => {
-                    let message = format!("{}; `{}` gets no `.items()`/`.pages()`", e.message, op.fn_name);
-                    warnings.push(Warning { pointer: e.pointer, message });
-                }
-                Err(e) => return Err(e),
+        let Some(declared) = declared else {
+            infer_paging(spec, op, &types, &mut paging_notes);
+            continue;
+        };
+        let handwritten = declared.handwritten;
+        match super::pagination::resolve(spec, &declared, op, &types, handwritten) {
+            Ok(paging) => op.pagination = Some(paging),
+            Err(e) if !options.strict => {
+                let message = format!("{}; `{}` gets no `.items()`/`.pages()`", e.message, op.fn_name);
+                warnings.push(Warning { pointer: e.pointer, message });
             }
+            Err(e) => return Err(e),
         }
     }
     // What the spec stage gave up (operations whose nodes do not parse), in spec order too.
@@ -72,12 +76,32 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
         features: Vec::new(),
         warnings,
         skipped,
+        paging_notes,
     };
     map_types(spec, &mut api, &options.type_mappings)?;
     if options.features_by_tag {
         super::features::assign(&mut api);
     }
     Ok(api)
+}
+
+/// Paging for an operation that declares none, unless it opts out (`x-pagination: false`).
+/// Inference is never an error, strict or not: what it cannot settle is a note.
+fn infer_paging(spec: &Spec, op: &mut Operation, types: &[TypeDef], notes: &mut Vec<PagingNote>) {
+    let method = op.method.as_str().to_ascii_lowercase();
+    let raw = spec.doc.operations().find(|(path, m, _)| *path == op.path && *m == method).map(|(_, _, raw)| raw);
+    if raw.is_some_and(super::pagination::opted_out) {
+        return;
+    }
+    match super::paging_infer::infer(op, types) {
+        Inference::Paged(paging) => op.pagination = Some(*paging),
+        Inference::Unsure(reason) => notes.push(PagingNote {
+            id: op.id.clone(),
+            pointer: Pointer::root().push("paths").push(&op.path).push(&method).to_string(),
+            reason,
+        }),
+        Inference::None => {}
+    }
 }
 
 /// Each mapped type becomes an alias of the caller's type (which must (de)serialize the same

@@ -8,6 +8,8 @@ mod features;
 mod naming;
 mod operations;
 mod pagination;
+mod pagination_ms;
+mod paging_infer;
 mod params;
 pub mod reach;
 mod rollback;
@@ -17,7 +19,7 @@ mod types;
 
 pub use build::{build, Options};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
-pub use pagination::{BodyPath, Pagination, PagingStyle, Step};
+pub use pagination::{BodyPath, Pagination, PagingOrigin, PagingStyle, Step};
 pub use rust::{Access, Arg, Input, RustType};
 
 /// One API, ready to emit.
@@ -44,6 +46,17 @@ pub struct Api {
     pub warnings: Vec<crate::spec::version::Warning>,
     /// Operations given up whole (tolerant mode), in spec order; the surface lists them.
     pub skipped: Vec<Skipped>,
+    /// List operations that look paged but get no `.items()`, each with why (the paging report).
+    pub paging_notes: Vec<PagingNote>,
+}
+
+/// A list operation whose paging could not be inferred safely.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PagingNote {
+    pub id: String,
+    /// The JSON pointer of the operation.
+    pub pointer: String,
+    pub reason: String,
 }
 
 /// An operation the model could not hold, left out whole.
@@ -143,7 +156,7 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub success: Vec<ResponseCase>,
     pub errors: Vec<ResponseCase>,
-    /// How it pages, when the spec declares it.
+    /// How it pages, when the spec declares it or it is inferred ([`Pagination::origin`]).
     pub pagination: Option<Pagination>,
 }
 

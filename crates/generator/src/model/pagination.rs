@@ -35,6 +35,18 @@ pub struct Pagination {
     /// The crate's handwritten layer implements `Paginated` itself (a provider quirk) and wraps
     /// the generated source.
     pub customized: bool,
+    /// After-item paging: the boolean that says more items follow (`has_more`).
+    pub has_more: Option<BodyPath>,
+    /// Declared by an extension, or inferred (with the evidence, for the report and surface).
+    pub origin: PagingOrigin,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PagingOrigin {
+    /// The extension's key (`x-speakeasy-pagination`, `x-fern-pagination`, `x-ms-pageable`).
+    Declared(&'static str),
+    /// What the inference saw: parameter, field and header names.
+    Inferred(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +57,25 @@ pub enum PagingStyle {
     PageNumber { page: String, size: String, max_size: u64 },
     /// The token setter, and the page-size setter if there is one.
     Token { token: String, limit: Option<String> },
+    /// The next page's URL: from a body field (`next_token` holds its path) or from the `Link`
+    /// header; the page-size setter if there is one.
+    NextUrl { link_header: bool, limit: Option<String> },
+    /// `starting_after=<the last item's id>` while `has_more`: the setter, and the page-size one.
+    AfterItem { after: String, limit: Option<String> },
+}
+
+impl PagingStyle {
+    /// The style as the surface, the report and the labels name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PagingStyle::Offset { .. } => "offset",
+            PagingStyle::PageNumber { .. } => "page",
+            PagingStyle::Token { .. } => "token",
+            PagingStyle::NextUrl { link_header: false, .. } => "next-url",
+            PagingStyle::NextUrl { link_header: true, .. } => "link-header",
+            PagingStyle::AfterItem { .. } => "after-item",
+        }
+    }
 }
 
 /// A field path into the success body, as the Rust fields the emitter reads.
@@ -76,6 +107,8 @@ pub struct Declared<'a> {
 pub enum Vendor {
     Speakeasy,
     Fern,
+    /// AutoRest's `x-ms-pageable`: `{nextLinkName, itemName}`.
+    Microsoft,
 }
 
 impl Vendor {
@@ -83,14 +116,19 @@ impl Vendor {
         match self {
             Vendor::Speakeasy => "x-speakeasy-pagination",
             Vendor::Fern => "x-fern-pagination",
+            Vendor::Microsoft => "x-ms-pageable",
         }
     }
 }
 
-/// The paging extension of an operation, if it declares one.
+/// The paging extension of an operation, if it declares one (`x-ms-pageable` with
+/// `nextLinkName: null` declares the operation not paged: see [`opted_out`]).
 pub fn declared<'a>(op: &'a openapiv3::Operation, at: &Pointer) -> Option<Declared<'a>> {
-    [Vendor::Speakeasy, Vendor::Fern].into_iter().find_map(|vendor| {
+    [Vendor::Speakeasy, Vendor::Fern, Vendor::Microsoft].into_iter().find_map(|vendor| {
         let value = op.extensions.get(vendor.key())?;
+        if vendor == Vendor::Microsoft && value.get("nextLinkName").is_none_or(Value::is_null) {
+            return None;
+        }
         let handwritten = super::service::paging_handwritten(op);
         Some(Declared { at: at.push(vendor.key()), value, vendor, handwritten })
     })
@@ -123,6 +161,7 @@ pub fn resolve(
     let raw = match declared.vendor {
         Vendor::Speakeasy => speakeasy(spec, declared)?,
         Vendor::Fern => fern(spec, declared)?,
+        Vendor::Microsoft => return super::pagination_ms::resolve(spec, declared, op, types),
     };
     let at = &declared.at;
     let param = |wire: &str| -> Result<&Param, SpecError> {
@@ -216,7 +255,18 @@ pub fn resolve(
         item_id,
         source: format!("{}Paging", op.type_stem),
         customized,
+        has_more: None,
+        origin: PagingOrigin::Declared(declared.vendor.key()),
     })
+}
+
+/// The operation says it is not paged, so nothing is inferred: `x-pagination: false`, or
+/// `x-ms-pageable: {nextLinkName: null}`.
+pub fn opted_out(op: &openapiv3::Operation) -> bool {
+    let off = op.extensions.get("x-pagination").and_then(Value::as_bool) == Some(false);
+    let ms =
+        op.extensions.get(Vendor::Microsoft.key()).is_some_and(|v| v.get("nextLinkName").is_none_or(Value::is_null));
+    off || ms
 }
 
 /// `type: offsetLimit | cursor`, `inputs: [{name, in: parameters, type}]`, `outputs: {results, …}`.
@@ -300,7 +350,7 @@ fn fern(spec: &Spec, d: &Declared<'_>) -> Result<Raw, SpecError> {
 }
 
 /// `$.meta.total` through the success body's struct fields.
-fn body_path(
+pub(super) fn body_path(
     spec: &Spec,
     at: &Pointer,
     types: &[TypeDef],
@@ -315,8 +365,7 @@ fn body_path(
     let mut steps = Vec::new();
     let mut leaf = TypeRef::Named(body.to_owned());
     for wire in rest.split('.') {
-        let kind = owner.as_ref().and_then(|name| types.iter().find(|d| &d.name == name)).map(|d| &d.kind);
-        let Some(TypeKind::Struct { fields, .. }) = kind else {
+        let Some(fields) = owner.as_deref().and_then(|name| struct_fields(types, name)) else {
             return Err(spec.error(at, format!("`{what}` ({text}): `{wire}` is not inside an object")));
         };
         let field = fields
@@ -333,12 +382,24 @@ fn body_path(
     Ok(BodyPath { steps, leaf })
 }
 
+/// The fields of the struct `name` (through aliases: a shape written out twice is one struct).
+pub(super) fn struct_fields<'t>(types: &'t [TypeDef], name: &str) -> Option<&'t [super::Field]> {
+    let mut name = name;
+    // Aliases chain at most as far as there are types; a cycle gives up rather than loops.
+    for _ in 0..=types.len() {
+        match &types.iter().find(|d| d.name == name)?.kind {
+            TypeKind::Struct { fields, .. } => return Some(fields),
+            TypeKind::Alias { ty: TypeRef::Named(next), .. } => name = next,
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// The item's string field `wire` (by default `id`), if it has one.
-fn item_id(types: &[TypeDef], item: &TypeRef, wire: &str) -> Option<Step> {
+pub(super) fn item_id(types: &[TypeDef], item: &TypeRef, wire: &str) -> Option<Step> {
     let TypeRef::Named(name) = item else { return None };
-    let Some(TypeKind::Struct { fields, .. }) = types.iter().find(|d| &d.name == name).map(|d| &d.kind) else {
-        return None;
-    };
+    let fields = struct_fields(types, name)?;
     let id = fields.iter().find(|f| f.wire_name == wire && f.ty == TypeRef::String)?;
     Some(Step { field: id.rust_name.clone(), option: id.is_option(), boxed: false })
 }

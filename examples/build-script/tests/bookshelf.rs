@@ -8,7 +8,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use bookshelf_build_script_example::operations::GetBookError;
 use bookshelf_build_script_example::Client;
-use client_runtime::paginate::Paginated;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 
@@ -73,6 +72,7 @@ async fn one_request_decodes_the_typed_body_and_errors() {
 #[tokio::test]
 async fn items_pages_through_every_book_once_with_the_key() {
     let (url, seen) = serve().await;
+    // `.items()` is the request builder's own method: no trait to import.
     let books: Vec<_> = client(&url).list_books().limit(5).items().try_collect().await.unwrap();
     let ids: Vec<&str> = books.iter().map(|b| b.id.as_str()).collect();
     let expected: Vec<String> = (0..BOOKS).map(|i| format!("b{i}")).collect();

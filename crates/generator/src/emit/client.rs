@@ -65,6 +65,10 @@ pub fn client(api: &Api) -> TokenStream {
             }
             None => String::new(),
         },
+        Auth::None => "\n\nThe spec declares no authentication: send a credential the API wants with \
+                       `.bearer_token(…)`, `.auth_header(…)` or `.basic_auth(…)`; `.api_key(…)` is refused at \
+                       `build()`."
+            .to_owned(),
         _ => String::new(),
     };
     let client_docs = own_doc_attrs(&format!(

@@ -31,6 +31,22 @@ pub fn source(op: &Operation) -> TokenStream {
             }
         }
     });
+    // Inherent, so paging needs no trait in scope; through `Paginated`, so a crate that
+    // implements it by hand (a quirk no extension says) is what runs.
+    let inherent = quote! {
+        impl #request {
+            /// Every item of the listing, in order, each once; pages are fetched as the stream is
+            /// read (`futures::TryStreamExt::try_next`, or the crate's `prelude`).
+            pub fn items(self) -> paginate::Items<<Self as paginate::Paginated>::Source> {
+                paginate::Paginated::items(self)
+            }
+
+            /// Whole pages with their metadata (total, position, the response's own fields).
+            pub fn pages(self) -> paginate::Pages<<Self as paginate::Paginated>::Source> {
+                paginate::Paginated::pages(self)
+            }
+        }
+    };
     let style = style(&paging.style);
     let (page_size, start) = requested(op, &paging.style);
     let request_for = request_for(op, &paging.style);
@@ -120,6 +136,7 @@ pub fn source(op: &Operation) -> TokenStream {
         }
 
         #paginated
+        #inherent
     }
 }
 

@@ -32,7 +32,13 @@ fn first_paragraph(description: &str) -> Option<&str> {
 fn usage(api: &Api, lib: &str) -> String {
     let env = format!("{}_TOKEN", lib.trim_end_matches("_client").to_shouty_snake_case());
     let (auth_note, auth_call) = match &api.auth {
-        Auth::None => ("The spec declares no authentication.".to_owned(), String::new()),
+        Auth::None => (
+            "The spec declares no authentication. If the API wants a credential, send it with \
+             `.bearer_token(…)`, `.auth_header(name, value)` or `.basic_auth(user, password)`: \
+             `.api_key(…)` is refused at `build()`, since the spec does not say where a key goes."
+                .to_owned(),
+            String::new(),
+        ),
         Auth::Bearer => (
             "Authentication: a bearer token (`Authorization: Bearer …`).".to_owned(),
             format!("    .api_key(std::env::var({env:?})?)\n"),

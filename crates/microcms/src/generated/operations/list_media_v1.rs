@@ -269,3 +269,16 @@ impl paginate::Source for ListMediaV1Paging {
         Some(&item.id)
     }
 }
+
+impl ListMediaV1Request {
+    /// Every item of the listing, in order, each once; pages are fetched as the stream is
+    /// read (`futures::TryStreamExt::try_next`, or the crate's `prelude`).
+    pub fn items(self) -> paginate::Items<<Self as paginate::Paginated>::Source> {
+        paginate::Paginated::items(self)
+    }
+
+    /// Whole pages with their metadata (total, position, the response's own fields).
+    pub fn pages(self) -> paginate::Pages<<Self as paginate::Paginated>::Source> {
+        paginate::Paginated::pages(self)
+    }
+}

@@ -116,6 +116,20 @@ impl TypeBuilder<'_> {
         Ok(Merged::Value { ty, json_type })
     }
 
+    /// Whether `new` says more than `old` about a value both describe: a concrete type narrows
+    /// any JSON value, and a union (`anyOf: [object, array]`).
+    fn narrower(&self, new: &TypeRef, old: &TypeRef) -> bool {
+        let vague = |ty: &TypeRef| match ty {
+            TypeRef::Json | TypeRef::JsonObject => 2,
+            TypeRef::Named(name) => match self.def(name).map(|d| &d.kind) {
+                Some(TypeKind::Union { .. }) => 1,
+                _ => 0,
+            },
+            _ => 0,
+        };
+        vague(new) < vague(old)
+    }
+
     /// The members' parts as one: fields merged in order (a field required by any member, or
     /// by the schema's own `required`, is required), or the one value they all describe.
     fn combine(&mut self, parts: Vec<(Merged, Pointer)>, required: &[String]) -> Merged {
@@ -127,8 +141,18 @@ impl TypeBuilder<'_> {
                     has_fields = true;
                     additional = additional.or(extra);
                     for field in member_fields {
-                        match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
-                            Some(existing) => existing.required |= field.required,
+                        let index = fields.iter().position(|f| f.wire_name == field.wire_name);
+                        match index {
+                            // A value must match every member: where one says only "an object or
+                            // a list" and another says which (Cloudflare's `result` of a common
+                            // envelope, narrowed by each collection), the narrower one is the type.
+                            Some(i) if self.narrower(&field.ty, &fields[i].ty) => {
+                                let required = fields[i].required || field.required;
+                                let nullable = fields[i].nullable && field.nullable;
+                                let rust_type = super::RustType::field(&field.ty, field.boxed, !required || nullable);
+                                fields[i] = Field { required, nullable, rust_type, ..field };
+                            }
+                            Some(i) => fields[i].required |= field.required,
                             None => fields.push(field),
                         }
                     }

@@ -306,7 +306,7 @@ fn parameter(
     let ty = match ty {
         TypeRef::Binary => TypeRef::String,
         ty if location != ParamLocation::Query && types.is_untyped(&ty) => TypeRef::String,
-        ty => ty,
+        ty => types.through_aliases(ty),
     };
     let structured = super::params::structured(spec, types, &ty, location, array_style, at)?;
     let (schema, _, _) = spec.schema(schema_ref, &at_schema)?;

@@ -28,6 +28,24 @@ impl TypeBuilder<'_> {
         self.warnings.truncate(checkpoint.warnings);
     }
 
+    /// The scalar a chain of named aliases stands for (`TunnelPerPage` → `f64`), so what a
+    /// parameter is on the wire (its bounds, a count the paging engine writes) is seen through
+    /// a component that only names it; anything else is returned as it is.
+    pub fn through_aliases(&self, ty: TypeRef) -> TypeRef {
+        let mut current = ty.clone();
+        for _ in 0..16 {
+            match &current {
+                TypeRef::Named(name) => match self.def(name).map(|d| &d.kind) {
+                    Some(TypeKind::Alias { ty: inner, .. }) => current = inner.clone(),
+                    _ => return ty,
+                },
+                TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => return current,
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
     /// A schema that says nothing of its value (`{}`, `{example: "023e…"}`), directly or through
     /// named aliases: any JSON value, or an object with no declared members.
     pub fn is_untyped(&self, ty: &TypeRef) -> bool {

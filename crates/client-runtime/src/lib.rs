@@ -25,6 +25,7 @@ pub mod download;
 pub mod error;
 mod error_detail;
 mod json_pointer;
+mod options;
 pub mod pacing;
 pub mod paginate;
 pub mod query;
@@ -48,16 +49,20 @@ pub use error::{
     ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
     TransportError, UnexpectedStatus, WaitTooLong,
 };
-pub use pacing::{Pacer, Pacing};
+pub use options::RequestOptions;
+pub use pacing::{NoPacing, Pace, PacePermit, Pacer, Pacing};
 pub use paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };
 pub use query::{scalar_text, QueryStyle};
 pub use raw::RawBody;
-pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
+pub use request::{check_range, path_segment, FilePart, MultipartPart, Request, StreamForm};
 pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta, ServerWait};
-pub use retry::{Backoff, BudgetState, ClassifyRetry, Jitter, RetryBudget, RetryPolicy, StandardClassifier};
-pub use transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport};
+pub use retry::{
+    Backoff, BudgetState, ClassifyRetry, ComputeBackoff, ConstantBackoff, Jitter, RetryBucket, RetryBudget,
+    RetryPolicy, StandardClassifier, TokenBucket,
+};
+pub use transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};
 
 /// Re-exported so generated code and callers name the same versions.
 pub use reqwest;

@@ -15,8 +15,11 @@ use client_runtime::{ForeignBody, ForeignRequest, Request, RequestOptions, Strea
 use crate::common::{client, lock, serve, shared, Bearer};
 use crate::retries::hang_up_server;
 
+/// Each PUT's body and whether it carried `Authorization`.
+type Arrivals = Arc<std::sync::Mutex<Vec<(Vec<u8>, bool)>>>;
+
 /// Answers the first PUT 503 `SlowDown` after reading it, stores the second.
-fn slow_down_once(seen: Arc<std::sync::Mutex<Vec<(Vec<u8>, bool)>>>) -> Router {
+fn slow_down_once(seen: Arrivals) -> Router {
     Router::new().route(
         "/bucket/{key}",
         put(move |headers: HeaderMap, body: Bytes| {

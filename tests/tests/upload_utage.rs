@@ -92,9 +92,11 @@ async fn an_expired_post_gets_one_fresh_one() {
 async fn failing_storage_and_failing_complete_name_the_media() {
     let (sandbox, client) = setup().await;
     let storage = sandbox.storage();
-    storage.fail_next(1, 503);
+    // A 503 is retried (the default policy's 4 attempts); one that persists fails the step.
+    storage.fail_next(4, 503);
     let error = client.upload_bytes("c.png", "image/png", content(100)).await.expect_err("storage fails");
     assert_eq!(error.step(), UploadStep::Storage);
+    assert_eq!(storage.records().len(), 4, "every attempt sent the form again");
     assert!(matches!(&error, UploadError::Storage { source: StorageError::Status { status: 503, .. }, .. }), "{error}");
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("x-amz-signature") && !shown.contains(&storage.origin()), "{shown}");

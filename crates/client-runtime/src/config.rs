@@ -144,6 +144,8 @@ pub struct ClientConfig {
     /// The longest wait a server may ask for (`Retry-After`, `X-RateLimit-Reset`). `None`: the
     /// longest window the provider documents, else [`DEFAULT_MAX_SERVER_WAIT`].
     pub max_server_wait: Option<Duration>,
+    /// A caller's own pacer, instead of the one [`pacing`](Self::pacing) configures.
+    pub(crate) pacer: Option<std::sync::Arc<dyn crate::pacing::Pace>>,
 }
 
 /// The longest wait a server may ask for when its provider documents no rate-limit window.
@@ -180,6 +182,7 @@ impl Default for ClientConfig {
             retry: RetryPolicy::default(),
             pacing: Pacing::default(),
             max_server_wait: None,
+            pacer: None,
         }
     }
 }
@@ -203,6 +206,7 @@ impl fmt::Debug for ClientConfig {
             .field("retry", &self.retry)
             .field("pacing", &self.pacing)
             .field("max_server_wait", &self.max_server_wait)
+            .field("pacer", &self.pacer)
             .finish()
     }
 }

@@ -278,6 +278,8 @@ pub struct TransportError {
     pub source: reqwest::Error,
     /// The client's retry budget, when it is what stopped the retries.
     pub retry_budget: Option<crate::retry::BudgetState>,
+    /// Why a failure worth retrying was not retried (a one-shot body), when that is the reason.
+    pub not_retried: Option<&'static str>,
 }
 
 impl fmt::Display for TransportError {
@@ -288,6 +290,9 @@ impl fmt::Display for TransportError {
         }
         if let Some(budget) = &self.retry_budget {
             write!(f, " (not retried: {budget})")?;
+        }
+        if let Some(why) = self.not_retried {
+            write!(f, " (not retried: {why})")?;
         }
         // The cause ("connection refused", "dns error") is `source()`'s to say: printed here too,
         // `{:#}` and error reporters would say it twice.

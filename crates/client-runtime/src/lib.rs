@@ -25,6 +25,7 @@ pub mod download;
 pub mod error;
 mod error_detail;
 mod json_pointer;
+mod options;
 pub mod pacing;
 pub mod paginate;
 pub mod query;
@@ -48,16 +49,42 @@ pub use error::{
     ApiError, BodyTooLarge, DecodeError, Error, InvalidRequest, RateLimited, RedirectError, TimeoutError, TimeoutKind,
     TransportError, UnexpectedStatus, WaitTooLong,
 };
-pub use pacing::{Pacer, Pacing};
+pub use options::RequestOptions;
+pub use pacing::{NoPacing, Pace, PacePermit, Pacer, Pacing};
 pub use paginate::{
     Checkpoint, Items, Page, PageError, Pages, PaginateConfig, Paginated, PaginationError, ShiftPolicy, TokenExpiry,
 };
-pub use query::{bracket_pairs, scalar_text, QueryStyle};
+pub use query::QueryStyle;
 pub use raw::RawBody;
-pub use request::{check_range, path_segment, FilePart, MultipartPart, Request};
-pub use response::{parse_retry_after, RateLimit, RawResponse, Response, ResponseMeta, ServerWait};
-pub use retry::{Backoff, BudgetState, ClassifyRetry, Jitter, RetryBudget, RetryPolicy, StandardClassifier};
-pub use transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport};
+pub use request::{FilePart, MultipartPart, Request, StreamForm};
+pub use response::{RateLimit, RawResponse, Response, ResponseMeta, ServerWait};
+pub use retry::{
+    Backoff, BudgetState, ClassifyRetry, ComputeBackoff, ConstantBackoff, Jitter, RetryBucket, RetryBudget,
+    RetryPolicy, StandardClassifier, TokenBucket,
+};
+pub use transport::Transport;
+
+/// What only generated code (and the provider crates' handwritten upload steps) needs: helpers
+/// the generator emits calls to, and the transport's lower-level entry points.
+///
+/// **Outside semver.** Anything here may change or go in any release, minor and patch included;
+/// a generated crate is regenerated with the runtime it targets. Application code should not
+/// name these.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::query::{bracket_pairs, scalar_text};
+    pub use crate::request::{check_range, path_segment};
+    pub use crate::response::parse_retry_after;
+    pub use crate::transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};
+}
+
+// The old paths, kept so crates generated before `__private` still compile; the generator is to
+// emit `client_runtime::__private::…` instead.
+#[doc(hidden)]
+pub use __private::{
+    check_range, parse_retry_after, path_segment, scalar_text, ForeignBody, ForeignRequest, ForeignResponse,
+    STORAGE_OPERATION,
+};
 
 /// Re-exported so generated code and callers name the same versions.
 pub use reqwest;

@@ -486,5 +486,8 @@ impl Drop for Permit<'_> {
     }
 }
 
+mod pace;
+pub use pace::{Acquire, NoPacing, Pace, PacePermit};
+
 #[cfg(test)]
 mod tests;

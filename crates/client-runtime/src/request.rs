@@ -2,12 +2,15 @@
 //! Kept as plain data so the transport can send it again on a retry.
 
 use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 
 use crate::error::InvalidRequest;
+pub use crate::options::RequestOptions;
+use crate::upload::{Progress, UploadSource};
 
 /// A request ready for the transport.
 #[derive(Clone, Debug)]
@@ -16,7 +19,7 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
-    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(Cow<'static, str>, String)>,
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     /// False for operations whose spec says `security: []`: they get no key at all.
@@ -24,9 +27,25 @@ pub struct Request {
     /// An absolute URL on the base URL's origin, sent instead of the base URL and `path` (a
     /// next-page URL, see [`Request::set_url`]).
     pub(crate) url: Option<url::Url>,
+    /// Where it goes: the API, or signed storage (no credential of any kind).
+    pub(crate) target: Target,
+    /// Marked safe to send again whatever its method (a PUT of a fixed object, a signed POST of
+    /// a fixed key); `None`: by its method and idempotency key.
+    pub(crate) idempotent: Option<bool>,
+    /// The caller's per-call choices.
+    pub(crate) options: RequestOptions,
 }
 
-#[derive(Clone, Debug)]
+/// Where a request goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The API's base URL: credentials for its origin, paced.
+    Api,
+    /// A signed storage URL on another origin: no credential ever, not paced by the API's quotas.
+    Storage,
+}
+
+#[derive(Clone)]
 pub(crate) enum Body {
     Empty,
     Json(Bytes),
@@ -37,6 +56,99 @@ pub(crate) enum Body {
         content_type: String,
         body: crate::raw::RawBody,
     },
+    /// An upload's content streamed as the whole body: a file opened again, or bytes cloned,
+    /// for each attempt.
+    Stream {
+        content_type: String,
+        source: UploadSource,
+        progress: Option<Progress>,
+    },
+    /// A multipart form streamed: text fields, then the upload's content as one file part.
+    StreamForm(StreamForm),
+    /// A body that can be sent once only.
+    OneShot(OneShot),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            Body::Json(b) => f.debug_tuple("Json").field(&b.len()).finish(),
+            Body::Form(b) => f.debug_tuple("Form").field(&b.len()).finish(),
+            Body::Multipart(parts) => f.debug_tuple("Multipart").field(parts).finish(),
+            Body::Raw { content_type, body } => {
+                f.debug_struct("Raw").field("content_type", content_type).field("body", body).finish()
+            }
+            Body::Stream { content_type, source, .. } => {
+                f.debug_struct("Stream").field("content_type", content_type).field("source", source).finish()
+            }
+            Body::StreamForm(form) => form.fmt(f),
+            Body::OneShot(once) => once.fmt(f),
+        }
+    }
+}
+
+impl Body {
+    /// Whether a second attempt can send it again.
+    pub(crate) fn replayable(&self) -> bool {
+        !matches!(self, Body::OneShot(_))
+    }
+}
+
+/// A `multipart/form-data` body whose file part is streamed (never read whole) and sent again
+/// from the start on a retry: the signed fields of a presigned POST, then the file.
+#[derive(Clone)]
+pub struct StreamForm {
+    /// Text fields, in order, sent before the file.
+    pub fields: Vec<(String, String)>,
+    /// The file part's field name (`file`).
+    pub file_field: String,
+    /// The file name the server is told.
+    pub file_name: String,
+    /// The file part's media type.
+    pub content_type: String,
+    /// The content.
+    pub source: UploadSource,
+    /// Told (bytes sent, total) as the file goes out; from 0 again on each attempt.
+    pub progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for StreamForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Field values may be a storage signature: names only.
+        f.debug_struct("StreamForm")
+            .field("fields", &self.fields.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field("file_field", &self.file_field)
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A body taken by the first attempt (a caller's own `reqwest::Body` stream or form).
+#[derive(Clone)]
+pub(crate) struct OneShot(pub(crate) Arc<Mutex<Option<OneShotBody>>>);
+
+pub(crate) enum OneShotBody {
+    Raw { content_type: Option<String>, body: reqwest::Body },
+    Form(reqwest::multipart::Form),
+}
+
+impl std::fmt::Debug for OneShot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OneShot")
+    }
+}
+
+impl OneShot {
+    pub(crate) fn new(body: OneShotBody) -> Self {
+        Self(Arc::new(Mutex::new(Some(body))))
+    }
+    /// The body, the first time only.
+    pub(crate) fn take(&self) -> Option<OneShotBody> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+    }
 }
 
 /// One part of a `multipart/form-data` body.
@@ -65,7 +177,65 @@ impl Request {
             body: Body::Empty,
             authenticated: true,
             url: None,
+            target: Target::Api,
+            idempotent: None,
+            options: RequestOptions::default(),
         }
+    }
+
+    /// A request to a signed storage URL on another origin, through the same pipeline as any
+    /// (redirects, retries of a replayable body, tracing) but never with a credential: the key,
+    /// cookies and `Authorization` stay with the API. The transport refuses plain `http://`
+    /// except to loopback, and any header that would carry a credential.
+    pub fn storage(operation: &'static str, method: Method, url: url::Url) -> Self {
+        let mut request = Self::new(operation, method, url.path().to_owned());
+        request.authenticated = false;
+        request.url = Some(url);
+        request.target = Target::Storage;
+        request
+    }
+
+    /// Says whether this request may be sent again after an answer was lost, whatever its
+    /// method: `true` for a step the server applies once however often it arrives (a PUT of a
+    /// fixed object, a signed POST to a fixed key).
+    pub fn set_idempotent(&mut self, idempotent: bool) {
+        self.idempotent = Some(idempotent);
+    }
+
+    /// Applies per-call options (timeout, retries, headers, idempotency key); later calls
+    /// replace what earlier ones set.
+    pub fn set_options(&mut self, options: RequestOptions) {
+        self.options = self.options.clone().merge(options);
+    }
+
+    /// The per-call options.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// Whether its body can be sent again (all but a one-shot stream).
+    pub fn is_replayable(&self) -> bool {
+        self.body.replayable()
+    }
+
+    /// Sets a streamed body: the upload's content, reopened or cloned for each attempt.
+    pub fn stream_body(&mut self, content_type: impl Into<String>, source: UploadSource, progress: Option<Progress>) {
+        self.body = Body::Stream { content_type: content_type.into(), source, progress };
+    }
+
+    /// Sets a streamed multipart body.
+    pub fn stream_form(&mut self, form: StreamForm) {
+        self.body = Body::StreamForm(form);
+    }
+
+    /// Sets a body that is sent once: a failure after it is never retried, and the error says so.
+    pub fn one_shot_body(&mut self, content_type: Option<String>, body: reqwest::Body) {
+        self.body = Body::OneShot(OneShot::new(OneShotBody::Raw { content_type, body }));
+    }
+
+    /// Sets a multipart form that is sent once (see [`one_shot_body`](Self::one_shot_body)).
+    pub fn one_shot_form(&mut self, form: reqwest::multipart::Form) {
+        self.body = Body::OneShot(OneShot::new(OneShotBody::Form(form)));
     }
 
     /// Sends this request to `url` — an absolute URL, such as the next page's URL a listing
@@ -106,10 +276,15 @@ impl Request {
         &self.query
     }
 
-    /// GET, HEAD, PUT, DELETE and OPTIONS may be sent again safely; POST and PATCH may not, so
-    /// the default retry policy never retries them.
+    /// Whether sending it twice does what sending it once does: GET, HEAD, PUT, DELETE and
+    /// OPTIONS, a request with an idempotency key, or one marked so
+    /// ([`set_idempotent`](Self::set_idempotent)). POST and PATCH otherwise are not, so the
+    /// default classifier retries them only where the server cannot have acted.
     pub fn is_idempotent(&self) -> bool {
-        !matches!(self.method, Method::POST | Method::PATCH)
+        if let Some(marked) = self.idempotent {
+            return marked;
+        }
+        self.options.idempotency_key.is_some() || !matches!(self.method, Method::POST | Method::PATCH)
     }
 
     /// Sends this request without the API key (the operation needs none, per its spec).
@@ -132,7 +307,12 @@ impl Request {
 
     /// Adds a header parameter.
     pub fn header(&mut self, name: &'static str, value: impl ToString) {
-        self.headers.push((name, value.to_string()));
+        self.headers.push((Cow::Borrowed(name), value.to_string()));
+    }
+
+    /// Adds a header whose name is known only at run time (one an API told the caller to send).
+    pub fn header_owned(&mut self, name: String, value: impl ToString) {
+        self.headers.push((Cow::Owned(name), value.to_string()));
     }
 
     /// Adds a cookie parameter; all of them travel in one `Cookie` header, which never follows a

@@ -132,6 +132,8 @@ pub struct ResponseMeta {
     pub(crate) api_origin: Option<url::Origin>,
     /// The provider's code and message, read from an error status's JSON body.
     pub(crate) error_detail: Option<ErrorDetail>,
+    /// Why an answer worth retrying was not retried (a one-shot body).
+    pub(crate) not_retried: Option<&'static str>,
 }
 
 impl ResponseMeta {
@@ -166,6 +168,7 @@ impl ResponseMeta {
             url: None,
             api_origin: None,
             error_detail: None,
+            not_retried: None,
         }
     }
 
@@ -223,6 +226,11 @@ impl ResponseMeta {
     /// How many attempts the call took (1 without retries).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+    /// Why an answer worth retrying was not retried, when the request's body was a one-shot
+    /// stream that could not be sent again.
+    pub fn not_retried(&self) -> Option<&'static str> {
+        self.not_retried
     }
     /// The provider's error code (`invalid_api_key`), when an error status's JSON body has one.
     pub fn error_code(&self) -> Option<&str> {

@@ -1,9 +1,10 @@
 //! Retries as policy objects, after smithy-rs: a [classifier](ClassifyRetry) says whether an
-//! attempt's outcome is worth another try, a [`Backoff`] says how long to wait, and
-//! [`RetryPolicy::decide`] combines them with the server's own wait (`Retry-After`,
-//! `X-RateLimit-Reset`) and the attempt and time budgets. The send loop only asks and obeys.
+//! attempt's outcome is worth another try, a [backoff](ComputeBackoff) says how long to wait, a
+//! [retry bucket](RetryBucket) whether the client can afford it, and [`RetryPolicy::decide`]
+//! combines the first two with the server's own wait (`Retry-After`, `X-RateLimit-Reset`) and the
+//! attempt and time budgets. Each is a value of its own, tested alone and replaceable through the
+//! builder; the transport's pipeline only asks [`CallRetries`] and obeys.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -12,159 +13,13 @@ use tokio::time::Instant;
 use crate::request::Request;
 use crate::response::ResponseMeta;
 
-/// What one attempt ended with, as the retry policy sees it.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum AttemptOutcome<'a> {
-    /// The server answered, whatever the status.
-    Response(&'a ResponseMeta),
-    /// No answer to classify by status.
-    Failure(FailureKind),
-}
+mod backoff;
+mod budget;
+mod classify;
 
-/// Why an attempt got no answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FailureKind {
-    /// No connection (refused, DNS, TLS handshake).
-    Connect,
-    /// The connection broke while sending or reading (reset, closed early).
-    Connection,
-    /// The attempt ran out of time.
-    Timeout,
-    /// Nothing another attempt could fix (body too large, unusable redirect, bad header value).
-    Permanent,
-}
-
-/// Whether an outcome is worth another attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryClass {
-    /// Trying again may succeed.
-    Retryable,
-    /// Trying again will not help, or is not safe.
-    NotRetryable,
-}
-
-/// Decides which outcomes are worth another attempt.
-pub trait ClassifyRetry: fmt::Debug + Send + Sync {
-    /// Classifies one attempt's outcome for `request`.
-    fn classify(&self, request: &Request, outcome: &AttemptOutcome<'_>) -> RetryClass;
-}
-
-/// The default classifier: the listed statuses (429, 502, 503, 504) and connection failures or
-/// timeouts of one attempt are retryable — for idempotent requests only, because a POST whose
-/// answer was lost may have been carried out, and sending it again could upload twice.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StandardClassifier {
-    statuses: Vec<u16>,
-}
-
-impl Default for StandardClassifier {
-    fn default() -> Self {
-        Self { statuses: vec![429, 502, 503, 504] }
-    }
-}
-
-impl StandardClassifier {
-    /// Retries these statuses instead of 429, 502, 503 and 504.
-    pub fn with_statuses(statuses: impl Into<Vec<u16>>) -> Self {
-        Self { statuses: statuses.into() }
-    }
-    /// The statuses retried.
-    pub fn statuses(&self) -> &[u16] {
-        &self.statuses
-    }
-}
-
-impl ClassifyRetry for StandardClassifier {
-    fn classify(&self, request: &Request, outcome: &AttemptOutcome<'_>) -> RetryClass {
-        if !request.is_idempotent() {
-            return RetryClass::NotRetryable;
-        }
-        let retryable = match outcome {
-            AttemptOutcome::Response(meta) => self.statuses.contains(&meta.status().as_u16()),
-            AttemptOutcome::Failure(kind) => {
-                matches!(kind, FailureKind::Connect | FailureKind::Connection | FailureKind::Timeout)
-            }
-        };
-        if retryable {
-            RetryClass::Retryable
-        } else {
-            RetryClass::NotRetryable
-        }
-    }
-}
-
-/// How the exponential delay is randomised, so clones retrying at once do not stampede together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Jitter {
-    /// Exactly `base · 2ⁿ⁻¹`, capped.
-    None,
-    /// Uniform in `[0, min(cap, base · 2ⁿ⁻¹)]` ("full jitter").
-    Full,
-    /// Uniform in `[base, min(cap, 3 · previous delay)]` ("decorrelated jitter").
-    Decorrelated,
-}
-
-/// Exponential backoff between attempts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Backoff {
-    base: Duration,
-    cap: Duration,
-    jitter: Jitter,
-}
-
-impl Default for Backoff {
-    /// 500 ms base, 30 s cap, full jitter.
-    fn default() -> Self {
-        Self::exponential(Duration::from_millis(500), Duration::from_secs(30))
-    }
-}
-
-impl Backoff {
-    /// Doubles from `base` up to `cap`, with full jitter.
-    pub const fn exponential(base: Duration, cap: Duration) -> Self {
-        Self { base, cap, jitter: Jitter::Full }
-    }
-    /// Changes the jitter.
-    pub const fn with_jitter(mut self, jitter: Jitter) -> Self {
-        self.jitter = jitter;
-        self
-    }
-    /// The first retry's (unjittered) delay.
-    pub fn base(&self) -> Duration {
-        self.base
-    }
-    /// No delay is longer.
-    pub fn cap(&self) -> Duration {
-        self.cap
-    }
-    /// The jitter kind.
-    pub fn jitter(&self) -> Jitter {
-        self.jitter
-    }
-
-    /// The delay before retry number `retry` (1 for the first), after `previous` was waited.
-    pub fn delay(&self, retry: u32, previous: Duration) -> Duration {
-        self.delay_with(retry, previous, rand::random::<f64>())
-    }
-
-    /// [`delay`](Self::delay) with the random draw given: `unit` in `[0, 1]`, for tests.
-    pub fn delay_with(&self, retry: u32, previous: Duration, unit: f64) -> Duration {
-        let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.0 };
-        let doubling = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
-        let exponential = self.base.saturating_mul(doubling).min(self.cap);
-        match self.jitter {
-            Jitter::None => exponential,
-            Jitter::Full => exponential.mul_f64(unit),
-            Jitter::Decorrelated => {
-                let high = previous.max(self.base).saturating_mul(3).min(self.cap);
-                let low = self.base.min(high);
-                low + (high - low).mul_f64(unit)
-            }
-        }
-    }
-}
+pub use backoff::{Backoff, ComputeBackoff, ConstantBackoff, Jitter};
+pub use budget::{BudgetState, RetryBucket, RetryBudget, TokenBucket};
+pub use classify::{AttemptOutcome, ClassifyRetry, FailureKind, RetryClass, StandardClassifier};
 
 /// The wait a response asks for: `Retry-After`, or — when it says the window is used up (a 429
 /// or `X-RateLimit-Remaining: 0`) — the time until `X-RateLimit-Reset`. Read once, when the
@@ -181,12 +36,19 @@ pub struct RetryState {
     previous_delay: Duration,
     deadline: Option<Instant>,
     wait_cap: Option<Duration>,
+    replayable: bool,
 }
 
 impl RetryState {
     /// A call that has made no attempt yet and must end by `deadline`.
     pub fn new(deadline: Option<Instant>) -> Self {
-        Self { attempts: 0, previous_delay: Duration::ZERO, deadline, wait_cap: None }
+        Self { attempts: 0, previous_delay: Duration::ZERO, deadline, wait_cap: None, replayable: true }
+    }
+    /// The request's body cannot be sent again (a one-shot stream): a retryable outcome gives
+    /// up with [`GiveUpReason::NotReplayable`] instead.
+    pub fn one_shot(mut self) -> Self {
+        self.replayable = false;
+        self
     }
     /// A server asking for a longer wait than `cap` is not waited for: the call gives up at
     /// once ([`GiveUpReason::WaitTooLong`]).
@@ -242,15 +104,31 @@ pub enum GiveUpReason {
     },
     /// The client's retry budget, shared by all its requests, is spent.
     BudgetSpent(BudgetState),
+    /// The outcome was retryable but the body was a one-shot stream, sent once.
+    NotReplayable,
+}
+
+impl GiveUpReason {
+    /// Why a retryable outcome was not retried, in words for an error; `None` when it was not
+    /// retryable or the attempts ran out (the error says those by itself).
+    pub fn not_retried(&self) -> Option<&'static str> {
+        match self {
+            GiveUpReason::NotReplayable => {
+                Some("the request body was a one-shot stream, which cannot be sent again; give a file or bytes to have it retried")
+            }
+            _ => None,
+        }
+    }
 }
 
 /// When and how a call's failed attempts are retried. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     max_attempts: u32,
-    backoff: Backoff,
+    backoff: Arc<dyn ComputeBackoff>,
     classifier: Arc<dyn ClassifyRetry>,
     budget: Option<RetryBudget>,
+    bucket: Option<Arc<dyn RetryBucket>>,
 }
 
 impl Default for RetryPolicy {
@@ -258,9 +136,10 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             max_attempts: 4,
-            backoff: Backoff::default(),
+            backoff: Arc::new(Backoff::default()),
             classifier: Arc::new(StandardClassifier::default()),
             budget: Some(RetryBudget::default()),
+            bucket: None,
         }
     }
 }
@@ -275,9 +154,9 @@ impl RetryPolicy {
         self.max_attempts = attempts.max(1);
         self
     }
-    /// Replaces the backoff.
-    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
-        self.backoff = backoff;
+    /// Replaces the backoff: a [`Backoff`] or any [`ComputeBackoff`].
+    pub fn with_backoff(mut self, backoff: impl ComputeBackoff + 'static) -> Self {
+        self.backoff = Arc::new(backoff);
         self
     }
     /// Replaces the classifier.
@@ -293,7 +172,22 @@ impl RetryPolicy {
     /// No shared budget: each call retries up to its own attempts.
     pub fn without_budget(mut self) -> Self {
         self.budget = None;
+        self.bucket = None;
         self
+    }
+    /// Replaces the client's [`TokenBucket`] with `bucket`, which decides what a retry costs
+    /// and what a call gives back. It is used as given: clients built from this policy share it.
+    pub fn with_bucket(mut self, bucket: impl RetryBucket + 'static) -> Self {
+        self.bucket = Some(Arc::new(bucket));
+        self
+    }
+    /// The bucket a client built from this policy draws from: the one given to
+    /// [`with_bucket`](Self::with_bucket), else a new [`TokenBucket`] of [`budget`](Self::budget).
+    pub fn new_bucket(&self) -> Arc<dyn RetryBucket> {
+        match &self.bucket {
+            Some(bucket) => bucket.clone(),
+            None => Arc::new(TokenBucket::new(self.budget)),
+        }
     }
     /// The client's retry budget, if any.
     pub fn budget(&self) -> Option<&RetryBudget> {
@@ -304,8 +198,8 @@ impl RetryPolicy {
         self.max_attempts
     }
     /// The backoff.
-    pub fn backoff(&self) -> &Backoff {
-        &self.backoff
+    pub fn backoff(&self) -> &dyn ComputeBackoff {
+        &*self.backoff
     }
 
     /// Decides what follows the attempt `state` last counted.
@@ -328,7 +222,10 @@ impl RetryPolicy {
         if state.attempts >= self.max_attempts {
             return RetryDecision::GiveUp(GiveUpReason::AttemptsExhausted);
         }
-        let backoff = self.backoff.delay_with(state.attempts, state.previous_delay, unit);
+        if !state.replayable {
+            return RetryDecision::GiveUp(GiveUpReason::NotReplayable);
+        }
+        let backoff = self.backoff.compute(state.attempts, state.previous_delay, unit);
         let asked = match outcome {
             AttemptOutcome::Response(meta) => server_wait(meta, SystemTime::now()),
             AttemptOutcome::Failure(_) => None,
@@ -350,10 +247,48 @@ impl RetryPolicy {
     }
 }
 
-pub(crate) use budget::Bucket;
-pub use budget::{BudgetState, RetryBudget};
+/// One call's retries: asks the policy after each attempt and pays each retry from the
+/// client's bucket, then settles with it. What the transport's pipeline holds per call.
+#[derive(Debug)]
+pub struct CallRetries<'p> {
+    policy: &'p RetryPolicy,
+    bucket: &'p dyn RetryBucket,
+    state: RetryState,
+    withdrawn: u32,
+}
 
-mod budget;
+impl<'p> CallRetries<'p> {
+    /// A call under `policy`, paying from `bucket`, in `state` (deadline, wait cap, body).
+    pub fn new(policy: &'p RetryPolicy, bucket: &'p dyn RetryBucket, state: RetryState) -> Self {
+        Self { policy, bucket, state, withdrawn: 0 }
+    }
+    /// Where the call stands.
+    pub fn state(&self) -> &RetryState {
+        &self.state
+    }
+    /// Counts an attempt about to be made.
+    pub fn record_attempt(&mut self) {
+        self.state.record_attempt();
+    }
+    /// What follows the attempt just made: a retry is granted only when the bucket pays for it.
+    pub fn decide(&mut self, request: &Request, outcome: &AttemptOutcome<'_>) -> RetryDecision {
+        match self.policy.decide(request, outcome, &self.state) {
+            RetryDecision::RetryAfter(wait) => match self.bucket.withdraw(outcome) {
+                Ok(()) => {
+                    self.withdrawn = self.withdrawn.saturating_add(1);
+                    self.state.record_wait(wait);
+                    RetryDecision::RetryAfter(wait)
+                }
+                Err(spent) => RetryDecision::GiveUp(GiveUpReason::BudgetSpent(spent)),
+            },
+            decision => decision,
+        }
+    }
+    /// The call is over with `last`: the bucket settles it by its own rule.
+    pub fn settle(&self, last: &AttemptOutcome<'_>) {
+        self.bucket.settle(last, self.withdrawn);
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,9 @@
 //! What every provider's one-call upload shares: the file or bytes to send (streamed in chunks,
-//! never read whole), progress reports, content types from extensions, and the storage step's
-//! error. The provider crates run their own steps on top ([`Transport::send_foreign`] sends to a
-//! storage origin without credentials, [`Transport::execute_streamed`] sends a streamed multipart
-//! body to the API itself).
-//!
-//! [`Transport::send_foreign`]: crate::Transport::send_foreign
-//! [`Transport::execute_streamed`]: crate::Transport::execute_streamed
+//! never read whole, opened again for each attempt), progress reports, content types from
+//! extensions, the storage step's error, and the presigned flow itself ([`presigned_upload`]:
+//! ask for a URL, send to storage, confirm), which the provider crates parameterize with their
+//! own steps. A single-request upload (microCMS) is a [`Request`](crate::Request) with a
+//! [`StreamForm`](crate::StreamForm) body through [`Transport::execute`](crate::Transport::execute).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,6 +12,9 @@ use std::sync::Arc;
 use bytes::{Bytes, BytesMut};
 use futures::Stream;
 use tokio::io::AsyncReadExt;
+
+mod presigned;
+pub use presigned::{presigned_upload, FlowOptions, MediaIdCallback, PresignedError, PresignedSteps, StorageTarget};
 
 /// Chunks of this size are read from disk and handed to the connection: memory stays flat
 /// whatever the file's size.

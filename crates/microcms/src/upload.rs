@@ -1,5 +1,6 @@
 //! One call for `POST /api/v1/media`: the file streamed as the `file` part of one multipart
-//! request (never read whole), refused before sending when it is over the documented 5 MB.
+//! request (never read whole, read again from the start on a retry), refused before sending
+//! when it is over the documented 5 MB.
 //!
 //! ```no_run
 //! # async fn demo(client: microcms_client::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -13,10 +14,9 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use client_runtime::reqwest::multipart::Form;
 use client_runtime::reqwest::Method;
 use client_runtime::upload::{Progress, Upload};
-use client_runtime::{Error, InvalidRequest, Response};
+use client_runtime::{Error, Request, Response, StreamForm};
 
 use crate::operations::{UploadMediaError, UploadMediaRequest};
 use crate::types::UploadedMedia;
@@ -132,17 +132,21 @@ impl UploadBuilder {
                 file.file_name
             )));
         }
-        let part = file.source.part(&file.file_name, &file.content_type, self.progress).await.map_err(|e| {
-            UploadError::Upload(Box::new(Error::InvalidRequest(InvalidRequest {
-                operation: UploadMediaRequest::OPERATION_ID,
-                parameter: "file".into(),
-                problem: format!("cannot be read: {e}"),
-            })))
-        })?;
-        let form = Form::new().part("file", part);
-        let transport = self.client.transport();
-        let raw = transport
-            .execute_streamed::<UploadMediaError>(UploadMediaRequest::OPERATION_ID, Method::POST, "/api/v1/media", form)
+        // One request creates the item: a POST, retried only where microCMS cannot have acted
+        // (no connection, a 429 or 503), the file read again from the start each time.
+        let mut request = Request::new(UploadMediaRequest::OPERATION_ID, Method::POST, "/api/v1/media".to_owned());
+        request.stream_form(StreamForm {
+            fields: Vec::new(),
+            file_field: "file".to_owned(),
+            file_name: file.file_name,
+            content_type: file.content_type,
+            source: file.source,
+            progress: self.progress,
+        });
+        let raw = self
+            .client
+            .transport()
+            .execute::<UploadMediaError>(request)
             .await
             .map_err(|e| UploadError::Upload(Box::new(e)))?;
         // The statuses `uploadMedia` declares, decoded as its generated `send()` does.

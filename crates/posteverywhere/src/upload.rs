@@ -15,9 +15,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_runtime::reqwest::Method;
-use client_runtime::upload::{storage_outcome, PreparedUpload, Progress, StorageError, Upload};
-use client_runtime::{ForeignBody, ForeignRequest, Response};
+use client_runtime::upload::{
+    presigned_upload, FlowOptions, MediaIdCallback, PreparedUpload, PresignedError, PresignedSteps, Progress,
+    StorageError, StorageTarget, Upload,
+};
+use client_runtime::Response;
 
 use crate::operations::{CompleteMediaUploadError, UploadMediaError};
 use crate::types::{CompletedMedia, ErrorEnvelope, UploadHttpMethod, UploadMediaInput, UploadTicket};
@@ -99,6 +101,7 @@ pub struct UploadBuilder {
     height: Option<i64>,
     duration: Option<f64>,
     storage_timeout: Option<Duration>,
+    on_media_id: Option<MediaIdCallback>,
     complete_attempts: u32,
     complete_wait: Duration,
 }
@@ -143,6 +146,7 @@ impl Client {
             height: None,
             duration: None,
             storage_timeout: None,
+            on_media_id: None,
             complete_attempts: 6,
             complete_wait: Duration::from_millis(250),
         }
@@ -181,7 +185,8 @@ impl UploadBuilder {
         self
     }
 
-    /// A time limit for sending the bytes to storage (none by default: large files take long).
+    /// A time limit for each attempt to send the bytes to storage (none by default: large files
+    /// take long). An attempt that runs out is retried like a dropped connection.
     pub fn storage_timeout(mut self, limit: Duration) -> Self {
         self.storage_timeout = Some(limit);
         self
@@ -195,74 +200,29 @@ impl UploadBuilder {
         self
     }
 
+    /// Called with the media id as soon as `POST /media/upload` assigned it, before any byte goes
+    /// to storage: a caller that drops the upload midway still knows which item it left behind
+    /// (delete it with `delete_media`, or complete it). Called again for a fresh URL's new item.
+    pub fn on_media_id(mut self, report: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_media_id = Some(Arc::new(report));
+        self
+    }
+
     async fn run(self) -> Result<Response<CompletedMedia>, UploadError> {
         let file = self.upload.clone().prepare(self.file_name.clone(), self.content_type.clone()).await;
         let file = file.map_err(UploadError::Refused)?;
         check_limits(&file)?;
-        let mut ticket = self.announce(&file).await?;
-        let mut fresh_url_used = false;
-        loop {
-            match self.send_to_storage(&file, &ticket).await {
-                Ok(()) => break,
-                // An expired URL gets one fresh upload: the stale item is deleted.
-                Err(StorageError::Expired) if !fresh_url_used => {
-                    fresh_url_used = true;
-                    let stale = ticket.media_id.clone();
-                    ticket = self.announce(&file).await?;
-                    if let Err(e) = self.client.delete_media(stale.clone()).send().await {
-                        tracing::warn!(media_id = %stale, error = %e, "could not delete the upload whose URL expired");
-                    }
-                }
-                Err(source) => return Err(UploadError::Storage { media_id: ticket.media_id, source }),
-            }
-        }
-        self.complete(ticket.media_id).await
-    }
-
-    async fn announce(&self, file: &PreparedUpload) -> Result<UploadTicket, UploadError> {
-        let size =
-            i64::try_from(file.source.len()).map_err(|_| UploadError::Refused("the file is too large".into()))?;
-        let input = UploadMediaInput {
-            filename: file.file_name.clone(),
-            content_type: file.content_type.clone(),
-            size,
-            width: self.width,
-            height: self.height,
-            duration: self.duration,
-            platforms: None,
+        let options = FlowOptions {
+            progress: self.progress.clone(),
+            storage_timeout: self.storage_timeout,
+            on_media_id: self.on_media_id.clone(),
         };
-        let response = self.client.upload_media(input).send().await.map_err(|e| UploadError::Announce(Box::new(e)))?;
-        Ok(response.into_body().data)
-    }
-
-    async fn send_to_storage(&self, file: &PreparedUpload, ticket: &UploadTicket) -> Result<(), StorageError> {
-        let url = client_runtime::reqwest::Url::parse(&ticket.upload_url)
-            .map_err(|_| StorageError::Refused("the API handed out an invalid upload_url".into()))?;
-        let how = &ticket.upload_method;
-        let read = |e: std::io::Error| StorageError::Read(e.to_string());
-        let (method, headers, body) = match &how.method {
-            UploadHttpMethod::Put => {
-                let headers: Vec<(String, String)> =
-                    how.headers.iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
-                let content_type = Some(how.content_type.clone().unwrap_or_else(|| file.content_type.clone()));
-                let body = file.source.body(self.progress.clone()).await.map_err(read)?;
-                (Method::PUT, headers, ForeignBody::Raw { content_type, body })
-            }
-            UploadHttpMethod::Post => {
-                let field = how.field_name.clone().unwrap_or_else(|| "file".to_owned());
-                let part =
-                    file.source.part(&file.file_name, &file.content_type, self.progress.clone()).await.map_err(read)?;
-                let form = client_runtime::reqwest::multipart::Form::new().part(field, part);
-                (Method::POST, Vec::new(), ForeignBody::Multipart(form))
-            }
-            other => {
-                let problem = format!("the API asked for an upload method this client does not know ({other})");
-                return Err(StorageError::Refused(problem));
-            }
-        };
-        let request = ForeignRequest { method, url, headers, body, timeout: self.storage_timeout };
-        let response = self.client.transport().send_foreign(request).await?;
-        storage_outcome(&response)
+        let transport = self.client.transport().clone();
+        presigned_upload(&transport, &Steps(&self), &file, &options).await.map_err(|e| match e {
+            PresignedError::Announce(e) => UploadError::Announce(Box::new(e)),
+            PresignedError::Storage { media_id, source } => UploadError::Storage { media_id, source },
+            PresignedError::Complete { source, .. } => source,
+        })
     }
 
     async fn complete(&self, media_id: String) -> Result<Response<CompletedMedia>, UploadError> {
@@ -301,6 +261,65 @@ impl IntoFuture for UploadBuilder {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())
+    }
+}
+
+/// PostEverywhere's part of the presigned flow: which operations, which fields.
+struct Steps<'a>(&'a UploadBuilder);
+
+impl PresignedSteps for Steps<'_> {
+    type Ticket = UploadTicket;
+    type Output = Response<CompletedMedia>;
+    type AnnounceError = Error<UploadMediaError>;
+    type CompleteError = UploadError;
+
+    async fn announce(&self, file: &PreparedUpload) -> Result<UploadTicket, Error<UploadMediaError>> {
+        let builder = self.0;
+        let input = UploadMediaInput {
+            filename: file.file_name.clone(),
+            content_type: file.content_type.clone(),
+            // Within the 500 MB limit checked before: always fits.
+            size: i64::try_from(file.source.len()).unwrap_or(i64::MAX),
+            width: builder.width,
+            height: builder.height,
+            duration: builder.duration,
+            platforms: None,
+        };
+        Ok(builder.client.upload_media(input).send().await?.into_body().data)
+    }
+
+    fn media_id(&self, ticket: &UploadTicket) -> String {
+        ticket.media_id.clone()
+    }
+
+    fn storage(&self, _file: &PreparedUpload, ticket: &UploadTicket) -> Result<StorageTarget, StorageError> {
+        let how = &ticket.upload_method;
+        match &how.method {
+            UploadHttpMethod::Put => Ok(StorageTarget::Put {
+                url: ticket.upload_url.clone(),
+                headers: how.headers.iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                content_type: how.content_type.clone(),
+            }),
+            UploadHttpMethod::Post => Ok(StorageTarget::Post {
+                url: ticket.upload_url.clone(),
+                fields: Vec::new(),
+                file_field: how.field_name.clone().unwrap_or_else(|| "file".to_owned()),
+            }),
+            other => Err(StorageError::Refused(format!(
+                "the API asked for an upload method this client does not know ({other})"
+            ))),
+        }
+    }
+
+    async fn complete(&self, _file: &PreparedUpload, ticket: UploadTicket) -> Result<Self::Output, UploadError> {
+        self.0.complete(ticket.media_id).await
+    }
+
+    /// The item whose URL expired is deleted rather than left behind.
+    async fn abandon(&self, stale: UploadTicket) {
+        if let Err(e) = self.0.client.delete_media(stale.media_id.clone()).send().await {
+            tracing::warn!(media_id = %stale.media_id, error = %e, "could not delete the upload whose URL expired");
+        }
     }
 }
 

@@ -79,20 +79,14 @@ impl Sandbox {
 async fn storage_server(
     config: &SandboxConfig,
     shared: &Arc<Shared>,
-    mut stopped: watch::Receiver<bool>,
+    stopped: watch::Receiver<bool>,
 ) -> std::io::Result<JoinHandle<()>> {
     let listener = TcpListener::bind(SocketAddr::new(config.bind.ip(), 0)).await?;
     let addr = listener.local_addr()?;
     let ip = if addr.ip().is_unspecified() { std::net::IpAddr::from([127, 0, 0, 1]) } else { addr.ip() };
     shared.storage.set_origin(format!("http://{}", SocketAddr::new(ip, addr.port())));
     let router = storage::router(shared.storage.clone());
-    Ok(tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.changed().await;
-            })
-            .await;
-    }))
+    Ok(tokio::spawn(storage::serve(listener, router, stopped)))
 }
 
 /// A sandbox that is serving. Dropping it stops the server and closes its connections.

@@ -10,7 +10,7 @@
 //! - `POST /bucket`, multipart: signed fields (`key`, `Content-Type`, `expires`, `policy`,
 //!   `x-amz-signature`) then `file` (UTAGE's presigned POST); answers 204.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
+use axum::Extension;
 use axum::Router;
 use futures::StreamExt;
 
@@ -69,6 +70,12 @@ struct StorageFaults {
     fail_status: u16,
     expire_next: u32,
     url_ttl: Duration,
+    /// Each object's first request is answered this status (`SlowDown`), after its body is read.
+    fail_first_attempt: Option<u16>,
+    /// Objects whose first request was answered already.
+    attempted: HashSet<String>,
+    /// The next N requests carrying a file are cut off mid-body: the connection closes.
+    drop_mid_body: u32,
 }
 
 #[derive(Default)]
@@ -103,6 +110,9 @@ impl Storage {
                 fail_status: 500,
                 expire_next: 0,
                 url_ttl: Duration::from_secs(3600),
+                fail_first_attempt: None,
+                attempted: HashSet::new(),
+                drop_mid_body: 0,
             }),
             state: Mutex::new(StorageState::default()),
         }
@@ -237,6 +247,29 @@ fn injected(storage: &Storage) -> Option<Response> {
     None
 }
 
+/// The status this object's first request gets, once per object, when that switch is on.
+fn first_attempt_refusal(storage: &Storage, key: &str) -> Option<u16> {
+    let mut f = lock(&storage.faults);
+    let status = f.fail_first_attempt?;
+    f.attempted.insert(key.to_owned()).then_some(status)
+}
+
+fn slow_down(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    xml_error(status, "SlowDown", "Please reduce your request rate.")
+}
+
+/// Whether this request's body is to be cut off (one unit of the switch).
+fn cut_mid_body(storage: &Storage) -> bool {
+    crate::faults::take(&mut lock(&storage.faults).drop_mid_body)
+}
+
+/// Closes the connection under the request and never answers: the client sees it cut mid-body.
+async fn hang_up(kill: &serve::Kill) -> Response {
+    kill.0.notify_one();
+    std::future::pending().await
+}
+
 fn check_signature(
     storage: &Storage,
     method: &str,
@@ -305,6 +338,7 @@ fn finish(storage: &Storage, mut intake: Intake, response: Response) -> Response
 
 async fn put_object(
     State(storage): State<Arc<Storage>>,
+    Extension(kill): Extension<serve::Kill>,
     Path(key): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -319,10 +353,13 @@ async fn put_object(
     {
         return finish(&storage, intake, refused);
     }
+    let refusal = first_attempt_refusal(&storage, &key);
+    let cut = cut_mid_body(&storage);
     let mut sink = Sink::new();
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         match chunk {
+            Ok(_) if cut => return hang_up(&kill).await,
             Ok(chunk) => sink.push(&chunk),
             Err(_) => {
                 return finish(
@@ -334,6 +371,9 @@ async fn put_object(
         }
     }
     intake.record.bytes = sink.size;
+    if let Some(status) = refusal {
+        return finish(&storage, intake, slow_down(status));
+    }
     let object = sink.into_object(&key, intake.record.content_type.clone());
     let etag = format!("\"{:016x}\"", object.checksum);
     lock(&storage.state).objects.insert(key, object);
@@ -344,6 +384,7 @@ async fn put_object(
 async fn read_form(
     intake: &mut Intake,
     storage: &Storage,
+    kill: &serve::Kill,
     mut form: Multipart,
 ) -> Result<(Vec<(String, String)>, Option<(Sink, Option<String>)>), Response> {
     let bad = |message: &str| xml_error(StatusCode::BAD_REQUEST, "MalformedPOSTRequest", message);
@@ -359,10 +400,12 @@ async fn read_form(
         intake.record.fields.push(name.clone());
         if name == "file" {
             let content_type = field.content_type().map(str::to_owned);
+            let cut = cut_mid_body(storage);
             let mut sink = Sink::new();
             let mut field = field;
             loop {
                 match field.chunk().await {
+                    Ok(Some(_)) if cut => return Err(hang_up(kill).await),
                     Ok(Some(chunk)) => sink.push(&chunk),
                     Ok(None) => break,
                     Err(_) => return Err(bad("The file part was cut short.")),
@@ -384,6 +427,7 @@ async fn read_form(
 
 async fn post_object(
     State(storage): State<Arc<Storage>>,
+    Extension(kill): Extension<serve::Kill>,
     Path(key): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -398,7 +442,12 @@ async fn post_object(
     {
         return finish(&storage, intake, refused);
     }
-    match read_form(&mut intake, &storage, form).await {
+    let refusal = first_attempt_refusal(&storage, &key);
+    let read = read_form(&mut intake, &storage, &kill, form).await;
+    if let (Ok(_), Some(status)) = (&read, refusal) {
+        return finish(&storage, intake, slow_down(status));
+    }
+    match read {
         Err(response) => finish(&storage, intake, response),
         Ok((_, None)) => {
             finish(&storage, intake, xml_error(StatusCode::BAD_REQUEST, "MalformedPOSTRequest", "No file field."))
@@ -412,12 +461,17 @@ async fn post_object(
     }
 }
 
-async fn post_form(State(storage): State<Arc<Storage>>, headers: HeaderMap, form: Multipart) -> Response {
+async fn post_form(
+    State(storage): State<Arc<Storage>>,
+    Extension(kill): Extension<serve::Kill>,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Response {
     let mut intake = intake(&storage, &Method::POST, "/bucket", &headers, "").await;
     if let Some(refused) = injected(&storage) {
         return finish(&storage, intake, refused);
     }
-    let (fields, file) = match read_form(&mut intake, &storage, form).await {
+    let (fields, file) = match read_form(&mut intake, &storage, &kill, form).await {
         Ok(read) => read,
         Err(response) => return finish(&storage, intake, response),
     };
@@ -432,90 +486,15 @@ async fn post_form(State(storage): State<Arc<Storage>>, headers: HeaderMap, form
     let Some((sink, _)) = file else {
         return finish(&storage, intake, xml_error(StatusCode::BAD_REQUEST, "MalformedPOSTRequest", "No file field."));
     };
+    if let Some(status) = first_attempt_refusal(&storage, &key) {
+        return finish(&storage, intake, slow_down(status));
+    }
     let object = sink.into_object(&key, Some(content_type));
     lock(&storage.state).objects.insert(key, object);
     finish(&storage, intake, StatusCode::NO_CONTENT.into_response())
 }
 
-/// Controls the storage origin and the upload switches of a running sandbox.
-#[derive(Clone)]
-pub struct StorageHandle {
-    pub(crate) shared: Arc<crate::state::Shared>,
-}
-
-impl std::fmt::Debug for StorageHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StorageHandle").field("origin", &self.origin()).finish()
-    }
-}
-
-impl StorageHandle {
-    fn storage(&self) -> &Storage {
-        &self.shared.storage
-    }
-
-    /// `http://127.0.0.1:PORT` of the storage server: another origin than the API's.
-    pub fn origin(&self) -> String {
-        self.storage().origin().to_owned()
-    }
-
-    /// Every request storage has seen, oldest first.
-    pub fn records(&self) -> Vec<StorageRecord> {
-        lock(&self.storage().state).records.clone()
-    }
-
-    pub fn reset_records(&self) {
-        lock(&self.storage().state).records.clear();
-    }
-
-    /// Whether any credential, the API key or anything shaped like a key ever reached storage.
-    pub fn api_key_seen(&self) -> bool {
-        self.records().iter().any(|r| r.api_key_seen)
-    }
-
-    /// The file stored under `key` (the media id).
-    pub fn object(&self, key: &str) -> Option<StoredObject> {
-        self.storage().object(key)
-    }
-
-    /// Storage waits this long before answering each request.
-    pub fn set_latency(&self, latency: Duration) {
-        lock(&self.storage().faults).latency = latency;
-    }
-
-    /// The next `n` storage requests fail with `status` (an S3-style XML error).
-    pub fn fail_next(&self, n: u32, status: u16) {
-        let mut f = lock(&self.storage().faults);
-        f.fail_next = n;
-        f.fail_status = status;
-    }
-
-    /// The next `n` storage requests are refused as expired (403 `AccessDenied`, "Request has
-    /// expired"), whatever their URL says.
-    pub fn expire_next(&self, n: u32) {
-        lock(&self.storage().faults).expire_next = n;
-    }
-
-    /// How long the signed URLs handed out from now on stay valid (default an hour).
-    pub fn set_url_ttl(&self, ttl: Duration) {
-        lock(&self.storage().faults).url_ttl = ttl;
-    }
-
-    /// Attaches a media item to a scheduled post: deleting it then answers 409 `media_in_use`.
-    pub fn attach_to_post(&self, media_id: &str, post_id: &str) {
-        lock(&self.shared.uploads).attach(media_id, post_id);
-    }
-
-    /// The next `n` calls to `complete` answer that the file has not reached storage yet, even
-    /// when it has.
-    pub fn complete_not_ready(&self, n: u32) {
-        lock(&self.shared.uploads).not_ready = n;
-    }
-
-    /// The next `n` calls to `complete` fail with `status` in the provider's error envelope.
-    pub fn fail_complete(&self, n: u32, status: u16) {
-        let mut uploads = lock(&self.shared.uploads);
-        uploads.fail_complete = n;
-        uploads.fail_complete_status = status;
-    }
-}
+mod handle;
+mod serve;
+pub use handle::StorageHandle;
+pub(crate) use serve::serve;

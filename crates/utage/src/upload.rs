@@ -16,10 +16,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_runtime::reqwest::multipart::Form;
-use client_runtime::reqwest::Method;
-use client_runtime::upload::{storage_outcome, PreparedUpload, Progress, StorageError, Upload};
-use client_runtime::{ForeignBody, ForeignRequest, Response};
+use client_runtime::upload::{
+    presigned_upload, FlowOptions, MediaIdCallback, PreparedUpload, PresignedError, PresignedSteps, Progress,
+    StorageError, StorageTarget, Upload,
+};
+use client_runtime::Response;
 
 use crate::operations::{CompleteMediaUploadError, CreateMediaUploadUrlError};
 use crate::types::{Media, MediaCompleteInput, MediaUploadUrl, MediaUploadUrlInput};
@@ -81,6 +82,7 @@ pub struct UploadBuilder {
     folder_id: Option<String>,
     progress: Option<Progress>,
     storage_timeout: Option<Duration>,
+    on_media_id: Option<MediaIdCallback>,
 }
 
 impl std::fmt::Debug for UploadBuilder {
@@ -122,6 +124,7 @@ impl Client {
             folder_id: None,
             progress: None,
             storage_timeout: None,
+            on_media_id: None,
         }
     }
 }
@@ -151,9 +154,18 @@ impl UploadBuilder {
         self
     }
 
-    /// A time limit for sending the file to storage (none by default: large files take long).
+    /// A time limit for each attempt to send the file to storage (none by default: large files
+    /// take long). An attempt that runs out is retried like a dropped connection.
     pub fn storage_timeout(mut self, limit: Duration) -> Self {
         self.storage_timeout = Some(limit);
+        self
+    }
+
+    /// Called with the media id as soon as `POST /media/upload-url` assigned it, before any byte
+    /// goes to storage: a caller that drops the upload midway still knows which id it left
+    /// uncompleted (UTAGE shows no upload until `complete`). Called again for a fresh URL's id.
+    pub fn on_media_id(mut self, report: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_media_id = Some(Arc::new(report));
         self
     }
 
@@ -163,64 +175,59 @@ impl UploadBuilder {
         if file.source.is_empty() {
             return Err(UploadError::Refused(format!("{:?} is empty", file.file_name)));
         }
-        let mut ticket = self.announce(&file).await?;
-        let mut fresh_url_used = false;
-        loop {
-            match self.send_to_storage(&file, &ticket).await {
-                Ok(()) => break,
-                // An expired URL gets one fresh one. UTAGE documents no delete, so the stale id is
-                // left uncompleted (the guide: an upload without `complete` never appears).
-                Err(StorageError::Expired) if !fresh_url_used => {
-                    fresh_url_used = true;
-                    tracing::debug!(stale = %ticket.media_id, "the signed POST expired; asking for a fresh one");
-                    ticket = self.announce(&file).await?;
-                }
-                Err(source) => return Err(UploadError::Storage { media_id: ticket.media_id, source }),
+        let options = FlowOptions {
+            progress: self.progress.clone(),
+            storage_timeout: self.storage_timeout,
+            on_media_id: self.on_media_id.clone(),
+        };
+        let transport = self.client.transport().clone();
+        presigned_upload(&transport, &Steps(&self), &file, &options).await.map_err(|e| match e {
+            PresignedError::Announce(e) => UploadError::Announce(Box::new(e)),
+            PresignedError::Storage { media_id, source } => UploadError::Storage { media_id, source },
+            PresignedError::Complete { media_id, source } => {
+                UploadError::Complete { media_id, source: Box::new(source) }
             }
-        }
-        let media_id = ticket.media_id;
-        let done = self.client.complete_media_upload(MediaCompleteInput { media_id: media_id.clone() }).send().await;
-        done.map_err(|source| UploadError::Complete { media_id, source: Box::new(source) })
+        })
     }
+}
 
-    async fn announce(&self, file: &PreparedUpload) -> Result<MediaUploadUrl, UploadError> {
+/// UTAGE's part of the presigned flow: which operations, which fields. UTAGE documents no
+/// delete, so a ticket whose POST expired is left uncompleted (the guide: an upload without
+/// `complete` never appears).
+struct Steps<'a>(&'a UploadBuilder);
+
+impl PresignedSteps for Steps<'_> {
+    type Ticket = MediaUploadUrl;
+    type Output = Response<Media>;
+    type AnnounceError = Error<CreateMediaUploadUrlError>;
+    type CompleteError = Error<CompleteMediaUploadError>;
+
+    async fn announce(&self, file: &PreparedUpload) -> Result<MediaUploadUrl, Self::AnnounceError> {
         let input = MediaUploadUrlInput {
             filename: file.file_name.clone(),
             filetype: file.content_type.clone(),
-            folder_id: self.folder_id.clone(),
+            folder_id: self.0.folder_id.clone(),
         };
-        let response =
-            self.client.create_media_upload_url(input).send().await.map_err(|e| UploadError::Announce(Box::new(e)))?;
-        Ok(response.into_body())
+        Ok(self.0.client.create_media_upload_url(input).send().await?.into_body())
     }
 
-    async fn send_to_storage(&self, file: &PreparedUpload, ticket: &MediaUploadUrl) -> Result<(), StorageError> {
+    fn media_id(&self, ticket: &MediaUploadUrl) -> String {
+        ticket.media_id.clone()
+    }
+
+    /// The signed fields first, then the file: storage reads the policy before the bytes.
+    fn storage(&self, _file: &PreparedUpload, ticket: &MediaUploadUrl) -> Result<StorageTarget, StorageError> {
         let post = &ticket.presigned_post;
-        let url = client_runtime::reqwest::Url::parse(&post.url)
-            .map_err(|_| StorageError::Refused("the API handed out an invalid presigned_post.url".into()))?;
-        // The signed fields first, then the file: storage reads the policy before the bytes.
-        let mut form = Form::new();
-        for (name, value) in &post.fields {
-            form = form.text(name.clone(), value.clone());
-        }
-        let part = file
-            .source
-            .part(&file.file_name, &file.content_type, self.progress.clone())
-            .await
-            .map_err(|e| StorageError::Read(e.to_string()))?;
-        let form = form.part("file", part);
-        let request = ForeignRequest {
-            method: Method::POST,
-            url,
-            headers: Vec::new(),
-            body: ForeignBody::Multipart(form),
-            timeout: self.storage_timeout,
-        };
-        let response = self.client.transport().send_foreign(request).await?;
-        if response.status.as_u16() != 204 && response.status.is_success() {
-            tracing::debug!(status = %response.status, "storage accepted the file with another status than the documented 204");
-        }
-        storage_outcome(&response)
+        let fields = post.fields.iter().map(|(name, value)| (name.clone(), value.clone())).collect();
+        Ok(StorageTarget::Post { url: post.url.clone(), fields, file_field: "file".to_owned() })
+    }
+
+    async fn complete(
+        &self,
+        _file: &PreparedUpload,
+        ticket: MediaUploadUrl,
+    ) -> Result<Response<Media>, Self::CompleteError> {
+        self.0.client.complete_media_upload(MediaCompleteInput { media_id: ticket.media_id }).send().await
     }
 }
 

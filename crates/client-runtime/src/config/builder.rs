@@ -169,6 +169,32 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// Replaces the retry classifier, keeping the rest of the retry policy.
+    pub fn retry_classifier(mut self, classifier: impl crate::retry::ClassifyRetry + 'static) -> Self {
+        self.config.retry = self.config.retry.with_classifier(classifier);
+        self
+    }
+
+    /// Replaces the backoff between retries, keeping the rest of the retry policy.
+    pub fn backoff(mut self, backoff: impl crate::retry::ComputeBackoff + 'static) -> Self {
+        self.config.retry = self.config.retry.with_backoff(backoff);
+        self
+    }
+
+    /// Replaces the client's retry budget ([`TokenBucket`](crate::retry::TokenBucket) by
+    /// default) with `bucket`; give the same one to several clients to share it.
+    pub fn retry_bucket(mut self, bucket: impl crate::retry::RetryBucket + 'static) -> Self {
+        self.config.retry = self.config.retry.with_bucket(bucket);
+        self
+    }
+
+    /// Replaces the pacer (by default one built from [`pacing`](Self::pacing)) with `pacer`,
+    /// which every clone of the client then shares.
+    pub fn pacer(mut self, pacer: impl crate::pacing::Pace + 'static) -> Self {
+        self.config.pacer = Some(std::sync::Arc::new(pacer));
+        self
+    }
+
     /// Sends every request once: no retries.
     pub fn no_retries(mut self) -> Self {
         self.config.retry = RetryPolicy::disabled();
@@ -191,6 +217,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// No pacing at all: neither the documented quotas nor the server's headers hold a request
     /// back. Retries still honour `Retry-After`.
     pub fn no_pacing(mut self) -> Self {
+        self.config.pacer = None;
         self.config.pacing = Pacing::off();
         self
     }

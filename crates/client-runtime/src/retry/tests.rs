@@ -23,12 +23,14 @@ fn meta(status: u16, headers: &[(&'static str, &str)]) -> ResponseMeta {
 }
 
 #[test]
-fn classifier_retries_only_transient_outcomes_of_idempotent_requests() {
+fn classifier_retries_transient_outcomes_and_a_post_only_where_the_server_cannot_have_acted() {
     let c = StandardClassifier::default();
     for status in [429, 502, 503, 504] {
         let m = meta(status, &[]);
         assert_eq!(c.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::Retryable, "{status}");
-        assert_eq!(c.classify(&post(), &AttemptOutcome::Response(&m)), RetryClass::NotRetryable);
+        // A 429 or 503 is a refusal to take the request; a 502 or 504 may come after it was done.
+        let post_class = if matches!(status, 429 | 503) { RetryClass::Retryable } else { RetryClass::NotRetryable };
+        assert_eq!(c.classify(&post(), &AttemptOutcome::Response(&m)), post_class, "{status}");
     }
     for status in [200, 201, 400, 401, 403, 404, 500, 501] {
         let m = meta(status, &[]);
@@ -36,7 +38,18 @@ fn classifier_retries_only_transient_outcomes_of_idempotent_requests() {
     }
     for kind in [FailureKind::Connect, FailureKind::Connection, FailureKind::Timeout] {
         assert_eq!(c.classify(&get(), &AttemptOutcome::Failure(kind)), RetryClass::Retryable);
+    }
+    // Nothing reached the server: safe for any request. A broken connection or a timeout may
+    // come after the server acted: not for a POST.
+    assert_eq!(c.classify(&post(), &AttemptOutcome::Failure(FailureKind::Connect)), RetryClass::Retryable);
+    for kind in [FailureKind::Connection, FailureKind::Timeout] {
         assert_eq!(c.classify(&post(), &AttemptOutcome::Failure(kind)), RetryClass::NotRetryable);
+        let mut keyed = post();
+        keyed.set_options(crate::RequestOptions::new().idempotency_key("k"));
+        assert_eq!(c.classify(&keyed, &AttemptOutcome::Failure(kind)), RetryClass::Retryable, "an idempotency key");
+        let mut marked = post();
+        marked.set_idempotent(true);
+        assert_eq!(c.classify(&marked, &AttemptOutcome::Failure(kind)), RetryClass::Retryable, "a fixed-key POST");
     }
     let permanent = AttemptOutcome::Failure(FailureKind::Permanent);
     assert_eq!(c.classify(&get(), &permanent), RetryClass::NotRetryable);
@@ -116,8 +129,9 @@ fn decisions_honour_attempts_deadline_and_retry_after() {
         policy.decide_with(&get(), &outcome, &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_millis(100))
     );
+    let gateway = meta(504, &[]);
     assert_eq!(
-        policy.decide_with(&post(), &outcome, &state, now, 1.0),
+        policy.decide_with(&post(), &AttemptOutcome::Response(&gateway), &state, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::NotRetryable)
     );
     let ok = meta(200, &[]);
@@ -171,8 +185,15 @@ fn accessors_report_what_was_configured() {
     assert_eq!(RetryPolicy::default().with_max_attempts(7).max_attempts(), 7);
     assert_eq!(RetryPolicy::default().with_max_attempts(0).max_attempts(), 1, "at least the first attempt");
     assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
-    assert_eq!(RetryPolicy::default().backoff(), &Backoff::default());
-    assert_eq!(RetryPolicy::default().with_backoff(backoff).backoff(), &backoff);
+    let defaults = Backoff::default().with_jitter(Jitter::None);
+    assert_eq!(
+        RetryPolicy::default().backoff().compute(3, Duration::ZERO, 1.0),
+        defaults.delay_with(3, Duration::ZERO, 1.0)
+    );
+    assert_eq!(
+        RetryPolicy::default().with_backoff(backoff).backoff().compute(2, Duration::ZERO, 1.0),
+        Duration::from_millis(40)
+    );
 }
 
 #[test]
@@ -237,4 +258,60 @@ fn the_wait_recorded_grows_the_next_decorrelated_delay() {
         policy.decide_with(&get(), &failure, &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_secs(3))
     );
+}
+
+#[test]
+fn a_one_shot_body_gives_up_with_the_reason_instead_of_retrying() {
+    let policy = RetryPolicy::default();
+    let mut state = RetryState::new(None).one_shot();
+    state.record_attempt();
+    let busy = meta(503, &[]);
+    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(&busy), &state, Instant::now(), 0.0);
+    assert_eq!(decision, RetryDecision::GiveUp(GiveUpReason::NotReplayable));
+    assert!(GiveUpReason::NotReplayable.not_retried().is_some_and(|why| why.contains("one-shot")));
+    assert_eq!(GiveUpReason::NotRetryable.not_retried(), None);
+    let ok = meta(200, &[]);
+    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(&ok), &state, Instant::now(), 0.0);
+    assert_eq!(decision, RetryDecision::GiveUp(GiveUpReason::NotRetryable), "a success is no reason to mention");
+}
+
+#[test]
+fn a_replaced_backoff_and_classifier_are_what_decides() {
+    #[derive(Debug)]
+    struct OnlyTeapots;
+    impl ClassifyRetry for OnlyTeapots {
+        fn classify(&self, _: &Request, outcome: &AttemptOutcome<'_>) -> RetryClass {
+            match outcome {
+                AttemptOutcome::Response(m) if m.error_code() == Some("brewing") => RetryClass::Retryable,
+                _ => RetryClass::NotRetryable,
+            }
+        }
+    }
+    let policy =
+        RetryPolicy::default().with_classifier(OnlyTeapots).with_backoff(ConstantBackoff(Duration::from_millis(7)));
+    let mut state = RetryState::new(None);
+    state.record_attempt();
+    let brewing =
+        crate::RawResponse::new(meta(418, &[]), bytes::Bytes::from_static(br#"{"error":{"code":"brewing"}}"#));
+    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(brewing.meta()), &state, Instant::now(), 1.0);
+    assert_eq!(decision, RetryDecision::RetryAfter(Duration::from_millis(7)), "the decoded error code decides");
+    let busy = meta(503, &[]);
+    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(&busy), &state, Instant::now(), 1.0);
+    assert_eq!(decision, RetryDecision::GiveUp(GiveUpReason::NotRetryable));
+}
+
+#[test]
+fn one_call_pays_each_retry_from_the_bucket_and_settles_once() {
+    let bucket = TokenBucket::new(Some(RetryBudget::new(1).refill_per_success(0)));
+    let policy = RetryPolicy::default().with_backoff(ConstantBackoff(Duration::ZERO));
+    let mut call = CallRetries::new(&policy, &bucket, RetryState::new(None));
+    let failed = AttemptOutcome::Failure(FailureKind::Connection);
+    call.record_attempt();
+    assert_eq!(call.decide(&get(), &failed), RetryDecision::RetryAfter(Duration::ZERO));
+    call.record_attempt();
+    let spent = BudgetState { available: 0, capacity: 1 };
+    assert_eq!(call.decide(&get(), &failed), RetryDecision::GiveUp(GiveUpReason::BudgetSpent(spent)));
+    let ok = meta(200, &[]);
+    call.settle(&AttemptOutcome::Response(&ok));
+    assert_eq!(bucket.state(), Some(BudgetState { available: 1, capacity: 1 }), "its retry came back");
 }

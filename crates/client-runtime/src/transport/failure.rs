@@ -9,10 +9,14 @@ use crate::retry::FailureKind;
 #[derive(Debug)]
 pub(crate) enum Failure {
     Http(reqwest::Error),
-    TimedOut { total: bool },
+    TimedOut {
+        total: bool,
+    },
     TooLarge(usize),
     Redirect(String),
     Multipart(String),
+    /// The body's file or stream could not be read before sending.
+    Read(String),
 }
 
 impl Failure {
@@ -23,7 +27,9 @@ impl Failure {
             Failure::Http(e) if e.is_builder() => FailureKind::Permanent,
             Failure::Http(_) => FailureKind::Connection,
             Failure::TimedOut { .. } => FailureKind::Timeout,
-            Failure::TooLarge(_) | Failure::Redirect(_) | Failure::Multipart(_) => FailureKind::Permanent,
+            Failure::TooLarge(_) | Failure::Redirect(_) | Failure::Multipart(_) | Failure::Read(_) => {
+                FailureKind::Permanent
+            }
         }
     }
 
@@ -36,7 +42,7 @@ impl Failure {
             Failure::TimedOut { .. } => "timeout",
             Failure::TooLarge(_) => "body_too_large",
             Failure::Redirect(_) => "redirect",
-            Failure::Multipart(_) => "invalid_request",
+            Failure::Multipart(_) | Failure::Read(_) => "invalid_request",
         }
     }
 
@@ -53,10 +59,13 @@ impl Failure {
             Failure::TimedOut { .. } => timeout(TimeoutKind::Attempt),
             Failure::Http(e) if e.is_timeout() => timeout(TimeoutKind::Attempt),
             Failure::Http(source) => {
-                Error::Transport(TransportError { operation, attempts, source, retry_budget: None })
+                Error::Transport(TransportError { operation, attempts, source, retry_budget: None, not_retried: None })
             }
             Failure::TooLarge(limit) => Error::BodyTooLarge(BodyTooLarge { operation, limit }),
             Failure::Redirect(problem) => Error::Redirect(RedirectError { operation, problem }),
+            Failure::Read(problem) => {
+                Error::InvalidRequest(InvalidRequest { operation, parameter: "file".into(), problem })
+            }
             Failure::Multipart(problem) => {
                 Error::InvalidRequest(InvalidRequest { operation, parameter: "body".into(), problem })
             }

@@ -11,4 +11,5 @@ mod raw_bodies;
 mod retries;
 mod safety;
 mod several_keys;
+mod storage;
 mod tracing_fields;

@@ -99,7 +99,7 @@ fn into_pairs(fields: &[MultipartField]) -> TokenStream {
         let wire = &f.wire_name;
         let name = key(wire);
         let push = match &f.text {
-            _ if f.json => quote! { client_runtime::bracket_pairs(operation, #wire, &value, &mut pairs)?; },
+            _ if f.json => quote! { client_runtime::__private::bracket_pairs(operation, #wire, &value, &mut pairs)?; },
             Some(TypeRef::Array(_)) => quote! { for item in value { pairs.push((#name, item.to_string())); } },
             _ => quote! { pairs.push((#name, value.to_string())); },
         };

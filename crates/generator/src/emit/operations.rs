@@ -106,6 +106,7 @@ pub fn operation(op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until `.send()` is awaited"]
         pub struct #request {
             client: Client,
+            options: client_runtime::RequestOptions,
             #( #fields )*
             #body_field
         }
@@ -115,12 +116,19 @@ pub fn operation(op: &Operation) -> TokenStream {
             pub const OPERATION_ID: &'static str = #op_id;
 
             pub(crate) fn new(client: Client, #( #arg_decls ),*) -> Self {
-                Self { client, #( #inits )* #body_init }
+                Self { client, options: client_runtime::RequestOptions::default(), #( #inits )* #body_init }
             }
 
             /// The client this request will be sent with.
             pub fn client(&self) -> &Client {
                 &self.client
+            }
+
+            /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+            /// headers, an idempotency key (which also makes a POST safe to retry).
+            pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
             }
 
             #( #setters )*
@@ -304,8 +312,8 @@ fn to_request(op: &Operation) -> TokenStream {
         None => TokenStream::new(),
     };
     let anonymous = op.anonymous.then(|| quote!(request.without_auth();));
-    let writes_more = op.anonymous || op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
-    let binding = if writes_more { quote!(let mut request) } else { quote!(let request) };
+    // Always `mut`: the call's options are set on every request.
+    let binding = quote!(let mut request);
     quote! {
         /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
         pub fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
@@ -318,6 +326,7 @@ fn to_request(op: &Operation) -> TokenStream {
             #anonymous
             #( #params )*
             #body
+            request.set_options(self.options.clone());
             Ok(request)
         }
     }
@@ -336,11 +345,11 @@ fn path_expression(op: &Operation) -> TokenStream {
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let field = ident(&p.rust_name);
             let text = match p.structured {
-                true => quote!(client_runtime::scalar_text(Self::OPERATION_ID, #name, &self.#field)?),
+                true => quote!(client_runtime::__private::scalar_text(Self::OPERATION_ID, #name, &self.#field)?),
                 false => text_of(&p.ty, ArrayStyle::Comma, quote!(self.#field)),
             };
             let wire = &p.wire_name;
-            args.push(quote!(client_runtime::path_segment(Self::OPERATION_ID, #wire, &#text)?));
+            args.push(quote!(client_runtime::__private::path_segment(Self::OPERATION_ID, #wire, &#text)?));
             template.push_str("{}");
         }
         rest = after.get(close + 1..).unwrap_or_default();
@@ -381,7 +390,7 @@ fn range_check(p: &Param) -> Option<TokenStream> {
         TypeRef::Float(crate::model::FloatWidth::F64) => quote!(value),
         _ => quote!(value as f64),
     };
-    let check = quote!(client_runtime::check_range(Self::OPERATION_ID, #op_param, #value, #min, #max)?;);
+    let check = quote!(client_runtime::__private::check_range(Self::OPERATION_ID, #op_param, #value, #min, #max)?;);
     Some(if p.required {
         quote! { { let value = self.#name; #check } }
     } else {
@@ -399,7 +408,7 @@ fn write_param(p: &Param) -> TokenStream {
     };
     let write = |value: TokenStream, borrowed: TokenStream| match (&p.ty, p.array_style, p.location) {
         _ if p.structured && p.location != ParamLocation::Query => {
-            quote! { request.#add(#wire, client_runtime::scalar_text(Self::OPERATION_ID, #wire, #borrowed)?); }
+            quote! { request.#add(#wire, client_runtime::__private::scalar_text(Self::OPERATION_ID, #wire, #borrowed)?); }
         }
         _ if p.structured => {
             let style = ident(match p.array_style {

@@ -13,6 +13,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteMediaRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     url: String,
 }
 
@@ -20,12 +21,23 @@ impl DeleteMediaRequest {
     /// The spec's `operationId` for this request.
     pub const OPERATION_ID: &'static str = "deleteMedia";
     pub(crate) fn new(client: Client, url: impl Into<String>) -> Self {
-        Self { client, url: url.into() }
+        Self {
+            client,
+            options: client_runtime::RequestOptions::default(),
+            url: url.into(),
+        }
     }
 
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// The URL of the media to delete, as returned by the list endpoints.
@@ -51,6 +63,7 @@ impl DeleteMediaRequest {
             String::from("/api/v2/media"),
         );
         request.query("url", self.url.to_string());
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -20,6 +20,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListMediaV1Request {
     client: Client,
+    options: client_runtime::RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
     image_only: Option<bool>,
@@ -31,6 +32,7 @@ impl ListMediaV1Request {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
+            options: client_runtime::RequestOptions::default(),
             limit: None,
             offset: None,
             image_only: None,
@@ -40,6 +42,13 @@ impl ListMediaV1Request {
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Specifies the number of items to retrieve. The default value is 10. The maximum value is 100.
@@ -106,7 +115,7 @@ impl ListMediaV1Request {
         &self,
     ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -116,7 +125,7 @@ impl ListMediaV1Request {
         }
 
         if let Some(value) = self.offset {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "offset",
                 value as f64,
@@ -142,6 +151,7 @@ impl ListMediaV1Request {
             request.query("imageOnly", value.to_string());
         }
 
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -19,6 +19,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListMediaV2Request {
     client: Client,
+    options: client_runtime::RequestOptions,
     limit: Option<i64>,
     image_only: Option<bool>,
     file_name: Option<String>,
@@ -33,6 +34,7 @@ impl ListMediaV2Request {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
+            options: client_runtime::RequestOptions::default(),
             limit: None,
             image_only: None,
             file_name: None,
@@ -45,6 +47,13 @@ impl ListMediaV2Request {
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// 取得件数を指定します。デフォルト値は`10`です。上限値は`100`です。
@@ -170,7 +179,7 @@ impl ListMediaV2Request {
         &self,
     ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -212,6 +221,7 @@ impl ListMediaV2Request {
             request.query("token", value.to_string());
         }
 
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -13,6 +13,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UploadMediaRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     body: UploadMediaForm,
 }
 
@@ -20,12 +21,23 @@ impl UploadMediaRequest {
     /// The spec's `operationId` for this request.
     pub const OPERATION_ID: &'static str = "uploadMedia";
     pub(crate) fn new(client: Client, body: UploadMediaForm) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            options: client_runtime::RequestOptions::default(),
+            body,
+        }
     }
 
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Replaces the request body.
@@ -44,6 +56,7 @@ impl UploadMediaRequest {
             String::from("/api/v1/media"),
         );
         request.multipart(self.body.clone().into_parts());
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

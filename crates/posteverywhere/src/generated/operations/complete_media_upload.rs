@@ -24,6 +24,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CompleteMediaUploadRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     media_id: String,
 }
 
@@ -33,6 +34,7 @@ impl CompleteMediaUploadRequest {
     pub(crate) fn new(client: Client, media_id: impl Into<String>) -> Self {
         Self {
             client,
+            options: client_runtime::RequestOptions::default(),
             media_id: media_id.into(),
         }
     }
@@ -40,6 +42,13 @@ impl CompleteMediaUploadRequest {
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// The `media_id` that `POST /media/upload` returned.
@@ -59,14 +68,16 @@ impl CompleteMediaUploadRequest {
     pub fn to_request(
         &self,
     ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
-        let request = client_runtime::Request::new(
+        let mut request = client_runtime::Request::new(
             Self::OPERATION_ID,
             client_runtime::reqwest::Method::POST,
             format!(
-                "/media/{}/complete", client_runtime::path_segment(Self::OPERATION_ID,
-                "media_id", & self.media_id.to_string()) ?
+                "/media/{}/complete",
+                client_runtime::__private::path_segment(Self::OPERATION_ID, "media_id", &
+                self.media_id.to_string()) ?
             ),
         );
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -18,6 +18,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetMediaRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     media_id: String,
 }
 
@@ -27,6 +28,7 @@ impl GetMediaRequest {
     pub(crate) fn new(client: Client, media_id: impl Into<String>) -> Self {
         Self {
             client,
+            options: client_runtime::RequestOptions::default(),
             media_id: media_id.into(),
         }
     }
@@ -34,6 +36,13 @@ impl GetMediaRequest {
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// The media item's UUID. (The docs also accept the deprecated parameter name `id` for it;
@@ -54,14 +63,15 @@ impl GetMediaRequest {
     pub fn to_request(
         &self,
     ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
-        let request = client_runtime::Request::new(
+        let mut request = client_runtime::Request::new(
             Self::OPERATION_ID,
             client_runtime::reqwest::Method::GET,
             format!(
-                "/media/{}", client_runtime::path_segment(Self::OPERATION_ID, "media_id",
-                & self.media_id.to_string()) ?
+                "/media/{}", client_runtime::__private::path_segment(Self::OPERATION_ID,
+                "media_id", & self.media_id.to_string()) ?
             ),
         );
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -19,6 +19,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListMediaRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     r#type: Option<types::MediaType>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -30,6 +31,7 @@ impl ListMediaRequest {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
+            options: client_runtime::RequestOptions::default(),
             r#type: None,
             limit: None,
             offset: None,
@@ -39,6 +41,13 @@ impl ListMediaRequest {
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Filter by media type: image, video, or document
@@ -103,7 +112,7 @@ impl ListMediaRequest {
         &self,
     ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "limit",
                 value as f64,
@@ -113,7 +122,7 @@ impl ListMediaRequest {
         }
 
         if let Some(value) = self.offset {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "offset",
                 value as f64,
@@ -139,6 +148,7 @@ impl ListMediaRequest {
             request.query("offset", value.to_string());
         }
 
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -20,6 +20,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CompleteMediaUploadRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     body: types::MediaCompleteInput,
 }
 
@@ -27,12 +28,23 @@ impl CompleteMediaUploadRequest {
     /// The spec's `operationId` for this request.
     pub const OPERATION_ID: &'static str = "completeMediaUpload";
     pub(crate) fn new(client: Client, body: types::MediaCompleteInput) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            options: client_runtime::RequestOptions::default(),
+            body,
+        }
     }
 
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Replaces the request body.
@@ -51,6 +63,7 @@ impl CompleteMediaUploadRequest {
             String::from("/media/complete"),
         );
         request.json(&self.body)?;
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -17,6 +17,7 @@ use super::super::types;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListMediaRequest {
     client: Client,
+    options: client_runtime::RequestOptions,
     keyword: Option<String>,
     folder_id: Option<String>,
     page: Option<i64>,
@@ -29,6 +30,7 @@ impl ListMediaRequest {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
+            options: client_runtime::RequestOptions::default(),
             keyword: None,
             folder_id: None,
             page: None,
@@ -39,6 +41,13 @@ impl ListMediaRequest {
     /// The client this request will be sent with.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Options for this call only: a timeout, retries (off, or a policy of its own), extra
+    /// headers, an idempotency key (which also makes a POST safe to retry).
+    pub fn options(mut self, options: client_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// 名前で部分一致検索
@@ -122,7 +131,7 @@ impl ListMediaRequest {
         &self,
     ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.page {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "page",
                 value as f64,
@@ -132,7 +141,7 @@ impl ListMediaRequest {
         }
 
         if let Some(value) = self.per_page {
-            client_runtime::check_range(
+            client_runtime::__private::check_range(
                 Self::OPERATION_ID,
                 "per_page",
                 value as f64,
@@ -162,6 +171,7 @@ impl ListMediaRequest {
             request.query("per_page", value.to_string());
         }
 
+        request.set_options(self.options.clone());
         Ok(request)
     }
 

@@ -99,7 +99,8 @@ pub struct ReleaseArgs {
     /// The crate's folder (holding Cargo.toml and src/generated/).
     #[arg(long = "crate", value_name = "DIR")]
     pub crate_dir: PathBuf,
-    /// The spec the crate is generated from (overlays beside it are applied).
+    /// The spec the crate is generated from now (the overlays in `overlays/` beside it are
+    /// applied); the last release's spec is `<crate>/released/openapi.json`.
     #[arg(long)]
     pub spec: PathBuf,
     #[command(flatten)]
@@ -144,9 +145,13 @@ pub fn run(command: Command) -> Result<(), Error> {
         Command::Release(args) => {
             let dir = args.crate_dir;
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let target = Target { name, spec: args.spec, dir, settings: Settings::default() };
-            // Paths as given, relative to the current directory: the project's root is `.`.
-            let project = Project { root: PathBuf::from("."), targets: vec![target] };
+            // The spec's folder is the root, so the `@generated` header names the spec as
+            // `generate` wrote it (its file name) and the committed output is not taken for stale.
+            let root = args.spec.parent().map(PathBuf::from).unwrap_or_default();
+            let spec = args.spec.file_name().map(PathBuf::from).unwrap_or_default();
+            let dir = std::path::absolute(&dir).map_err(|e| Error::io(&dir, e))?;
+            let target = Target { name, spec, dir, settings: Settings::default() };
+            let project = Project { root, targets: vec![target] };
             release::run(&project, &project.targets[0], &args.options.options())
         }
         Command::Vendor(args) => {

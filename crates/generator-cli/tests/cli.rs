@@ -101,3 +101,55 @@ fn errors_say_what_went_wrong_and_write_nothing() {
     assert!(message.contains("generated 0 of 1 operations; 1 skipped"), "{message}");
     assert!(message.contains("warning: ") && message.contains("/paths/~1a/get/responses/200"), "{message}");
 }
+
+/// `api-diff` and `release` for a crate of anyone's: the first release is recorded, a compatible
+/// spec change is classified so, and the next release bumps the patch version and writes the
+/// changelog entry from the diff.
+#[test]
+fn api_diff_and_release_work_for_any_generated_crate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec_dir = dir.path().join("spec");
+    std::fs::create_dir_all(&spec_dir).expect("spec dir");
+    let spec = spec_dir.join("openapi.yaml");
+    let v1 = std::fs::read_to_string(workspace().join("examples/build-script/openapi.yaml")).expect("spec");
+    std::fs::write(&spec, &v1).expect("v1");
+    let out = dir.path().join("bookshelf");
+    let generate = || clientgen().arg("generate").arg(&spec).arg("--out").arg(&out).output().expect("runs");
+    assert!(generate().status.success());
+    let release = || {
+        clientgen()
+            .arg("release")
+            .arg("--crate")
+            .arg(&out)
+            .arg("--spec")
+            .arg(&spec)
+            .args(["--date", "2026-12-07", "--no-semver-checks"])
+            .output()
+            .expect("runs")
+    };
+    let first = release();
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(out.join("released/openapi.json").is_file());
+
+    let old = spec_dir.join("v1.yaml");
+    std::fs::write(&old, &v1).expect("old");
+    let v2 = v1.replace(
+        "        - name: author\n",
+        "        - name: genre\n          in: query\n          schema: {type: string}\n        - name: author\n",
+    );
+    assert_ne!(v1, v2, "the edit applies");
+    std::fs::write(&spec, &v2).expect("v2");
+    let diff = clientgen().arg("api-diff").arg(&old).arg(&spec).output().expect("runs");
+    assert!(diff.status.success(), "{}", text(&diff));
+    assert!(text(&diff).contains("ListBooksRequest::genre"), "{}", text(&diff));
+
+    let stale = release();
+    assert!(!stale.status.success() && text(&stale).contains("stale"), "refused until regenerated: {}", text(&stale));
+    assert!(generate().status.success());
+    let second = release();
+    assert!(second.status.success(), "{}", text(&second));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("version = \"0.1.1\""), "{manifest}");
+    let changelog = std::fs::read_to_string(out.join("CHANGELOG.md")).expect("changelog");
+    assert!(changelog.contains("## 0.1.1 — 2026-12-07") && changelog.contains("genre"), "{changelog}");
+}

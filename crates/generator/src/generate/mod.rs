@@ -124,7 +124,7 @@ pub fn generate(request: &Request, warn: &mut dyn FnMut(&str)) -> Result<Generat
     let version = previous.as_deref().and_then(package_version).unwrap_or_else(|| "0.1.0".to_owned());
     let manifest = manifest::manifest(&api, &name, &version, &runtime_entry);
     let readme = readme::readme(&api, &name, &request.settings);
-    let changelog = readme::changelog(&api, &name, &version, &request.settings);
+    let changelog = readme::changelog(&api, &name, &request.settings);
 
     write_tree(&out.join("src/generated"), &files)?;
     write_atomic(&out.join(crate::project::SURFACE_FILE), &surface::render(&api))?;

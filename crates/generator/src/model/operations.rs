@@ -30,6 +30,7 @@ pub fn operations<'a>(spec: &'a Spec, types: &mut TypeBuilder<'_>) -> Result<Bui
         fns: ["builder", "transport", "new", "clone"].into_iter().map(str::to_owned).collect(),
         stems: BTreeSet::new(),
         ids: BTreeSet::new(),
+        taken: Vec::new(),
     };
     let mut out = Vec::new();
     let mut paging = Vec::new();
@@ -43,7 +44,7 @@ pub fn operations<'a>(spec: &'a Spec, types: &mut TypeBuilder<'_>) -> Result<Bui
         for (method_name, op) in item.iter() {
             let at = at_path.push(method_name);
             let checkpoint = types.checkpoint();
-            let saved = names.clone();
+            let taken = names.taken.len();
             match operation(spec, types, &mut names, (path, item, &at_path), (method_name, op, &at)) {
                 Ok(built) => {
                     out.push(built);
@@ -52,7 +53,7 @@ pub fn operations<'a>(spec: &'a Spec, types: &mut TypeBuilder<'_>) -> Result<Bui
                 Err(e) if types.tolerant => {
                     // Skipped whole: none of its names or inline types are left behind.
                     types.rollback(checkpoint);
-                    names = saved;
+                    names.release(taken);
                     let id = op
                         .operation_id
                         .clone()
@@ -67,12 +68,53 @@ pub fn operations<'a>(spec: &'a Spec, types: &mut TypeBuilder<'_>) -> Result<Bui
     Ok(Built { operations: out, paging, skipped })
 }
 
-/// The names operations have taken so far (ids, `Client` methods, type stems).
-#[derive(Clone)]
+/// The names operations have taken so far (ids, `Client` methods, type stems), and in what
+/// order, so a skipped operation gives its names back without copying the sets (a copy per
+/// operation is quadratic on Microsoft Graph's 11,422).
 struct Names {
     fns: BTreeSet<String>,
     stems: BTreeSet<String>,
     ids: BTreeSet<String>,
+    taken: Vec<(Kind, String)>,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Fn,
+    Stem,
+    Id,
+}
+
+impl Names {
+    fn take_id(&mut self, id: &str) -> bool {
+        let fresh = self.ids.insert(id.to_owned());
+        if fresh {
+            self.taken.push((Kind::Id, id.to_owned()));
+        }
+        fresh
+    }
+
+    fn take(&mut self, kind: Kind, base: String) -> String {
+        let set = match kind {
+            Kind::Fn => &mut self.fns,
+            Kind::Stem => &mut self.stems,
+            Kind::Id => &mut self.ids,
+        };
+        let name = unique(base, set);
+        self.taken.push((kind, name.clone()));
+        name
+    }
+
+    /// Gives back every name taken after the first `keep`.
+    fn release(&mut self, keep: usize) {
+        for (kind, name) in self.taken.drain(keep..) {
+            match kind {
+                Kind::Fn => self.fns.remove(&name),
+                Kind::Stem => self.stems.remove(&name),
+                Kind::Id => self.ids.remove(&name),
+            };
+        }
+    }
 }
 
 fn operation(
@@ -84,11 +126,11 @@ fn operation(
 ) -> Result<Operation, SpecError> {
     let method = method_of(method_name).ok_or_else(|| spec.error(at, "unknown HTTP method"))?;
     let id = op.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
-    if !names.ids.insert(id.clone()) {
+    if !names.take_id(&id) {
         return Err(spec.error(&at.push("operationId"), format!("operationId {id:?} is used twice")));
     }
-    let fn_name = unique(field_ident(&id), &mut names.fns);
-    let type_stem = unique(name_part(&id), &mut names.stems);
+    let fn_name = names.take(Kind::Fn, field_ident(&id));
+    let type_stem = names.take(Kind::Stem, name_part(&id));
     let mut params = Vec::new();
     let mut seen = BTreeSet::new();
     // Operation-level parameters override path-level ones of the same name and location.

@@ -28,7 +28,8 @@ impl TypeBuilder<'_> {
         self.warnings.truncate(checkpoint.warnings);
     }
 
-    /// The scalar a chain of named aliases stands for (`TunnelPerPage` → `f64`), so what a
+    /// The scalar (or list of scalars) a chain of named aliases stands for (`TunnelPerPage` →
+    /// `f64`), so what a
     /// parameter is on the wire (its bounds, a count the paging engine writes) is seen through
     /// a component that only names it; anything else is returned as it is.
     pub fn through_aliases(&self, ty: TypeRef) -> TypeRef {
@@ -40,6 +41,12 @@ impl TypeBuilder<'_> {
                     _ => return ty,
                 },
                 TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => return current,
+                // A component naming a list of scalars (Cloudflare's `issueClasses`) is that list:
+                // the parameter is written element by element, as its style says.
+                TypeRef::Array(item) if self.is_scalar(item) => {
+                    let item = self.through_aliases((**item).clone());
+                    return TypeRef::Array(Box::new(item));
+                }
                 _ => return ty,
             }
         }

@@ -52,7 +52,8 @@ fi
 
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p openapi-clientgen-cli
 gen="$root/target/release/openapi-clientgen"
-rm -rf "$work" && mkdir -p "$work"
+# Per-spec outputs are replaced; the shared target dir (dependencies built once) is kept.
+mkdir -p "$work" && rm -f "$work/kinds.txt"
 results="$work/results.tsv"
 printf 'spec\tstatus\tgenerated\ttotal\tskipped\twarnings\tvalue_fields\tgen_s\tgen_mb\tcheck_s\tcheck_mb\n' >"$results"
 
@@ -60,6 +61,7 @@ for entry in "${specs[@]}"; do
   name="${entry%%=*}" file="${entry#*=}"
   if [ -n "$only" ] && ! [[ "$name" =~ $only ]]; then continue; fi
   out="$work/$name"
+  rm -rf "$out"
   status=0
   /usr/bin/time -f '%e %M' -o "$work/$name.time" \
     "$gen" generate "$cache/$file" --out "$out" --name "vc-$name" >"$work/$name.out" 2>"$work/$name.log" || status=$?

@@ -1,6 +1,8 @@
 //! Rust names for wire names: heck for the casing, plus the cases heck leaves to us — keywords,
 //! leading digits, names with no ASCII letters (Japanese property names, say).
 
+use std::collections::BTreeSet;
+
 use heck::{ToPascalCase, ToSnakeCase};
 
 /// Keywords that can be raw identifiers (`r#type`).
@@ -140,5 +142,54 @@ mod tests {
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a2");
         assert_eq!(unique("a".into(), &mut taken), "a3");
+    }
+}
+
+/// The names operations have taken so far (ids, `Client` methods, type stems), and in what
+/// order, so a skipped operation gives its names back without copying the sets (a copy per
+/// operation is quadratic on Microsoft Graph's 11,422).
+pub(super) struct Names {
+    pub(super) fns: BTreeSet<String>,
+    pub(super) stems: BTreeSet<String>,
+    pub(super) ids: BTreeSet<String>,
+    pub(super) taken: Vec<(Kind, String)>,
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Fn,
+    Stem,
+    Id,
+}
+
+impl Names {
+    pub(super) fn take_id(&mut self, id: &str) -> bool {
+        let fresh = self.ids.insert(id.to_owned());
+        if fresh {
+            self.taken.push((Kind::Id, id.to_owned()));
+        }
+        fresh
+    }
+
+    pub(super) fn take(&mut self, kind: Kind, base: String) -> String {
+        let set = match kind {
+            Kind::Fn => &mut self.fns,
+            Kind::Stem => &mut self.stems,
+            Kind::Id => &mut self.ids,
+        };
+        let name = unique(base, set);
+        self.taken.push((kind, name.clone()));
+        name
+    }
+
+    /// Gives back every name taken after the first `keep`.
+    pub(super) fn release(&mut self, keep: usize) {
+        for (kind, name) in self.taken.drain(keep..) {
+            match kind {
+                Kind::Fn => self.fns.remove(&name),
+                Kind::Stem => self.stems.remove(&name),
+                Kind::Id => self.ids.remove(&name),
+            };
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, StatusCode, Type};
 
-use super::naming::{field_ident, name_part, unique};
+use super::naming::{field_ident, name_part, Kind, Names};
 use super::pagination::Declared;
 use super::types::TypeBuilder;
 use super::Skipped;
@@ -66,55 +66,6 @@ pub fn operations<'a>(spec: &'a Spec, types: &mut TypeBuilder<'_>) -> Result<Bui
         }
     }
     Ok(Built { operations: out, paging, skipped })
-}
-
-/// The names operations have taken so far (ids, `Client` methods, type stems), and in what
-/// order, so a skipped operation gives its names back without copying the sets (a copy per
-/// operation is quadratic on Microsoft Graph's 11,422).
-struct Names {
-    fns: BTreeSet<String>,
-    stems: BTreeSet<String>,
-    ids: BTreeSet<String>,
-    taken: Vec<(Kind, String)>,
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Fn,
-    Stem,
-    Id,
-}
-
-impl Names {
-    fn take_id(&mut self, id: &str) -> bool {
-        let fresh = self.ids.insert(id.to_owned());
-        if fresh {
-            self.taken.push((Kind::Id, id.to_owned()));
-        }
-        fresh
-    }
-
-    fn take(&mut self, kind: Kind, base: String) -> String {
-        let set = match kind {
-            Kind::Fn => &mut self.fns,
-            Kind::Stem => &mut self.stems,
-            Kind::Id => &mut self.ids,
-        };
-        let name = unique(base, set);
-        self.taken.push((kind, name.clone()));
-        name
-    }
-
-    /// Gives back every name taken after the first `keep`.
-    fn release(&mut self, keep: usize) {
-        for (kind, name) in self.taken.drain(keep..) {
-            match kind {
-                Kind::Fn => self.fns.remove(&name),
-                Kind::Stem => self.stems.remove(&name),
-                Kind::Id => self.ids.remove(&name),
-            };
-        }
-    }
 }
 
 fn operation(

@@ -87,7 +87,12 @@ pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusa
     if one_of_items {
         match map.remove("items") {
             Some(Value::Object(mut items)) if items.len() == 1 && items.contains_key("oneOf") => {
-                map.extend(items.remove("oneOf").map(|branches| ("oneOf".to_owned(), branches)));
+                // Draft 4 checks none of them on a value that is not a list, so a last branch
+                // takes any object (Slack's users lack fields its user schemas require).
+                if let Some(Value::Array(mut branches)) = items.remove("oneOf") {
+                    branches.push(json!({}));
+                    map.insert("oneOf".into(), Value::Array(branches));
+                }
             }
             Some(item) => match map.get_mut("allOf") {
                 Some(Value::Array(members)) => members.push(item),

@@ -1,6 +1,8 @@
 //! `cargo xtask`: this workspace's own tasks, on the `openapi-clientgen` library. The crates it
 //! generates are listed in `specs/providers.toml`; everything else is the generator's.
 
+mod fidelity;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,6 +58,16 @@ enum Command {
         #[command(flatten)]
         options: ReleaseFlags,
     },
+    /// Type fidelity of a crate generated from SPEC (see scripts/type-fidelity.sh): `prepare`
+    /// writes a test of the spec's valid 2xx JSON examples into it, `check` validates what the
+    /// test wrote back and prints `examples valid decoded round-tripped`.
+    Fidelity {
+        #[arg(value_parser = ["prepare", "check"])]
+        step: String,
+        spec: PathBuf,
+        /// The generated crate's folder.
+        dir: PathBuf,
+    },
 }
 
 fn project() -> Result<Project, Error> {
@@ -86,6 +98,10 @@ fn run(command: Command) -> Result<(), Error> {
             let target = project.target(&provider)?;
             openapi_clientgen::release::run(&project, target, &options.options())
         }
+        Command::Fidelity { step, spec, dir } => match step.as_str() {
+            "prepare" => fidelity::prepare(&spec, &dir),
+            _ => fidelity::check(&spec, &dir),
+        },
     }
 }
 

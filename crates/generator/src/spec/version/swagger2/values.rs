@@ -59,6 +59,11 @@ pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusa
         let discriminator = json!({ "propertyName": property });
         map.insert("discriminator".into(), discriminator);
     }
+    // Draft 4 applies `items` only to arrays, and Slack writes `items: [A, B]` with no
+    // `type: array` where the value is one of A, B (a conversation: an object in every example):
+    // read as a list, it would never decode.
+    let one_of_items =
+        map.get("items").is_some_and(Value::is_array) && !map.contains_key("type") && !map.contains_key("oneOf");
     for (key, child) in map.iter_mut() {
         let at = at.push(key);
         match key.as_str() {
@@ -77,6 +82,25 @@ pub(super) fn schema_2to3(schema: &mut Value, at: &Pointer) -> Result<(), Refusa
                 }
             }
             _ => {}
+        }
+    }
+    if one_of_items {
+        match map.remove("items") {
+            Some(Value::Object(mut items)) if items.len() == 1 && items.contains_key("oneOf") => {
+                // Draft 4 checks none of them on a value that is not a list, so a last branch
+                // takes any object (Slack's users lack fields its user schemas require).
+                if let Some(Value::Array(mut branches)) = items.remove("oneOf") {
+                    branches.push(json!({}));
+                    map.insert("oneOf".into(), Value::Array(branches));
+                }
+            }
+            Some(item) => match map.get_mut("allOf") {
+                Some(Value::Array(members)) => members.push(item),
+                _ => {
+                    map.insert("allOf".into(), json!([item]));
+                }
+            },
+            None => {}
         }
     }
     Ok(())
@@ -107,7 +131,7 @@ fn type_list(map: &mut Map<String, Value>) {
 }
 
 /// Draft 4's tuple form, `items: [A, B]`: a list whose items are any of those schemas (3.0 has
-/// no tuple), each converted. Slack's `latest: {items: [{type: string}, {type: integer}]}`.
+/// no tuple), each converted; without `type: array`, the value itself is one of them.
 fn tuple_items(items: &mut Value, at: &Pointer) -> Result<(), Refusal> {
     let Value::Array(list) = items else { return Ok(()) };
     let mut distinct: Vec<Value> = Vec::new();

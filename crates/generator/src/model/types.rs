@@ -215,6 +215,13 @@ impl<'a> TypeBuilder<'a> {
                         any.items.as_ref().map(|i| self.boxed_type_of(i, &at.push("items"), &format!("{hint}Item")));
                     TypeRef::Array(Box::new(items.transpose()?.map(|t| t.0).unwrap_or(TypeRef::Json)))
                 }
+                // `{}` (no type, no members): any JSON value, not an object — Jira's property
+                // values and classifications are strings, numbers and lists as often as objects.
+                None if any.properties.is_empty()
+                    && !matches!(any.additional_properties, Some(AdditionalProperties::Schema(_))) =>
+                {
+                    TypeRef::Json
+                }
                 None | Some("object") => self.map_type(any.additional_properties.as_ref(), at, hint)?,
                 // `type: "null"` where 3.0 has no such type (Slack's 2.0 unions): only `null`.
                 Some("null") => return Ok((TypeRef::Json, true)),

@@ -34,6 +34,7 @@ mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
+mod time_value;
 pub mod transport;
 pub mod upload;
 
@@ -62,6 +63,7 @@ pub use retry::{
     Backoff, BudgetState, ClassifyRetry, ComputeBackoff, ConstantBackoff, Jitter, RetryBucket, RetryBudget,
     RetryPolicy, StandardClassifier, TokenBucket,
 };
+pub use time_value::{Date, DateTime, Lenient, LocalDateTime, TimeFormat};
 pub use transport::Transport;
 
 /// What only generated code (and the provider crates' handwritten upload steps) needs: helpers
@@ -90,3 +92,4 @@ pub use __private::{
 pub use reqwest;
 pub use serde;
 pub use serde_json;
+pub use time;

@@ -110,8 +110,6 @@ where
 
 /// Streams every item of `listing` with `items()` (default configuration) and counts them.
 pub async fn count_items(clients: &Clients, listing: Listing) -> usize {
-    // The three preludes export the same `Paginated` trait.
-    use utage_client::prelude::*;
     match listing {
         Listing::Utage => count(clients.utage.list_media().keyword(UTAGE_ALL).items()).await,
         Listing::MicroCmsV1 => count(clients.microcms.list_media_v1().items()).await,

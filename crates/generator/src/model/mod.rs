@@ -15,6 +15,7 @@ pub mod reach;
 mod rollback;
 mod rust;
 pub mod service;
+mod time;
 mod types;
 
 pub use build::{build, Options};
@@ -389,6 +390,8 @@ pub enum TypeRef {
     Boolean,
     /// Bytes (`format: binary` outside multipart).
     Binary,
+    /// A date or time, read leniently (`client_runtime::DateTime` and its kin).
+    Time(TimeKind),
     /// Any JSON value.
     Json,
     /// A free-form JSON object.
@@ -398,6 +401,17 @@ pub enum TypeRef {
     Tuple(Vec<TypeRef>),
     Map(Box<TypeRef>),
     Named(String),
+}
+
+/// Which time a string holds, and so which form the runtime parses it in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimeKind {
+    /// `format: date-time`: RFC 3339, with an offset.
+    DateTime,
+    /// `format: date`: `YYYY-MM-DD`.
+    Date,
+    /// `x-time-format: sql-datetime`: `YYYY-MM-DD HH:MM:SS`, no offset.
+    LocalDateTime,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -39,7 +39,9 @@ impl TypeBuilder<'_> {
                     Some(TypeKind::Alias { ty: inner, .. }) => current = inner.clone(),
                     _ => return ty,
                 },
-                TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => return current,
+                TypeRef::String | TypeRef::Time(_) | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => {
+                    return current
+                }
                 _ => return ty,
             }
         }

@@ -8,7 +8,9 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFor
 
 use super::all_of::Own;
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
-use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::{
+    Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TimeKind, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 use crate::spec::version::{Warning, TUPLE_ITEMS};
 use crate::spec::{Pointer, Spec, SpecError};
 
@@ -119,7 +121,7 @@ impl<'a> TypeBuilder<'a> {
 
     fn is_scalar_within(&self, ty: &TypeRef, depth: u8) -> bool {
         match ty {
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => true,
+            TypeRef::String | TypeRef::Time(_) | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => true,
             TypeRef::Array(inner) => !matches!(**inner, TypeRef::Array(_)) && self.is_scalar_within(inner, depth),
             TypeRef::Named(name) if depth > 0 => match self.defs.get(name).map(|d| &d.kind) {
                 Some(TypeKind::Enum { .. }) => true,
@@ -180,7 +182,7 @@ impl<'a> TypeBuilder<'a> {
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
-                _ => TypeRef::String,
+                format => self.string_type(super::time::format_text(format), schema, at)?,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::Integer(IntWidth::I32),
@@ -203,7 +205,7 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), at, hint)?,
             SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("string") => TypeRef::String,
+                Some("string") => self.string_type(any.format.as_deref(), schema, at)?,
                 Some("integer") => TypeRef::Integer(IntWidth::I64),
                 Some("number") => TypeRef::Float(FloatWidth::F64),
                 Some("boolean") => TypeRef::Boolean,
@@ -228,6 +230,11 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => TypeRef::Json,
         };
         Ok((ty, nullable))
+    }
+
+    fn string_type(&self, format: Option<&str>, schema: &Schema, at: &Pointer) -> Result<TypeRef, SpecError> {
+        super::time::string_type(format, &schema.schema_data.extensions)
+            .map_err(|message| self.spec.error(&at.push(super::time::TIME_FORMAT), message))
     }
 
     /// Registers an inline definition named after `hint`. A shape already defined (specs that
@@ -484,6 +491,9 @@ fn primitive_label(ty: &TypeRef) -> &'static str {
         TypeRef::Float(_) => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Binary => "Binary",
+        TypeRef::Time(TimeKind::DateTime) => "DateTime",
+        TypeRef::Time(TimeKind::Date) => "Date",
+        TypeRef::Time(TimeKind::LocalDateTime) => "LocalDateTime",
         TypeRef::Json | TypeRef::JsonObject => "Object",
         TypeRef::Array(_) => "List",
         TypeRef::Tuple(_) => "Tuple",

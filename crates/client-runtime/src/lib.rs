@@ -17,6 +17,10 @@
 //! The key never appears in `Debug`, `Display`, logs or error excerpts. What differs by provider
 //! (quotas, where the request id lives, the body cap, hints) comes from the [`ServiceSpec`] a
 //! generated crate hands over, or from its handwritten [`paginate::Source`] impls.
+//!
+//! Decoded values: [`DateTime`], [`Date`] and [`LocalDateTime`] are what `format: date-time`,
+//! `format: date` and `x-time-format: sql-datetime` fields become; a server that sends another
+//! form costs that field its parsed value (kept as text), not the whole response.
 
 mod auth;
 pub mod config;

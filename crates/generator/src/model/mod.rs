@@ -22,6 +22,7 @@ pub use build::{build, Options};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
 pub use pagination::{BodyPath, Pagination, PagingOrigin, PagingStyle, Step};
 pub use rust::{Access, Arg, Input, RustType};
+pub use time::TimeKind;
 
 /// One API, ready to emit.
 #[derive(Clone, Debug)]
@@ -401,17 +402,6 @@ pub enum TypeRef {
     Tuple(Vec<TypeRef>),
     Map(Box<TypeRef>),
     Named(String),
-}
-
-/// Which time a string holds, and so which form the runtime parses it in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TimeKind {
-    /// `format: date-time`: RFC 3339, with an offset.
-    DateTime,
-    /// `format: date`: `YYYY-MM-DD`.
-    Date,
-    /// `x-time-format: sql-datetime`: `YYYY-MM-DD HH:MM:SS`, no offset.
-    LocalDateTime,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -122,17 +122,6 @@ impl fmt::Display for RustType {
     }
 }
 
-impl TimeKind {
-    /// The runtime type's name (`client_runtime::<name>`).
-    pub fn type_name(self) -> &'static str {
-        match self {
-            TimeKind::DateTime => "DateTime",
-            TimeKind::Date => "Date",
-            TimeKind::LocalDateTime => "LocalDateTime",
-        }
-    }
-}
-
 /// What a builder setter (and a `Client` method argument) accepts for a value of a type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Input {

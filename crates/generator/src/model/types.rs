@@ -8,9 +8,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFor
 
 use super::all_of::Own;
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
-use super::{
-    Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TimeKind, TypeDef, TypeKind, TypeRef, UnionVariant,
-};
+use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::spec::version::{Warning, TUPLE_ITEMS};
 use crate::spec::{Pointer, Spec, SpecError};
 
@@ -182,7 +180,7 @@ impl<'a> TypeBuilder<'a> {
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
-                format => self.string_type(super::time::format_text(format), schema, at)?,
+                format => super::time::string_type(self.spec, super::time::format_text(format), schema, at)?,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::Integer(IntWidth::I32),
@@ -205,7 +203,7 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), at, hint)?,
             SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("string") => self.string_type(any.format.as_deref(), schema, at)?,
+                Some("string") => super::time::string_type(self.spec, any.format.as_deref(), schema, at)?,
                 Some("integer") => TypeRef::Integer(IntWidth::I64),
                 Some("number") => TypeRef::Float(FloatWidth::F64),
                 Some("boolean") => TypeRef::Boolean,
@@ -230,11 +228,6 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => TypeRef::Json,
         };
         Ok((ty, nullable))
-    }
-
-    fn string_type(&self, format: Option<&str>, schema: &Schema, at: &Pointer) -> Result<TypeRef, SpecError> {
-        super::time::string_type(format, &schema.schema_data.extensions)
-            .map_err(|message| self.spec.error(&at.push(super::time::TIME_FORMAT), message))
     }
 
     /// Registers an inline definition named after `hint`. A shape already defined (specs that
@@ -491,9 +484,7 @@ fn primitive_label(ty: &TypeRef) -> &'static str {
         TypeRef::Float(_) => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Binary => "Binary",
-        TypeRef::Time(TimeKind::DateTime) => "DateTime",
-        TypeRef::Time(TimeKind::Date) => "Date",
-        TypeRef::Time(TimeKind::LocalDateTime) => "LocalDateTime",
+        TypeRef::Time(kind) => kind.type_name(),
         TypeRef::Json | TypeRef::JsonObject => "Object",
         TypeRef::Array(_) => "List",
         TypeRef::Tuple(_) => "Tuple",

@@ -128,7 +128,8 @@ async fn utage_list_media_on_the_wire() {
     assert_eq!(headers["authorization"], "Bearer utage-secret");
     assert_round_trip(response.body(), &page);
     let first = &response.data.as_ref().expect("data")[0];
-    assert_eq!(first.created_at.as_deref(), Some("2024-05-01 12:34:56"));
+    let created = first.created_at.as_ref().and_then(|t| t.get()).expect("`Y-m-d H:i:s` parses");
+    assert_eq!(created, time::macros::datetime!(2024-05-01 12:34:56));
     assert_eq!(first.folder_id, None);
 
     let errors = examples("utage", "/media", "get");

@@ -166,6 +166,13 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "#/security/0",
         "a requirement that combines schemes sending different credentials is not supported",
     ),
+    // A time form the runtime cannot parse is refused, not read as a plain string.
+    (
+        "unknown_time_format",
+        "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {type: string, x-time-format: 'd/m/Y'}}}\n",
+        "#/components/schemas/A/properties/b/x-time-format",
+        "`x-time-format: \"d/m/Y\"` is not a form the runtime parses; known: `sql-datetime`",
+    ),
 ];
 
 /// `--strict`: the first construct the generator cannot hold refuses the spec, located.

@@ -17,6 +17,10 @@
 //! The key never appears in `Debug`, `Display`, logs or error excerpts. What differs by provider
 //! (quotas, where the request id lives, the body cap, hints) comes from the [`ServiceSpec`] a
 //! generated crate hands over, or from its handwritten [`paginate::Source`] impls.
+//!
+//! Decoded values: [`DateTime`], [`Date`] and [`LocalDateTime`] are what `format: date-time`,
+//! `format: date` and `x-time-format: sql-datetime` fields become; a server that sends another
+//! form costs that field its parsed value (kept as text), not the whole response.
 
 mod auth;
 pub mod config;
@@ -34,6 +38,7 @@ mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
+mod time_value;
 pub mod transport;
 pub mod upload;
 
@@ -62,6 +67,7 @@ pub use retry::{
     Backoff, BudgetState, ClassifyRetry, ComputeBackoff, ConstantBackoff, Jitter, RetryBucket, RetryBudget,
     RetryPolicy, StandardClassifier, TokenBucket,
 };
+pub use time_value::{Date, DateTime, Lenient, LocalDateTime, TimeFormat};
 pub use transport::Transport;
 
 /// What only generated code (and the provider crates' handwritten upload steps) needs: helpers
@@ -90,3 +96,4 @@ pub use __private::{
 pub use reqwest;
 pub use serde;
 pub use serde_json;
+pub use time;

@@ -1,43 +1,17 @@
-//! microCMS facts the spec cannot enforce: `createdAt`/`updatedAt` are RFC 3339 strings. (Uploads
-//! over about 5 MB fail on the server: [`crate::upload`] checks that before sending.)
+//! microCMS facts the spec cannot enforce. Uploads over about 5 MB fail on the server:
+//! [`crate::upload`] checks that before sending. (`createdAt`/`updatedAt` are RFC 3339, which the
+//! spec says with `format: date-time`: the fields are [`client_runtime::DateTime`] and need no
+//! helper here.)
 
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-
-use crate::types::MediaV2;
 #[cfg(test)]
 use crate::Client;
 
 pub use crate::upload::MAX_UPLOAD_BYTES;
 
-/// A timestamp that is not RFC 3339.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("microCMS timestamp {value:?} is not RFC 3339: {reason}")]
-pub struct TimestampError {
-    pub value: String,
-    pub reason: String,
-}
-
-fn parse(value: &str) -> Result<OffsetDateTime, TimestampError> {
-    OffsetDateTime::parse(value, &Rfc3339)
-        .map_err(|e| TimestampError { value: value.to_owned(), reason: e.to_string() })
-}
-
-impl MediaV2 {
-    /// `createdAt` as a date and time (`None` when absent).
-    pub fn created_at_datetime(&self) -> Option<Result<OffsetDateTime, TimestampError>> {
-        self.created_at.as_deref().map(parse)
-    }
-
-    /// `updatedAt` as a date and time (`None` when absent).
-    pub fn updated_at_datetime(&self) -> Option<Result<OffsetDateTime, TimestampError>> {
-        self.updated_at.as_deref().map(parse)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::MediaV2;
 
     #[test]
     fn documented_timestamps_parse() {
@@ -46,9 +20,9 @@ mod tests {
             "createdAt": "2025-02-28T05:34:48.722Z", "updatedAt": "2026-04-08T01:32:39.694Z"
         }))
         .expect("the docs' example");
-        let created = media.created_at_datetime().expect("present").expect("RFC 3339");
+        let created = media.created_at.as_ref().and_then(|t| t.get()).expect("present, RFC 3339");
         assert_eq!(created.year(), 2025);
-        assert!(media.updated_at_datetime().expect("present").is_ok());
+        assert!(media.updated_at.as_ref().is_some_and(|t| t.is_parsed()));
     }
 
     #[test]

@@ -26,7 +26,9 @@
 #[rustfmt::skip]
 pub mod generated;
 
-pub use client_runtime::{ApiError, BuildError, Error, Response, ResponseMeta};
+/// The `time` crate the timestamps parse into, so callers name the same version.
+pub use client_runtime::time;
+pub use client_runtime::{ApiError, BuildError, DateTime, Error, Response, ResponseMeta};
 pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;

@@ -1,32 +1,8 @@
-//! PostEverywhere wraps every answer in `{data, error, meta}` and sends `created_at` as an
-//! ISO 8601 UTC string; the spec can only type it as a string. These helpers parse it and reach
-//! into the envelope.
+//! PostEverywhere wraps every answer in `{data, error, meta}`; these helpers reach into the
+//! envelope. (`created_at` is ISO 8601 UTC, which the spec says with `format: date-time`: the
+//! field is a [`client_runtime::DateTime`] and needs no helper here.)
 
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-
-use crate::types::{CompletedMedia, ErrorDetail, MediaItem, MediaListEnvelope, Meta};
-
-/// A timestamp that is not ISO 8601 / RFC 3339.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("PostEverywhere timestamp {value:?} is not RFC 3339: {reason}")]
-pub struct TimestampError {
-    pub value: String,
-    pub reason: String,
-}
-
-/// Parses `2026-04-10T12:00:00.000Z`.
-pub fn parse_timestamp(value: &str) -> Result<OffsetDateTime, TimestampError> {
-    OffsetDateTime::parse(value, &Rfc3339)
-        .map_err(|e| TimestampError { value: value.to_owned(), reason: e.to_string() })
-}
-
-impl MediaItem {
-    /// `created_at` as a date and time.
-    pub fn created_at_datetime(&self) -> Result<OffsetDateTime, TimestampError> {
-        parse_timestamp(&self.created_at)
-    }
-}
+use crate::types::{CompletedMedia, ErrorDetail, MediaListEnvelope, Meta};
 
 impl Meta {
     /// The request id, spelt `request_id` on most pages of the docs and `requestId` on others.
@@ -59,12 +35,11 @@ impl ErrorDetail {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_timestamp;
-
     #[test]
     fn documented_example_parses() {
-        let t = parse_timestamp("2026-04-10T12:00:00.000Z").expect("the docs' example");
-        assert_eq!(t.unix_timestamp(), 1_775_822_400);
+        let t: client_runtime::DateTime =
+            serde_json::from_value(serde_json::json!("2026-04-10T12:00:00.000Z")).expect("the docs' example");
+        assert_eq!(t.get().map(|t| t.unix_timestamp()), Some(1_775_822_400));
     }
 
     #[test]
@@ -75,7 +50,10 @@ mod tests {
     }
 
     #[test]
-    fn other_forms_are_refused() {
-        assert!(parse_timestamp("2026-04-10 12:00:00").is_err());
+    fn other_forms_are_kept_as_text() {
+        let meta =
+            serde_json::from_value::<crate::types::Meta>(serde_json::json!({"timestamp": "2026-04-10 12:00:00"}));
+        let timestamp = meta.expect("meta").timestamp.expect("present");
+        assert_eq!((timestamp.get(), timestamp.raw()), (None, Some("2026-04-10 12:00:00")));
     }
 }

@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             media.name.as_deref().unwrap_or("?"),
             media.size.unwrap_or_default(),
             media.mime_type.as_deref().unwrap_or("?"),
-            media.created_at.as_deref().unwrap_or("?"),
+            media.created_at.as_ref().map_or("?".to_owned(), ToString::to_string),
         );
     }
     Ok(())

@@ -21,7 +21,7 @@
 //! // Every item, paging handled (pages fetched concurrently, nothing lost or repeated).
 //! let mut items = client.list_media().keyword("cat").items();
 //! while let Some(media) = items.try_next().await? {
-//!     println!("{:?} {:?}", media.name, media.created_at_datetime());
+//!     println!("{:?} {:?}", media.name, media.created_at.and_then(|t| t.get())); // `PrimitiveDateTime`: UTAGE sends no offset
 //! }
 //! # Ok(()) }
 //! ```
@@ -29,7 +29,9 @@
 #[rustfmt::skip]
 pub mod generated;
 
-pub use client_runtime::{ApiError, BuildError, Error, Response, ResponseMeta};
+/// The `time` crate the timestamps parse into, so callers name the same version.
+pub use client_runtime::time;
+pub use client_runtime::{ApiError, BuildError, Error, LocalDateTime, Response, ResponseMeta};
 pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;

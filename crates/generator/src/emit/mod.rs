@@ -152,6 +152,10 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Bool => quote!(bool),
+        RustType::Time(kind) => {
+            let name = ident(kind.type_name());
+            quote!(client_runtime::#name)
+        }
         RustType::JsonValue => quote!(serde_json::Value),
         RustType::JsonMap => quote!(serde_json::Map<String, serde_json::Value>),
         RustType::Vec(item) => {

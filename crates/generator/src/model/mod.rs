@@ -15,12 +15,14 @@ pub mod reach;
 mod rollback;
 mod rust;
 pub mod service;
+mod time;
 mod types;
 
 pub use build::{build, Options};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
 pub use pagination::{BodyPath, Pagination, PagingOrigin, PagingStyle, Step};
 pub use rust::{Access, Arg, Input, RustType};
+pub use time::TimeKind;
 
 /// One API, ready to emit.
 #[derive(Clone, Debug)]
@@ -389,6 +391,8 @@ pub enum TypeRef {
     Boolean,
     /// Bytes (`format: binary` outside multipart).
     Binary,
+    /// A date or time, read leniently (`client_runtime::DateTime` and its kin).
+    Time(TimeKind),
     /// Any JSON value.
     Json,
     /// A free-form JSON object.

@@ -40,7 +40,9 @@ impl TypeBuilder<'_> {
                     Some(TypeKind::Alias { ty: inner, .. }) => current = inner.clone(),
                     _ => return ty,
                 },
-                TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => return current,
+                TypeRef::String | TypeRef::Time(_) | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => {
+                    return current
+                }
                 // A component naming a list of scalars (Cloudflare's `issueClasses`) is that list:
                 // the parameter is written element by element, as its style says.
                 TypeRef::Array(item) if self.is_scalar(item) => {

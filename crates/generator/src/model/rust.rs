@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::{FloatWidth, IntWidth, TypeRef};
+use super::{FloatWidth, IntWidth, TimeKind, TypeRef};
 
 /// A Rust type as the generated code declares it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,6 +16,8 @@ pub enum RustType {
     F32,
     F64,
     Bool,
+    /// `client_runtime::DateTime`, `Date` or `LocalDateTime`: parsed, or the text kept.
+    Time(TimeKind),
     /// `serde_json::Value`.
     JsonValue,
     /// `serde_json::Map<String, serde_json::Value>`.
@@ -56,6 +58,7 @@ impl RustType {
             TypeRef::Float(FloatWidth::F32) => RustType::F32,
             TypeRef::Float(FloatWidth::F64) => RustType::F64,
             TypeRef::Boolean => RustType::Bool,
+            TypeRef::Time(kind) => RustType::Time(*kind),
             TypeRef::Json => RustType::JsonValue,
             TypeRef::JsonObject => RustType::JsonMap,
             TypeRef::Array(item) => RustType::Vec(Box::new(RustType::of(item))),
@@ -97,6 +100,7 @@ impl fmt::Display for RustType {
             RustType::F32 => f.write_str("f32"),
             RustType::F64 => f.write_str("f64"),
             RustType::Bool => f.write_str("bool"),
+            RustType::Time(kind) => f.write_str(kind.type_name()),
             RustType::JsonValue => f.write_str("Value"),
             RustType::JsonMap => f.write_str("Map<String, Value>"),
             RustType::Vec(item) => write!(f, "Vec<{item}>"),

@@ -119,7 +119,7 @@ impl<'a> TypeBuilder<'a> {
 
     fn is_scalar_within(&self, ty: &TypeRef, depth: u8) -> bool {
         match ty {
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => true,
+            TypeRef::String | TypeRef::Time(_) | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean => true,
             TypeRef::Array(inner) => !matches!(**inner, TypeRef::Array(_)) && self.is_scalar_within(inner, depth),
             TypeRef::Named(name) if depth > 0 => match self.defs.get(name).map(|d| &d.kind) {
                 Some(TypeKind::Enum { .. }) => true,
@@ -180,7 +180,7 @@ impl<'a> TypeBuilder<'a> {
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
-                _ => TypeRef::String,
+                format => super::time::string_type(self.spec, super::time::format_text(format), schema, at)?,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::Integer(IntWidth::I32),
@@ -203,7 +203,7 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), at, hint)?,
             SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("string") => TypeRef::String,
+                Some("string") => super::time::string_type(self.spec, any.format.as_deref(), schema, at)?,
                 Some("integer") => TypeRef::Integer(IntWidth::I64),
                 Some("number") => TypeRef::Float(FloatWidth::F64),
                 Some("boolean") => TypeRef::Boolean,
@@ -491,6 +491,7 @@ fn primitive_label(ty: &TypeRef) -> &'static str {
         TypeRef::Float(_) => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Binary => "Binary",
+        TypeRef::Time(kind) => kind.type_name(),
         TypeRef::Json | TypeRef::JsonObject => "Object",
         TypeRef::Array(_) => "List",
         TypeRef::Tuple(_) => "Tuple",

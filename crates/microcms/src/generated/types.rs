@@ -71,10 +71,10 @@ pub struct MediaV2 {
     pub id: String,
     /// When the media was uploaded.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<client_runtime::DateTime>,
     /// When the media was last updated.
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<client_runtime::DateTime>,
     /// The media URL.
     pub url: String,
     /// Width in pixels (images).

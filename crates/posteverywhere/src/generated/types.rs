@@ -38,7 +38,7 @@ pub struct CompletedMedia {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<client_runtime::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
     /// Second shape only.
@@ -140,7 +140,7 @@ pub struct Media {
     #[serde(default)]
     pub duration: Option<f64>,
     /// UTC timestamp (ISO 8601)
-    pub created_at: String,
+    pub created_at: client_runtime::DateTime,
     /// `[media_id]`, for copying straight into `POST /v1/posts`.
     pub media_ids: Vec<String>,
 }
@@ -216,7 +216,7 @@ pub struct MediaItem {
     #[serde(default)]
     pub duration: Option<f64>,
     /// UTC timestamp (ISO 8601)
-    pub created_at: String,
+    pub created_at: client_runtime::DateTime,
 }
 
 /// The schema `#/components/schemas/MediaList`.
@@ -330,7 +330,7 @@ pub struct Meta {
     pub request_id2: Option<String>,
     /// When the response was produced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<client_runtime::DateTime>,
 }
 
 /// The window this page covers. There is no total count.

@@ -152,6 +152,22 @@ fn a_generated_crate_packages_with_verification() {
     // the same version: a build left from an earlier run would be checked against instead of this
     // runtime (its code changes while its version stays), so the verification starts clean.
     let _ = std::fs::remove_dir_all(workspace().join("target/package-check"));
+    // Cargo also unpacks that temporary registry's crates under `$CARGO_HOME/registry/src/-<hash>/`
+    // and reuses an unpacked copy of the same version, so a runtime changed since an earlier
+    // run would be verified stale; those copies (never crates.io's) go too.
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    if let Some(sources) = cargo_home.map(|home| home.join("registry/src")) {
+        for registry in std::fs::read_dir(&sources).into_iter().flatten().flatten() {
+            let local = registry.file_name().to_string_lossy().starts_with('-');
+            for unpacked in std::fs::read_dir(registry.path()).into_iter().flatten().flatten() {
+                if local && unpacked.file_name().to_string_lossy().starts_with("client-runtime-") {
+                    let _ = std::fs::remove_dir_all(unpacked.path());
+                }
+            }
+        }
+    }
     let output = Command::new(env!("CARGO"))
         .args(["package", "--quiet", "--allow-dirty", "-p", "client-runtime", "-p", "petstore-client"])
         .current_dir(root.path())

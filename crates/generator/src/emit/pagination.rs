@@ -210,7 +210,12 @@ fn requested(op: &Operation, style: &PagingStyle) -> (TokenStream, TokenStream) 
     let read = |setter: &str| {
         let get = ident(&format!("get_{}", setter.trim_start_matches("r#")));
         let from = from_wire(op, setter);
-        quote!(self.0.#get().and_then(#from))
+        // A required parameter's getter gives the value itself, an optional one's an `Option`.
+        let required = op.params.iter().any(|p| p.rust_name == setter && p.required);
+        match required {
+            true => quote!(Some(self.0.#get()).and_then(#from)),
+            false => quote!(self.0.#get().and_then(#from)),
+        }
     };
     match style {
         PagingStyle::Offset { offset, limit, .. } => (read(limit), read(offset)),

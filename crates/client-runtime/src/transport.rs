@@ -1,5 +1,5 @@
 //! The pipeline every request goes through, whatever its body and wherever it goes:
-//! [`Transport::pipeline`]. It owns no policy: the [pacer](crate::pacing::Pace) says when an
+//! `Transport::pipeline` (private). It owns no policy: the [pacer](crate::pacing::Pace) says when an
 //! attempt may go, the [retry policy](crate::retry::RetryPolicy) (classifier and backoff) whether
 //! and when to try again, the [retry bucket](crate::retry::RetryBucket) whether the client can
 //! afford it, `redirect.rs` where a redirect leads and whether the key may follow. This module
@@ -121,7 +121,7 @@ impl Transport {
         self.inner.service
     }
 
-    /// Sends the request through the [pipeline](Self::pipeline) and reads the whole body of
+    /// Sends the request through the pipeline (`Transport::pipeline`) and reads the whole body of
     /// the final response, whatever its status: the generated code decodes it.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         self.pipeline(request, Delivery::Read).await

@@ -1,6 +1,9 @@
 //! The `openapi-clientgen` command line, as a library so a workspace task (this repository's
 //! `cargo xtask`) can offer the same subcommands with the same flags.
 
+// The doc comments below are the `--help` text clap prints, where `<dir>` reads as a placeholder.
+#![allow(rustdoc::invalid_html_tags)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};

@@ -64,7 +64,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// The key of one more header of a spec that sends several keys together
-    /// ([`AuthScheme::Headers`], e.g. `X-VTEX-API-AppToken` beside `X-VTEX-API-AppKey`):
+    /// ([`AuthScheme::Headers`](crate::AuthScheme::Headers), e.g. `X-VTEX-API-AppToken` beside `X-VTEX-API-AppKey`):
     /// sent, and redacted, like the API key.
     pub fn header_key(mut self, header: impl Into<String>, key: impl Into<String>) -> Self {
         let header = header.into();
@@ -142,7 +142,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Responses larger than this fail with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
-    /// Default: the service's documented limit, else [`DEFAULT_MAX_RESPONSE_BYTES`] (16 MiB).
+    /// Default: the service's documented limit, else [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES) (16 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
         self

@@ -34,7 +34,7 @@ impl fmt::Display for SpecError {
 impl std::error::Error for SpecError {}
 
 /// The generic tree of spec text (JSON when the file says `.json`, else YAML, where an integer
-/// outside 64 bits is kept as a float: see [`yaml`]).
+/// outside 64 bits is kept as a float: see the `yaml` module).
 pub fn read_tree(path: &Path, text: &str) -> Result<serde_json::Value, SpecError> {
     let error = |message: String| SpecError { file: path.to_owned(), pointer: String::new(), message };
     if path.extension().is_some_and(|e| e == "json") {

@@ -1,4 +1,5 @@
-//! Property tests of the engine against a scripted fake server whose answers are generated:
+//! Property tests of the engine against a scripted fake server whose answers are generated, in
+//! each style (offset, page number, token, next URL, cursor from the last item):
 //! page sizes, totals, items inserted and deleted between requests, failures, expired tokens,
 //! and hostile answers (an ignored position, a page served again, a lying total, a server that
 //! ignores positions or hands out new tokens for old items for good). Fixed seed, bounded
@@ -27,9 +28,16 @@ const MAX_FETCHES: usize = 400;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
-    Offset { reports_total: bool },
+    Offset {
+        reports_total: bool,
+    },
     Page,
     Token,
+    /// The next page's absolute URL on the API's origin (`?after=<last id>`), as a body field or
+    /// a `Link` header gives it.
+    NextUrl,
+    /// `starting_after = <last id>` while the body's `has_more` says so (Stripe).
+    AfterItem,
 }
 
 /// What the server does with one request.
@@ -71,7 +79,7 @@ struct Server {
     /// for good; honestly otherwise.
     stuck: bool,
     fetches: usize,
-    last: Option<(Vec<String>, Option<u64>, Option<String>)>,
+    last: Option<(Vec<String>, Option<u64>, Option<String>, Option<bool>)>,
     /// The largest page the server serves (it clamps larger requests, and says so).
     clamp: u64,
     ever: Vec<String>,
@@ -101,9 +109,13 @@ fn failure(error: FakeError) -> Error<FakeError> {
     Error::Api(ApiError { error, meta: Box::new(meta()) })
 }
 
+/// The fake's answers come from this origin, so next URLs on it are followed.
+const ORIGIN: &str = "https://api.test/list";
+
 impl Source for Fake {
     type Item = String;
-    type Body = ();
+    /// `has_more`, for the cursor-from-the-last-item style (the body holds nothing else).
+    type Body = Option<bool>;
     type Error = FakeError;
 
     fn operation(&self) -> &'static str {
@@ -114,7 +126,12 @@ impl Source for Fake {
             Kind::Offset { .. } => Style::Offset { max_limit: self.max, max_offset: None },
             Kind::Page => Style::PageNumber { max_per_page: self.max },
             Kind::Token => Style::Token,
+            Kind::NextUrl => Style::NextUrl,
+            Kind::AfterItem => Style::AfterItem,
         }
+    }
+    fn has_more(body: &Option<bool>) -> Option<bool> {
+        *body
     }
     fn requested_page_size(&self) -> Option<u64> {
         self.page_size
@@ -122,7 +139,7 @@ impl Source for Fake {
     fn validate(&self) -> Result<(), InvalidRequest> {
         Ok(())
     }
-    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), FakeError> {
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, Option<bool>, FakeError> {
         let answer = self.answer(cursor);
         async move { answer }.boxed()
     }
@@ -135,7 +152,7 @@ impl Source for Fake {
 }
 
 impl Fake {
-    fn answer(&self, cursor: Cursor) -> Result<Fetched<String, ()>, Error<FakeError>> {
+    fn answer(&self, cursor: Cursor) -> Result<Fetched<String, Option<bool>>, Error<FakeError>> {
         let mut s = self.lock();
         s.fetches += 1;
         if s.fetches > MAX_FETCHES {
@@ -166,8 +183,8 @@ impl Fake {
             }
             Answer::Fail => return Err(failure(FakeError::Boom)),
             Answer::Repeat => {
-                if let Some((items, total, token)) = s.last.clone() {
-                    return Ok(Fetched { items, body: (), meta: meta(), total, page_size: None, token });
+                if let Some((items, total, token, more)) = s.last.clone() {
+                    return Ok(Fetched { items, body: more, meta: meta(), total, page_size: None, token });
                 }
             }
             _ => {}
@@ -178,7 +195,9 @@ impl Fake {
             (Cursor::Page { per_page, .. }, Answer::IgnorePosition) => {
                 (0, (*per_page).min(s.clamp), Some((*per_page).min(s.clamp)))
             }
-            (Cursor::Token(_), Answer::IgnorePosition) => (0, self.page_size.unwrap_or(10), None),
+            (Cursor::Token(_) | Cursor::NextUrl(_) | Cursor::After(_), Answer::IgnorePosition) => {
+                (0, self.page_size.unwrap_or(10), None)
+            }
             (Cursor::Offset { offset, limit }, _) => (*offset, *limit, None),
             (Cursor::Page { page, per_page }, _) => {
                 let used = (*per_page).min(s.clamp);
@@ -192,6 +211,19 @@ impl Fake {
                     None => return Err(failure(FakeError::Expired)),
                 }
             }
+            // The item a URL or a cursor points after was deleted: the server refuses, as
+            // Stripe does for a `starting_after` that no longer exists.
+            (Cursor::NextUrl(url), _) => {
+                let after = url.split("after=").nth(1).and_then(|rest| rest.split('&').next()).unwrap_or_default();
+                match s.items.iter().position(|id| id == after) {
+                    Some(i) => (i as u64 + 1, self.page_size.unwrap_or(10), None),
+                    None => return Err(failure(FakeError::Boom)),
+                }
+            }
+            (Cursor::After(after), _) => match s.items.iter().position(|id| id == after) {
+                Some(i) => (i as u64 + 1, self.page_size.unwrap_or(10), None),
+                None => return Err(failure(FakeError::Boom)),
+            },
             (_, _) => (0, self.page_size.unwrap_or(10), None),
         };
         let size = size.max(1);
@@ -210,12 +242,26 @@ impl Fake {
             // A new token every time: a server may mint one per page.
             format!("{last}:{}", s.tokens)
         });
-        let token = token.filter(|_| to < s.items.len() || answer == Answer::IgnorePosition);
-        s.last = Some((items.clone(), total, token.clone()));
+        let more = to < s.items.len() || answer == Answer::IgnorePosition;
+        let token = token.filter(|_| more);
+        let token = match self.kind {
+            Kind::NextUrl => {
+                s.tokens += 1;
+                let last = items.last().cloned().unwrap_or_default();
+                more.then(|| format!("{ORIGIN}?after={last}&n={}", s.tokens))
+            }
+            _ => token,
+        };
+        let has_more = (self.kind == Kind::AfterItem).then_some(more);
+        s.last = Some((items.clone(), total, token.clone(), has_more));
+        let meta = match url::Url::parse(ORIGIN) {
+            Ok(url) => meta().with_url(url),
+            Err(_) => meta(),
+        };
         Ok(Fetched {
             items,
-            body: (),
-            meta: meta(),
+            body: has_more,
+            meta,
             total,
             page_size: page_size.filter(|_| self.kind == Kind::Page),
             token,
@@ -251,6 +297,12 @@ fn kind() -> impl Strategy<Value = Kind> {
         Just(Kind::Page),
         Just(Kind::Token),
     ]
+}
+
+/// The styles whose continuation comes from the server's last answer (added with them; their
+/// own cases, so the other styles keep the cases they always had).
+fn continuation_kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![Just(Kind::NextUrl), Just(Kind::AfterItem)]
 }
 
 #[derive(Debug)]
@@ -360,6 +412,59 @@ proptest! {
         prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
         if persistent && r.error.is_none() {
             // Ending without an error is right only when nothing was left unread.
+            let got: HashSet<&String> = r.yielded.iter().collect();
+            let missing: Vec<&String> = r.present_throughout.iter().filter(|id| !got.contains(id)).collect();
+            prop_assert!(missing.is_empty(), "silently short: missing {:?}", missing);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256, 0x5eed_0002))]
+
+    /// Next URLs and cursors from the last item, on an honest server: every item present
+    /// throughout, or a typed error (a cursor item deleted under the listing is refused, as
+    /// Stripe does); never twice; within the bound.
+    #[test]
+    fn continuation_listings_on_honest_servers_are_whole_or_fail_with_a_typed_error(
+        kind in continuation_kind(),
+        n in 0usize..60,
+        page_size in proptest::option::of(1u64..12),
+        script in proptest::collection::vec(answer(false), 0..10),
+    ) {
+        // Nothing moved and nothing failed: the listing must be whole, with no error at all.
+        let calm = script.iter().all(|a| *a == Answer::Honest);
+        let case = Case { kind, n, max: 12, page_size, clamp: 12, script, stuck: false, concurrency: 1 };
+        let r = run(case);
+        prop_assert!(r.fetches <= MAX_FETCHES, "{} fetches", r.fetches);
+        prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
+        if calm {
+            prop_assert!(r.error.is_none(), "{:?} on a calm server", r.error);
+            prop_assert_eq!(r.yielded.len(), n, "every item of a calm server");
+        }
+        if r.error.is_none() {
+            let got: HashSet<&String> = r.yielded.iter().collect();
+            let missing: Vec<&String> = r.present_throughout.iter().filter(|id| !got.contains(id)).collect();
+            prop_assert!(missing.is_empty(), "missing {:?}; yielded {:?}", missing, r.yielded);
+        }
+    }
+
+    /// Next URLs and cursors on any server, lies included: the listing ends within the bound,
+    /// never repeats an item, and a server that keeps lying ends it with a typed error.
+    #[test]
+    fn continuation_listings_on_hostile_servers_cannot_spin_or_repeat(
+        kind in continuation_kind(),
+        n in 0usize..60,
+        page_size in proptest::option::of(1u64..12),
+        script in proptest::collection::vec(answer(true), 1..10),
+        stuck in any::<bool>(),
+    ) {
+        let persistent = stuck && script.last().is_some_and(|a| matches!(a, Answer::IgnorePosition | Answer::Repeat));
+        let case = Case { kind, n, max: 12, page_size, clamp: 12, script, stuck, concurrency: 1 };
+        let r = run(case);
+        prop_assert!(r.fetches <= MAX_FETCHES, "{} fetches", r.fetches);
+        prop_assert_eq!(r.yielded.iter().collect::<HashSet<_>>().len(), r.yielded.len(), "a duplicate: {:?}", r.yielded);
+        if persistent && r.error.is_none() {
             let got: HashSet<&String> = r.yielded.iter().collect();
             let missing: Vec<&String> = r.present_throughout.iter().filter(|id| !got.contains(id)).collect();
             prop_assert!(missing.is_empty(), "silently short: missing {:?}", missing);

@@ -70,6 +70,9 @@ enum FakeError {
     Expired,
 }
 
+/// The previous answer, served again by [`Answer::Repeat`]: items, total, continuation, has_more.
+type LastAnswer = (Vec<String>, Option<u64>, Option<String>, Option<bool>);
+
 #[derive(Debug)]
 struct Server {
     items: Vec<String>,
@@ -79,7 +82,7 @@ struct Server {
     /// for good; honestly otherwise.
     stuck: bool,
     fetches: usize,
-    last: Option<(Vec<String>, Option<u64>, Option<String>, Option<bool>)>,
+    last: Option<LastAnswer>,
     /// The largest page the server serves (it clamps larger requests, and says so).
     clamp: u64,
     ever: Vec<String>,

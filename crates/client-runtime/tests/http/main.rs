@@ -12,4 +12,3 @@ mod retries;
 mod safety;
 mod several_keys;
 mod storage;
-mod tracing_fields;

@@ -18,6 +18,10 @@ use tracing_subscriber::Layer;
 
 use crate::common::{client, lock, serve, shared, QueryKey, Shared, KEY};
 
+/// The two tests set their own subscriber and rebuild the callsites' interest: one at a time,
+/// so neither rebuilds it while the other's spans are being recorded.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Every field recorded, by span (its name and fields) and by event.
 #[derive(Default, Debug)]
 struct Captured {
@@ -82,7 +86,11 @@ impl Capture {
 #[tokio::test]
 async fn a_call_has_one_span_with_the_http_client_fields_and_an_event_per_attempt() {
     let capture = Capture::default();
+    let _serial = ONE_AT_A_TIME.lock().await;
     let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    // A callsite first reached by a test running without a subscriber may have cached "no
+    // interest" (tracing keeps that per callsite, process-wide): recompute it with this one set.
+    tracing::callsite::rebuild_interest_cache();
     let hits: Shared<u32> = shared();
     let counter = hits.clone();
     let app = Router::new().route(
@@ -135,7 +143,11 @@ async fn a_call_has_one_span_with_the_http_client_fields_and_an_event_per_attemp
 #[tokio::test]
 async fn a_failed_call_records_its_error_type() {
     let capture = Capture::default();
+    let _serial = ONE_AT_A_TIME.lock().await;
     let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    // A callsite first reached by a test running without a subscriber may have cached "no
+    // interest" (tracing keeps that per callsite, process-wide): recompute it with this one set.
+    tracing::callsite::rebuild_interest_cache();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     drop(listener);

@@ -26,6 +26,7 @@ pub fn request_body(
     if let Some((ct, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) {
         let at = at.push("content").push(ct).push("schema");
         // No schema: any JSON value.
+        types.enter(stem, &format!("{stem}Body"));
         let ty = match media.schema.as_ref() {
             Some(schema) => types.type_of(schema, &at, &format!("{stem}Body"))?.0,
             None => TypeRef::Json,
@@ -112,6 +113,7 @@ fn form_fields(
     };
     let mut taken = BTreeSet::new();
     let mut fields = Vec::new();
+    types.enter(stem, stem);
     for (name, prop) in properties {
         let p_at = at.push("properties").push(name);
         let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;

@@ -32,6 +32,7 @@ pub fn build(spec: &Spec, options: &Options) -> Result<Api, SpecError> {
     types.build_components()?;
     let super::operations::Built { mut operations, paging, mut skipped } =
         super::operations::operations(spec, &mut types)?;
+    types.name_shared_shapes(&mut operations);
     let (types, mut warnings) = types.finish();
     let mut paging_notes = Vec::new();
     for (op, declared) in operations.iter_mut().zip(paging) {

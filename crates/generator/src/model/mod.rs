@@ -15,6 +15,7 @@ pub mod reach;
 mod rollback;
 mod rust;
 pub mod service;
+mod shared;
 mod time;
 mod types;
 

@@ -293,6 +293,7 @@ fn parameter(
         }
     };
     let at_schema = at.push("schema");
+    types.enter(stem, stem);
     let (ty, _) = types.type_of(schema_ref, &at_schema, &format!("{stem}{}", name_part(&data.name)))?;
     // A parameter is text on the wire: `format: binary` there says nothing a string does not,
     // and a schema that says nothing (`{}`, common for ids in path and header) reads as text.
@@ -369,6 +370,7 @@ fn responses(
             (true, _) => format!("{stem}{variant}Response"),
             (false, _) => format!("{stem}{variant}Body"),
         };
+        types.enter(stem, &hint);
         let body = match response.content.iter().find(|(ct, _)| is_json(ct)) {
             Some((ct, media)) => match &media.schema {
                 Some(schema) => {

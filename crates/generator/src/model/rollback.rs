@@ -25,6 +25,7 @@ impl TypeBuilder<'_> {
                 self.shapes.remove(&shape);
             }
         }
+        self.uses.truncate(checkpoint.journal);
         self.warnings.truncate(checkpoint.warnings);
     }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 use super::all_of::Own;
+use super::shared::{Site, Use};
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
 use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::spec::version::{Warning, TUPLE_ITEMS};
@@ -31,6 +32,11 @@ pub struct TypeBuilder<'a> {
     /// Inline definitions in the order made (name, and the shape it introduced), so a unit the
     /// model gives up (an operation, a component) leaves none of its types behind.
     pub(super) journal: Vec<(String, Option<String>)>,
+    /// Where each journal entry was made, so a shape used in several places is named for all of
+    /// them (see [`super::shared`]); always as long as `journal`.
+    pub(super) uses: Vec<Use>,
+    /// The unit and slot inline definitions are being made for now.
+    pub(super) site: Site,
     /// Tolerant: a component schema the model cannot hold becomes `serde_json::Value`.
     pub(super) tolerant: bool,
 }
@@ -53,6 +59,8 @@ impl<'a> TypeBuilder<'a> {
             warnings: Vec::new(),
             shapes: BTreeMap::new(),
             journal: Vec::new(),
+            uses: Vec::new(),
+            site: Site::default(),
             tolerant: false,
         }
     }
@@ -63,6 +71,7 @@ impl<'a> TypeBuilder<'a> {
         for (key, item) in &c.schemas {
             let at = Pointer::component("schemas", key);
             let name = self.components.get(key).cloned().unwrap_or_else(|| type_ident(key));
+            self.enter(&name, &name);
             let checkpoint = self.checkpoint();
             let (kind, description) = match self.component(item, &at, &name) {
                 Ok(built) => built,
@@ -235,26 +244,6 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => TypeRef::Json,
         };
         Ok((ty, nullable))
-    }
-
-    /// Registers an inline definition named after `hint`. A shape already defined (specs that
-    /// inline the same `links: {self: {href}}` object in every response) is not defined again:
-    /// the name becomes an alias of the first definition, and the type used is that first one,
-    /// so the objects that contain it are alike too. Akeneo's 1,690 types are 618 shapes.
-    fn define_inline(&mut self, hint: &str, at: &Pointer, description: Option<String>, kind: TypeKind) -> TypeRef {
-        let name = unique(hint.to_owned(), &mut self.taken);
-        let shape = format!("{kind:?}");
-        let (kind, used, new_shape) = match self.shapes.get(&shape) {
-            Some(first) => (alias(TypeRef::Named(first.clone())), first.clone(), None),
-            None => {
-                self.shapes.insert(shape.clone(), name.clone());
-                (kind, name.clone(), Some(shape))
-            }
-        };
-        self.journal.push((name.clone(), new_shape));
-        let def = TypeDef { name: name.clone(), schema: at.to_string(), features: Vec::new(), description, kind };
-        self.defs.insert(name, def);
-        TypeRef::Named(used)
     }
 
     /// A closed tuple's items, in order, from the version step's [`TUPLE_ITEMS`].

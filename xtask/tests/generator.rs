@@ -19,6 +19,7 @@ const FIXTURES: &[&str] = &[
     "petstore-swagger2",
     "constructs31",
     "shared-names",
+    "encodings",
 ];
 
 #[test]
@@ -178,12 +179,13 @@ fn fixture_output_compiles() {
         assert!(status.success(), "the petstore crate with {features:?} does not compile cleanly");
     }
 
-    // The paging fixtures' `.items()` (declared and inferred), and what the constructs fixture
-    // puts on the wire, against fake servers over real HTTP.
+    // The paging fixtures' `.items()` (declared and inferred), and what the constructs and
+    // encodings fixtures put on the wire, against fake servers over real HTTP.
     for (name, test) in [
         ("pagination", "pagination_listing.rs"),
         ("paging-inferred", "paging_inferred_listing.rs"),
         ("constructs", "constructs_wire.rs"),
+        ("encodings", "encodings_wire.rs"),
     ] {
         let crate_dir = root.path().join(name);
         std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");

@@ -78,7 +78,7 @@ pub use transport::Transport;
 /// name these.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::query::{bracket_pairs, scalar_text};
+    pub use crate::query::{bracket_pairs, form_pairs, scalar_text};
     pub use crate::request::{check_range, path_segment};
     pub use crate::response::parse_retry_after;
     pub use crate::transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};

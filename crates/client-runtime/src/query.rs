@@ -1,6 +1,6 @@
 //! Query parameters whose value is an object, a map or a union (`form`, `spaceDelimited`,
 //! `pipeDelimited`: one level deep; `deepObject`: any depth, in brackets), written from the
-//! value's JSON form; and the same brackets for structured fields of URL-encoded forms.
+//! value's JSON form; and the same styles for the fields of forms (their `encoding` entries).
 
 use std::borrow::Cow;
 
@@ -48,55 +48,71 @@ impl Request {
         let operation = self.operation();
         let invalid = |problem: String| InvalidRequest { operation, parameter: name.into(), problem };
         let value = serde_json::to_value(value).map_err(|e| invalid(format!("cannot be written as text: {e}")))?;
-        if style == QueryStyle::DeepObject && matches!(value, Value::Array(_) | Value::Object(_)) {
-            let mut pairs = Vec::new();
-            brackets(name.to_owned(), &value, &mut pairs);
-            self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
-            return Ok(());
-        }
-        match value {
-            Value::Null => {}
-            Value::Array(items) => {
-                let texts =
-                    items.iter().map(|item| scalar(item).ok_or_else(|| nested(name))).collect::<Result<Vec<_>, _>>();
-                let texts: Vec<String> = texts.map_err(invalid)?.into_iter().flatten().collect();
-                match style {
-                    QueryStyle::FormExploded => {
-                        for text in texts {
-                            self.query.push((Cow::Borrowed(name), text));
-                        }
-                    }
-                    _ => self.query.push((Cow::Borrowed(name), texts.join(style.delimiter()))),
-                }
-            }
-            Value::Object(members) => {
-                let mut pairs = Vec::with_capacity(members.len());
-                for (key, member) in &members {
-                    if let Some(text) =
-                        scalar(member).ok_or_else(|| nested(&format!("{name}.{key}"))).map_err(invalid)?
-                    {
-                        pairs.push((key.clone(), text));
-                    }
-                }
-                match style {
-                    QueryStyle::FormExploded => self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v))),
-                    QueryStyle::DeepObject => {
-                        self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(format!("{name}[{k}]")), v)));
-                    }
-                    _ => {
-                        let flat: Vec<String> = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect();
-                        self.query.push((Cow::Borrowed(name), flat.join(style.delimiter())));
-                    }
-                }
-            }
-            scalar_value => {
-                if let Some(text) = scalar(&scalar_value).ok_or_else(|| nested(name)).map_err(invalid)? {
-                    self.query.push((Cow::Borrowed(name), text));
-                }
-            }
-        }
+        let pairs = styled(name, style, &value).map_err(invalid)?;
+        self.query.extend(pairs.into_iter().map(|(key, text)| (key.map_or(Cow::Borrowed(name), Cow::Owned), text)));
         Ok(())
     }
+}
+
+/// Appends `value` to a form's `pairs` (URL-encoded pairs, or multipart text parts) as a query
+/// parameter of `style` would be written: what an `encoding` entry's `style` and `explode`
+/// declare for a form field (`a=1,2`, an object's members as pairs of their own, `a[b][c]=v`).
+pub fn form_pairs<T: Serialize>(
+    operation: &'static str,
+    name: &str,
+    style: QueryStyle,
+    value: &T,
+    pairs: &mut Vec<(String, String)>,
+) -> Result<(), InvalidRequest> {
+    let invalid = |problem: String| InvalidRequest { operation, parameter: name.to_owned(), problem };
+    let value = serde_json::to_value(value).map_err(|e| invalid(format!("cannot be written as a form value: {e}")))?;
+    let written = styled(name, style, &value).map_err(invalid)?;
+    pairs.extend(written.into_iter().map(|(key, text)| (key.unwrap_or_else(|| name.to_owned()), text)));
+    Ok(())
+}
+
+/// The pairs `value` is written as under `name` in `style`; a key of `None` is `name` itself.
+/// Outside `deepObject`, a value nested deeper than an object of scalars is refused.
+fn styled(name: &str, style: QueryStyle, value: &Value) -> Result<Vec<(Option<String>, String)>, String> {
+    if style == QueryStyle::DeepObject && matches!(value, Value::Array(_) | Value::Object(_)) {
+        let mut pairs = Vec::new();
+        brackets(name.to_owned(), value, &mut pairs);
+        return Ok(pairs.into_iter().map(|(k, v)| (Some(k), v)).collect());
+    }
+    let mut out = Vec::new();
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            let texts = items.iter().map(|item| scalar(item).ok_or_else(|| nested(name))).collect::<Result<Vec<_>, _>>();
+            let texts: Vec<String> = texts?.into_iter().flatten().collect();
+            match style {
+                QueryStyle::FormExploded => out.extend(texts.into_iter().map(|text| (None, text))),
+                _ => out.push((None, texts.join(style.delimiter()))),
+            }
+        }
+        Value::Object(members) => {
+            let mut pairs = Vec::with_capacity(members.len());
+            for (key, member) in members {
+                if let Some(text) = scalar(member).ok_or_else(|| nested(&format!("{name}.{key}")))? {
+                    pairs.push((key.clone(), text));
+                }
+            }
+            match style {
+                QueryStyle::FormExploded => out.extend(pairs.into_iter().map(|(k, v)| (Some(k), v))),
+                QueryStyle::DeepObject => out.extend(pairs.into_iter().map(|(k, v)| (Some(format!("{name}[{k}]")), v))),
+                _ => {
+                    let flat: Vec<String> = pairs.into_iter().flat_map(|(k, v)| [k, v]).collect();
+                    out.push((None, flat.join(style.delimiter())));
+                }
+            }
+        }
+        scalar_value => {
+            if let Some(text) = scalar(scalar_value).ok_or_else(|| nested(name))? {
+                out.push((None, text));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Appends `value`, from its JSON form, to URL-encoded `pairs` under `name` in brackets, as
@@ -234,6 +250,23 @@ mod tests {
             written(QueryStyle::DeepObject, serde_json::json!([{"price": "p1", "quantity": 2}, {"price": "p2"}])),
             pairs(&[("filter[0][price]", "p1"), ("filter[0][quantity]", "2"), ("filter[1][price]", "p2")])
         );
+    }
+
+    /// An `encoding` entry's style on a form field: joined, members of their own, brackets.
+    #[test]
+    fn form_fields_take_their_declared_styles() {
+        let mut out = Vec::new();
+        super::form_pairs("op", "ids", QueryStyle::Form, &serde_json::json!([1, 2]), &mut out).expect("a list");
+        super::form_pairs("op", "p", QueryStyle::FormExploded, &serde_json::json!({"x": 1, "y": 2}), &mut out)
+            .expect("an object");
+        super::form_pairs("op", "tags", QueryStyle::PipeDelimited, &serde_json::json!(["a", "b"]), &mut out)
+            .expect("a list");
+        super::form_pairs("op", "m", QueryStyle::DeepObject, &serde_json::json!({"a": {"b": 1}}), &mut out)
+            .expect("nested");
+        assert_eq!(out, pairs(&[("ids", "1,2"), ("x", "1"), ("y", "2"), ("tags", "a|b"), ("m[a][b]", "1")]));
+        let error = super::form_pairs("op", "p", QueryStyle::Form, &serde_json::json!({"a": [1]}), &mut out)
+            .expect_err("nested outside deepObject");
+        assert_eq!(error.parameter, "p");
     }
 
     #[test]

@@ -154,8 +154,8 @@ impl OneShot {
 /// One part of a `multipart/form-data` body.
 #[derive(Clone, Debug)]
 pub struct MultipartPart {
-    /// The form field's name.
-    pub name: &'static str,
+    /// The form field's name (made as the value is written for a bracketed or exploded field).
+    pub name: Cow<'static, str>,
     /// The file name the server is told, if any.
     pub file_name: Option<String>,
     /// The part's media type, such as `image/png`.
@@ -431,7 +431,7 @@ impl FilePart {
     }
     /// The part named `name` of a multipart body.
     pub fn into_part(self, name: &'static str) -> MultipartPart {
-        MultipartPart { name, file_name: self.file_name, content_type: self.content_type, data: self.data }
+        MultipartPart { name: name.into(), file_name: self.file_name, content_type: self.content_type, data: self.data }
     }
 }
 

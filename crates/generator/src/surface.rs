@@ -99,10 +99,16 @@ fn operation(op: &Operation, api: &Api) -> Vec<String> {
             members.push(format!("op {name} body: {ty_name} {} required", body.kind()));
             for f in fields {
                 let presence = if f.required { "required" } else { "optional" };
-                members.push(format!(
-                    "op {name} form field {}: {} wire={:?} {presence}",
-                    f.rust_name, f.rust_type, f.wire_name
-                ));
+                let mut line =
+                    format!("op {name} form field {}: {} wire={:?} {presence}", f.rust_name, f.rust_type, f.wire_name);
+                // How the value is written, when not as its plain text (a wire change to review).
+                if f.style != crate::model::FieldStyle::Plain {
+                    line.push_str(&format!(" style={}", f.style.name()));
+                }
+                if let Some(ct) = &f.content_type {
+                    line.push_str(&format!(" content-type={ct}"));
+                }
+                members.push(line);
             }
         }
         None => {}

@@ -199,7 +199,7 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, F
                 Failure::Multipart(format!("part `{}` has an invalid content type {content_type:?}", part.name))
             })?;
         }
-        form = form.part(part.name, p);
+        form = form.part(part.name.clone(), p);
     }
     Ok(form)
 }

@@ -271,6 +271,14 @@ fn form_fields(form: &str, old: &[MultipartField], new: &[MultipartField], out: 
                     let detail = format!("part name {:?} → {:?}; the Rust API is unchanged", f.wire_name, g.wire_name);
                     out.push(Class::Compatible, "form_field_wire_changed", &item, detail);
                 }
+                if (f.style, &f.content_type) != (g.style, &g.content_type) {
+                    let written = |m: &MultipartField| match &m.content_type {
+                        Some(ct) => format!("{} ({ct})", m.style.name()),
+                        None => m.style.name().to_owned(),
+                    };
+                    let detail = format!("written {} → {}; the Rust API is unchanged", written(f), written(g));
+                    out.push(Class::Compatible, "form_field_wire_changed", &item, detail);
+                }
                 if f.description != g.description {
                     out.push(Class::DocsOnly, "form_field_docs_changed", &item, "description changed");
                 }

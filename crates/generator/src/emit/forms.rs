@@ -1,11 +1,12 @@
-//! A form body's struct: a field per part, turned into multipart parts or URL-encoded pairs.
+//! A form body's struct: a field per part, turned into multipart parts or URL-encoded pairs,
+//! each as the model's [`FieldStyle`] says.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{ident, rust_type};
-use crate::model::{FormEncoding, MultipartField, Operation, RequestBody, TypeRef};
+use crate::model::{ArrayStyle, FieldStyle, FormEncoding, MultipartField, Operation, RequestBody, TypeRef};
 
 pub fn form_struct(op: &Operation) -> TokenStream {
     let Some(RequestBody::Form { ty_name, fields, description, encoding }) = &op.body else {
@@ -35,31 +36,72 @@ pub fn form_struct(op: &Operation) -> TokenStream {
     }
 }
 
+/// The runtime's `QueryStyle` variant that writes a value as `style` says.
+pub(super) fn query_style(style: ArrayStyle) -> TokenStream {
+    let variant = ident(match style {
+        ArrayStyle::Repeat => "FormExploded",
+        ArrayStyle::Comma => "Form",
+        ArrayStyle::Space => "SpaceDelimited",
+        ArrayStyle::Pipe => "PipeDelimited",
+        ArrayStyle::DeepObject => "DeepObject",
+    });
+    quote!(client_runtime::QueryStyle::#variant)
+}
+
 fn into_parts(fields: &[MultipartField]) -> TokenStream {
     let parts = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
+        let content_type = match &f.content_type {
+            Some(ct) => quote!(Some(#ct.into())),
+            None => quote!(None),
+        };
         let text = |value: TokenStream| {
             quote!(client_runtime::MultipartPart {
-                name: #wire, file_name: None, content_type: None, data: #value.to_string().into_bytes().into(),
+                name: #wire.into(), file_name: None, content_type: #content_type, data: #value.to_string().into_bytes().into(),
             })
         };
-        let push = match &f.text {
-            None => quote!(parts.push(value.into_part(#wire));),
-            Some(_) if f.json => quote! {
+        // A file's declared media type, when the caller gave it none.
+        let file = |value: TokenStream| match &f.content_type {
+            Some(ct) => quote! {
+                let mut part = #value.into_part(#wire);
+                part.content_type.get_or_insert_with(|| #ct.to_owned());
+                parts.push(part);
+            },
+            None => quote!(parts.push(#value.into_part(#wire));),
+        };
+        let push = match (&f.text, f.style) {
+            (None, _) if f.file_list => {
+                let one = file(quote!(file));
+                quote! { for file in value { #one } }
+            }
+            (None, _) => file(quote!(value)),
+            (Some(_), FieldStyle::Json) => quote! {
                 let data = serde_json::to_vec(&value).map_err(|e| client_runtime::InvalidRequest {
                     operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
                 })?;
                 parts.push(client_runtime::MultipartPart {
-                    name: #wire, file_name: None, content_type: Some("application/json".into()), data: data.into(),
+                    name: #wire.into(), file_name: None, content_type: #content_type, data: data.into(),
                 });
             },
+            (Some(_), FieldStyle::Styled(style)) => {
+                let style = query_style(style);
+                quote! {
+                    let mut pairs = Vec::new();
+                    client_runtime::__private::form_pairs(operation, #wire, #style, &value, &mut pairs)?;
+                    for (name, text) in pairs {
+                        parts.push(client_runtime::MultipartPart {
+                            name: name.into(), file_name: None, content_type: None, data: text.into_bytes().into(),
+                        });
+                    }
+                }
+            }
             // An array of scalars is one part per element, all under the field's name.
-            Some(TypeRef::Array(_)) => {
+            (Some(TypeRef::Array(_)), FieldStyle::Plain) => {
                 let part = text(quote!(item));
                 quote! { for item in value { parts.push(#part); } }
             }
-            Some(_) => {
+            (Some(_), FieldStyle::Plain) => {
                 let part = text(quote!(value));
                 quote!(parts.push(#part);)
             }
@@ -70,8 +112,8 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
             quote! { if let Some(value) = self.#field { #push } }
         }
     });
-    // Only JSON parts can fail to encode; the error then names the operation.
-    if fields.iter().any(|f| f.json) {
+    // Only values written through their JSON form can fail; the error then names the operation.
+    if fields.iter().any(MultipartField::fallible) {
         return quote! {
             fn into_parts(self, operation: &'static str) -> Result<Vec<client_runtime::MultipartPart>, client_runtime::InvalidRequest> {
                 let mut parts = Vec::new();
@@ -89,18 +131,30 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
     }
 }
 
-/// Name/value pairs; an array is one pair per element, all under the field's name; a structured
-/// value is written in brackets by the runtime (the only step that can fail, naming the operation).
+/// Name/value pairs; an array is one pair per element, all under the field's name; a value with
+/// a declared style (or structured: in brackets) is written by the runtime, through its JSON
+/// form — the only step that can fail, naming the operation.
 fn into_pairs(fields: &[MultipartField]) -> TokenStream {
-    let bracketed = fields.iter().any(|f| f.json);
-    let key = |wire: &str| if bracketed { quote!(#wire.to_owned()) } else { quote!(#wire) };
+    let fallible = fields.iter().any(MultipartField::fallible);
+    let key = |wire: &str| if fallible { quote!(#wire.to_owned()) } else { quote!(#wire) };
     let pairs = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
         let name = key(wire);
-        let push = match &f.text {
-            _ if f.json => quote! { client_runtime::__private::bracket_pairs(operation, #wire, &value, &mut pairs)?; },
-            Some(TypeRef::Array(_)) => quote! { for item in value { pairs.push((#name, item.to_string())); } },
+        let push = match (&f.text, f.style) {
+            (_, FieldStyle::Styled(style)) => {
+                let style = query_style(style);
+                quote! { client_runtime::__private::form_pairs(operation, #wire, #style, &value, &mut pairs)?; }
+            }
+            (_, FieldStyle::Json) => quote! {
+                let text = serde_json::to_string(&value).map_err(|e| client_runtime::InvalidRequest {
+                    operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
+                })?;
+                pairs.push((#name, text));
+            },
+            (Some(TypeRef::Array(_)), FieldStyle::Plain) => {
+                quote! { for item in value { pairs.push((#name, item.to_string())); } }
+            }
             _ => quote! { pairs.push((#name, value.to_string())); },
         };
         if f.required {
@@ -109,7 +163,7 @@ fn into_pairs(fields: &[MultipartField]) -> TokenStream {
             quote! { if let Some(value) = self.#field { #push } }
         }
     });
-    if bracketed {
+    if fallible {
         return quote! {
             fn into_pairs(self, operation: &'static str) -> Result<Vec<(String, String)>, client_runtime::InvalidRequest> {
                 let mut pairs = Vec::new();

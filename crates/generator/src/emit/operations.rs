@@ -290,14 +290,14 @@ fn to_request(op: &Operation) -> TokenStream {
             if let Some(body) = &self.body { request.json(body)?; }
         },
         Some(RequestBody::Form { encoding: FormEncoding::Multipart, fields, .. }) => {
-            // Only JSON parts can fail to encode; they name the operation in the error.
-            match fields.iter().any(|f| f.json) {
+            // Only values written through their JSON form can fail; they name the operation.
+            match fields.iter().any(crate::model::MultipartField::fallible) {
                 true => quote!(request.multipart(self.body.clone().into_parts(Self::OPERATION_ID)?);),
                 false => quote!(request.multipart(self.body.clone().into_parts());),
             }
         }
         Some(RequestBody::Form { encoding: FormEncoding::UrlEncoded, fields, .. }) => {
-            match fields.iter().any(|f| f.json) {
+            match fields.iter().any(crate::model::MultipartField::fallible) {
                 true => quote!(request.form(&self.body.clone().into_pairs(Self::OPERATION_ID)?);),
                 false => quote!(request.form(&self.body.clone().into_pairs());),
             }
@@ -411,14 +411,8 @@ fn write_param(p: &Param) -> TokenStream {
             quote! { request.#add(#wire, client_runtime::__private::scalar_text(Self::OPERATION_ID, #wire, #borrowed)?); }
         }
         _ if p.structured => {
-            let style = ident(match p.array_style {
-                ArrayStyle::Repeat => "FormExploded",
-                ArrayStyle::Comma => "Form",
-                ArrayStyle::Space => "SpaceDelimited",
-                ArrayStyle::Pipe => "PipeDelimited",
-                ArrayStyle::DeepObject => "DeepObject",
-            });
-            quote! { request.query_value(#wire, client_runtime::QueryStyle::#style, #borrowed)?; }
+            let style = super::forms::query_style(p.array_style);
+            quote! { request.query_value(#wire, #style, #borrowed)?; }
         }
         (TypeRef::Array(_), ArrayStyle::Repeat, ParamLocation::Query) => {
             quote! { for item in #borrowed { request.#add(#wire, item); } }

@@ -1,14 +1,11 @@
 //! Request bodies: JSON, and forms (`multipart/form-data` with file parts, or
 //! `application/x-www-form-urlencoded`) as a struct with a field per part.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
-use super::naming::{field_ident, name_part, unique};
 use super::operations::is_json;
 use super::types::TypeBuilder;
-use super::{FormEncoding, MultipartField, RequestBody, RustType, TypeRef};
+use super::{FormEncoding, RequestBody, RustType, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
 
 const MULTIPART: &str = "multipart/form-data";
@@ -36,8 +33,7 @@ pub fn request_body(
     for (content_type, encoding) in [(MULTIPART, FormEncoding::Multipart), (URL_ENCODED, FormEncoding::UrlEncoded)] {
         if let Some(media) = body.content.get(content_type) {
             let at = at.push("content").push(content_type).push("schema");
-            let schema = media.schema.as_ref().ok_or_else(|| spec.error(&at, "a form body needs a schema"))?;
-            let fields = form_fields(spec, types, schema, &at, stem, encoding)?;
+            let fields = super::forms::form_fields(spec, types, media, &at, stem, encoding)?;
             return Ok(RequestBody::Form { ty_name: format!("{stem}Form"), fields, description, encoding });
         }
     }
@@ -87,63 +83,6 @@ fn raw_body(spec: &Spec, body: &openapiv3::RequestBody, at: &Pointer) -> Result<
     };
     let (required, description) = (body.required, body.description.clone());
     Ok(Some(RequestBody::Raw { content_type, text, rust_type, required, description }))
-}
-
-fn form_fields(
-    spec: &Spec,
-    types: &mut TypeBuilder<'_>,
-    schema: &ReferenceOr<openapiv3::Schema>,
-    at: &Pointer,
-    stem: &str,
-    encoding: FormEncoding,
-) -> Result<Vec<MultipartField>, SpecError> {
-    let (schema, _, at) = spec.schema(schema, at)?;
-    // Specs often leave out `type: object` beside the properties of a form.
-    let (properties, required_names) = match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
-        SchemaKind::Any(any)
-            if matches!(any.typ.as_deref(), None | Some("object"))
-                && any.all_of.is_empty()
-                && any.one_of.is_empty()
-                && any.any_of.is_empty() =>
-        {
-            (&any.properties, &any.required)
-        }
-        _ => return Err(spec.error(&at, "a form body must be an object schema")),
-    };
-    let mut taken = BTreeSet::new();
-    let mut fields = Vec::new();
-    types.enter(stem, stem);
-    for (name, prop) in properties {
-        let p_at = at.push("properties").push(name);
-        let (prop_schema, _, _) = spec.boxed_schema(prop, &p_at)?;
-        let is_file = matches!(&prop_schema.schema_kind, SchemaKind::Type(Type::String(s))
-            if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)));
-        let text = match is_file {
-            true => None,
-            false => Some(types.boxed_type_of(prop, &p_at, &format!("{stem}{}", name_part(name)))?.0),
-        };
-        // Objects (and arrays of them) travel as JSON parts in multipart, and as bracketed pairs
-        // (`metadata[key]=v`, `items[0][price]=v`, as Stripe and Twilio read them) in a URL-encoded form.
-        let json = text.as_ref().is_some_and(|ty| !types.is_scalar(ty));
-        if encoding == FormEncoding::UrlEncoded && is_file {
-            return Err(
-                spec.error(&p_at, "a URL-encoded form cannot carry a file; the spec should say multipart/form-data")
-            );
-        }
-        let required = required_names.contains(name);
-        let rust_type = text.as_ref().map_or(RustType::FilePart, RustType::of);
-        fields.push(MultipartField {
-            wire_name: name.clone(),
-            rust_name: unique(field_ident(name), &mut taken),
-            rust_type: if required { rust_type } else { rust_type.option() },
-            required,
-            text,
-            json,
-            description: prop_schema.schema_data.description.clone(),
-        });
-    }
-    Ok(fields)
 }
 
 /// An `application/` type that is a file format (an archive, a document, a medical image), not

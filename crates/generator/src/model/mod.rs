@@ -5,6 +5,7 @@ mod all_of;
 mod bodies;
 mod build;
 mod features;
+mod forms;
 mod naming;
 mod operations;
 mod pagination;
@@ -20,6 +21,7 @@ mod time;
 mod types;
 
 pub use build::{build, Options};
+pub use forms::{FieldStyle, MultipartField};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
 pub use pagination::{BodyPath, Pagination, PagingOrigin, PagingStyle, Step};
 pub use rust::{Access, Arg, Input, RustType};
@@ -332,21 +334,6 @@ impl FormEncoding {
             FormEncoding::UrlEncoded => "application/x-www-form-urlencoded",
         }
     }
-}
-
-#[derive(Clone, Debug)]
-pub struct MultipartField {
-    pub wire_name: String,
-    pub rust_name: String,
-    pub required: bool,
-    /// `None` for a file part; the value's type for a text part.
-    pub text: Option<TypeRef>,
-    /// A structured value: a JSON part (`Content-Type: application/json`) in multipart,
-    /// bracketed pairs (`a[b]=v`, `a[0][b]=v`, `a[]=v`) in a URL-encoded form.
-    pub json: bool,
-    /// The form struct's field type (`FilePart` for a file; `Option` when optional).
-    pub rust_type: RustType,
-    pub description: Option<String>,
 }
 
 /// Which statuses a response case covers.

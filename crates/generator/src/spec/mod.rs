@@ -1,6 +1,7 @@
 //! Stage 1: read a spec file into `openapiv3` structures, and resolve `$ref`s with errors that
 //! name the file and the JSON pointer of the offending node.
 
+mod encoding;
 mod external;
 pub mod overlay;
 mod pointer;
@@ -110,6 +111,7 @@ impl Spec {
         let (mut tree, origin) = version::normalize(tree).map_err(|r| error(r.pointer, r.message))?;
         // `$ref`s to any node of the (normalised) document, inlined before the typed parse.
         refs::inline(&mut tree).map_err(|(pointer, message)| error(origin.original(&pointer), message))?;
+        encoding::explicit_explode(&mut tree);
         let doc: OpenAPI = match serde_path_to_error::deserialize::<_, OpenAPI>(&tree) {
             Ok(doc) => doc,
             Err(e) => {

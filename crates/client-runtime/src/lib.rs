@@ -32,6 +32,7 @@ mod json_pointer;
 mod options;
 pub mod pacing;
 pub mod paginate;
+mod param_style;
 pub mod query;
 pub mod raw;
 mod redirect;
@@ -78,6 +79,7 @@ pub use transport::Transport;
 /// name these.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::param_style::{header_text, path_text, PathStyle};
     pub use crate::query::{bracket_pairs, form_pairs, scalar_text};
     pub use crate::request::{check_range, path_segment};
     pub use crate::response::parse_retry_after;

@@ -83,7 +83,8 @@ fn styled(name: &str, style: QueryStyle, value: &Value) -> Result<Vec<(Option<St
     match value {
         Value::Null => {}
         Value::Array(items) => {
-            let texts = items.iter().map(|item| scalar(item).ok_or_else(|| nested(name))).collect::<Result<Vec<_>, _>>();
+            let texts =
+                items.iter().map(|item| scalar(item).ok_or_else(|| nested(name))).collect::<Result<Vec<_>, _>>();
             let texts: Vec<String> = texts?.into_iter().flatten().collect();
             match style {
                 QueryStyle::FormExploded => out.extend(texts.into_iter().map(|text| (None, text))),

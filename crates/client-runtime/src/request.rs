@@ -377,6 +377,11 @@ pub fn path_segment(operation: &'static str, parameter: &str, value: &str) -> Re
             problem: format!("is {value:?}, which cannot stand as a path segment"),
         });
     }
+    Ok(encode_segment(value))
+}
+
+/// Percent-encodes every byte of `value` but the unreserved ones (letters, digits, `-._~`).
+pub(crate) fn encode_segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -385,7 +390,7 @@ pub fn path_segment(operation: &'static str, parameter: &str, value: &str) -> Re
             out.push_str(&format!("%{byte:02X}"));
         }
     }
-    Ok(out)
+    out
 }
 
 /// Checks a numeric parameter against the bounds its spec declares.

@@ -149,7 +149,8 @@ fn param(p: &Param) -> String {
     if p.required {
         line.push_str(" required");
     }
-    if matches!(p.ty, TypeRef::Array(_)) || p.structured {
+    let styled_segment = p.location != ParamLocation::Query && p.array_style != crate::model::ArrayStyle::Comma;
+    if matches!(p.ty, TypeRef::Array(_)) || p.structured || styled_segment {
         line.push_str(&format!(" style={}", p.array_style.name()));
     }
     if let Some(default) = &p.default {

@@ -44,6 +44,9 @@ pub(super) fn query_style(style: ArrayStyle) -> TokenStream {
         ArrayStyle::Space => "SpaceDelimited",
         ArrayStyle::Pipe => "PipeDelimited",
         ArrayStyle::DeepObject => "DeepObject",
+        // The path styles: never a query parameter's or a form field's.
+        ArrayStyle::Label | ArrayStyle::Matrix => "Form",
+        ArrayStyle::LabelExploded | ArrayStyle::MatrixExploded => "FormExploded",
     });
     quote!(client_runtime::QueryStyle::#variant)
 }

@@ -344,12 +344,21 @@ fn path_expression(op: &Operation) -> TokenStream {
         let name = &after[..close];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             let field = ident(&p.rust_name);
-            let text = match p.structured {
-                true => quote!(client_runtime::__private::scalar_text(Self::OPERATION_ID, #name, &self.#field)?),
-                false => text_of(&p.ty, ArrayStyle::Comma, quote!(self.#field)),
-            };
             let wire = &p.wire_name;
-            args.push(quote!(client_runtime::__private::path_segment(Self::OPERATION_ID, #wire, &#text)?));
+            let plain = p.array_style == ArrayStyle::Comma && !p.structured && !matches!(p.ty, TypeRef::Array(_));
+            args.push(match path_style(p.array_style) {
+                // A scalar in the default style: its text, percent-encoded.
+                Some(_) | None if plain => {
+                    let text = text_of(&p.ty, ArrayStyle::Comma, quote!(self.#field));
+                    quote!(client_runtime::__private::path_segment(Self::OPERATION_ID, #wire, &#text)?)
+                }
+                // A list, an object or a union, or a `label` or `matrix` style: the runtime writes
+                // the value's JSON form as the style says, each component percent-encoded.
+                Some(style) => quote! {
+                    client_runtime::__private::path_text(Self::OPERATION_ID, #wire, client_runtime::__private::PathStyle::#style, &self.#field)?
+                },
+                None => quote!(client_runtime::__private::scalar_text(Self::OPERATION_ID, #wire, &self.#field)?),
+            });
             template.push_str("{}");
         }
         rest = after.get(close + 1..).unwrap_or_default();
@@ -360,6 +369,21 @@ fn path_expression(op: &Operation) -> TokenStream {
         return quote!(String::from(#path));
     }
     quote!(format!(#template #(, #args)*))
+}
+
+/// The runtime's `PathStyle` variant for a path parameter's style (`None` for the query styles,
+/// which a path parameter never has).
+fn path_style(style: ArrayStyle) -> Option<proc_macro2::Ident> {
+    let name = match style {
+        ArrayStyle::Comma => "Simple",
+        ArrayStyle::Repeat => "SimpleExploded",
+        ArrayStyle::Label => "Label",
+        ArrayStyle::LabelExploded => "LabelExploded",
+        ArrayStyle::Matrix => "Matrix",
+        ArrayStyle::MatrixExploded => "MatrixExploded",
+        ArrayStyle::Space | ArrayStyle::Pipe | ArrayStyle::DeepObject => return None,
+    };
+    Some(ident(name))
 }
 
 /// A parameter value as wire text (arrays joined with the style's delimiter).
@@ -407,6 +431,11 @@ fn write_param(p: &Param) -> TokenStream {
         _ => quote!(query),
     };
     let write = |value: TokenStream, borrowed: TokenStream| match (&p.ty, p.array_style, p.location) {
+        // An object (or a union) in a header, `simple`: `a,1,b,2`, exploded `a=1,b=2`.
+        _ if p.structured && p.location == ParamLocation::Header => {
+            let exploded = p.array_style == ArrayStyle::Repeat;
+            quote! { request.#add(#wire, client_runtime::__private::header_text(Self::OPERATION_ID, #wire, #exploded, #borrowed)?); }
+        }
         _ if p.structured && p.location != ParamLocation::Query => {
             quote! { request.#add(#wire, client_runtime::__private::scalar_text(Self::OPERATION_ID, #wire, #borrowed)?); }
         }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{Encoding, MediaType, QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type};
 use openapiv3::VariantOrUnknownOrEmpty;
+use openapiv3::{Encoding, MediaType, QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type};
 
 use super::naming::{field_ident, name_part, unique};
 use super::operations::is_json;
@@ -110,9 +110,10 @@ pub(super) fn form_fields(
         let files = if is_binary(prop_schema) {
             Some(false)
         } else {
-            array_items(prop_schema).map(|items| spec.boxed_schema(items, &p_at.push("items"))).transpose()?.and_then(
-                |(items, _, _)| is_binary(items).then_some(true),
-            )
+            array_items(prop_schema)
+                .map(|items| spec.boxed_schema(items, &p_at.push("items")))
+                .transpose()?
+                .and_then(|(items, _, _)| is_binary(items).then_some(true))
         };
         if encoding == FormEncoding::UrlEncoded && files.is_some() {
             return Err(

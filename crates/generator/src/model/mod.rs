@@ -223,13 +223,20 @@ pub enum ParamLocation {
     Cookie,
 }
 
-/// How an array (or object) parameter is written on the wire.
+/// How an array (or object) parameter is written on the wire; for a path parameter, any value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArrayStyle {
-    /// `tags=a&tags=b` (form, explode); an object as `a=1&b=2`.
+    /// `tags=a&tags=b` (form, explode); an object as `a=1&b=2`, in a path or header (simple,
+    /// explode) as `a=1,b=2`.
     Repeat,
     /// `tags=a,b` (form without explode, or simple); an object as `obj=a,1,b,2`.
     Comma,
+    /// A path's `label` style: `.a,b`, `.a,1,b,2`; exploded, `.a.b`, `.a=1.b=2`.
+    Label,
+    LabelExploded,
+    /// A path's `matrix` style: `;p=a,b`, `;p=a,1,b,2`; exploded, `;p=a;p=b`, `;a=1;b=2`.
+    Matrix,
+    MatrixExploded,
     /// `tags=a%20b` (spaceDelimited).
     Space,
     /// `tags=a|b` (pipeDelimited).
@@ -247,6 +254,10 @@ impl ArrayStyle {
             ArrayStyle::Space => "space",
             ArrayStyle::Pipe => "pipe",
             ArrayStyle::DeepObject => "deep-object",
+            ArrayStyle::Label => "label",
+            ArrayStyle::LabelExploded => "label-explode",
+            ArrayStyle::Matrix => "matrix",
+            ArrayStyle::MatrixExploded => "matrix-explode",
         }
     }
 

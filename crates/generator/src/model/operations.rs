@@ -3,15 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, StatusCode, Type};
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, StatusCode, Type};
 
 use super::naming::{field_ident, name_part, Kind, Names};
 use super::pagination::Declared;
 use super::types::TypeBuilder;
 use super::Skipped;
 use super::{
-    Access, Arg, ArrayStyle, Input, Method, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase,
-    RustType, StatusMatch, TypeRef,
+    Access, Arg, Input, Method, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, RustType,
+    StatusMatch, TypeRef,
 };
 use crate::spec::version::Warning;
 use crate::spec::{Pointer, Spec, SpecError};
@@ -267,23 +267,7 @@ fn parameter(
     stem: &str,
 ) -> Result<Param, SpecError> {
     let data = param.parameter_data_ref();
-    // `form` explodes by default, the other styles do not; exploded, they all repeat the name.
-    let (location, array_style) = match param {
-        Parameter::Query { style, .. } => {
-            let style = match (style, data.explode) {
-                (QueryStyle::Form, Some(false)) => ArrayStyle::Comma,
-                (QueryStyle::Form, _) => ArrayStyle::Repeat,
-                (QueryStyle::DeepObject, _) => ArrayStyle::DeepObject,
-                (_, Some(true)) => ArrayStyle::Repeat,
-                (QueryStyle::SpaceDelimited, _) => ArrayStyle::Space,
-                (QueryStyle::PipeDelimited, _) => ArrayStyle::Pipe,
-            };
-            (ParamLocation::Query, style)
-        }
-        Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Comma),
-        Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
-        Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Comma),
-    };
+    let (location, array_style) = super::params::location_and_style(param);
     let schema_ref = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,
         ParameterSchemaOrContent::Content(_) => {

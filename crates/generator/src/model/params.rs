@@ -1,10 +1,47 @@
 //! What a parameter's value is on the wire: text (a scalar, or an array of scalars joined or
-//! repeated), or a structured value (an object, a map, a union) the runtime writes one level deep.
+//! repeated), or a structured value (an object, a map, a union) the runtime writes one level deep
+//! (any depth in a `deepObject` query), as the parameter's location and style say.
+
+use openapiv3::{Parameter, PathStyle, QueryStyle};
 
 use super::naming::field_ident;
 use super::types::TypeBuilder;
 use super::{Access, ArrayStyle, Input, Param, ParamLocation, RustType, TypeKind, TypeRef};
 use crate::spec::{Pointer, Spec, SpecError};
+
+/// Where a parameter goes and how its value is written there: `style` and `explode` as the
+/// location defaults them (`form` explodes by default, the other styles do not; exploded, the
+/// query styles all repeat the name).
+pub(super) fn location_and_style(param: &Parameter) -> (ParamLocation, ArrayStyle) {
+    let explode = param.parameter_data_ref().explode;
+    match param {
+        Parameter::Query { style, .. } => {
+            let style = match (style, explode) {
+                (QueryStyle::Form, Some(false)) => ArrayStyle::Comma,
+                (QueryStyle::Form, _) => ArrayStyle::Repeat,
+                (QueryStyle::DeepObject, _) => ArrayStyle::DeepObject,
+                (_, Some(true)) => ArrayStyle::Repeat,
+                (QueryStyle::SpaceDelimited, _) => ArrayStyle::Space,
+                (QueryStyle::PipeDelimited, _) => ArrayStyle::Pipe,
+            };
+            (ParamLocation::Query, style)
+        }
+        Parameter::Path { style, .. } => {
+            let style = match (style, explode == Some(true)) {
+                (PathStyle::Simple, false) => ArrayStyle::Comma,
+                (PathStyle::Simple, true) => ArrayStyle::Repeat,
+                (PathStyle::Label, false) => ArrayStyle::Label,
+                (PathStyle::Label, true) => ArrayStyle::LabelExploded,
+                (PathStyle::Matrix, false) => ArrayStyle::Matrix,
+                (PathStyle::Matrix, true) => ArrayStyle::MatrixExploded,
+            };
+            (ParamLocation::Path, style)
+        }
+        Parameter::Header { .. } if explode == Some(true) => (ParamLocation::Header, ArrayStyle::Repeat),
+        Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Comma),
+    }
+}
 
 /// A parameter value's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,8 +73,10 @@ pub(super) fn structured(
         return Ok(true);
     }
     let shape = shape(spec, types, ty, at, 4)?;
-    if shape == Shape::Structured && location != ParamLocation::Query {
-        return Err(spec.error(&at.push("schema"), "object-valued parameters are supported only in the query"));
+    // Paths and headers write an object by their style (`a,1,b,2`, `.a=1`, `;a=1`); a cookie
+    // holds one value.
+    if shape == Shape::Structured && location == ParamLocation::Cookie {
+        return Err(spec.error(&at.push("schema"), "object-valued cookie parameters are not supported"));
     }
     Ok(matches!(shape, Shape::Structured | Shape::ScalarUnion))
 }

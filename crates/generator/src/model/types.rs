@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 use super::all_of::Own;
-use super::shared::{Site, Use};
 use super::naming::{field_ident, name_part, type_ident, unique, variant_ident};
+use super::shared::{Site, Use};
 use super::{Additional, EnumVariant, Field, FloatWidth, IntWidth, RustType, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::spec::version::{Warning, TUPLE_ITEMS};
 use crate::spec::{Pointer, Spec, SpecError};

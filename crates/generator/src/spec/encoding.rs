@@ -51,7 +51,8 @@ mod tests {
             }
         }}}}}}});
         super::explicit_explode(&mut tree);
-        let encoding = &tree["paths"]["/a"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["encoding"];
+        let encoding =
+            &tree["paths"]["/a"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["encoding"];
         let explode = |name: &str| encoding[name]["explode"].as_bool();
         assert_eq!(
             [explode("plain"), explode("form"), explode("deep"), explode("joined")],

@@ -52,6 +52,9 @@
 //! - Removing anything a caller can name (operation, parameter, type, field, variant) is breaking;
 //!   a removal and an addition of the same shape in the same place (for fields and parameters:
 //!   the same type and description) is reported as a rename.
+//! - A type that becomes a `pub type` alias of a type of the same shape (an inline shape that
+//!   gained a second use, and with it a name for both) is the same Rust type under both names:
+//!   compatible, and a parameter, field or body that now names the target is no change at all.
 //! - Descriptions, summaries, titles and the spec's `info.version` are docs-only.
 
 mod cli;
@@ -171,6 +174,9 @@ impl Changes {
 
 /// Compares two models of the same API.
 pub fn compare(old: &Api, new: &Api) -> Report {
+    // A type the new crate keeps as an alias of an identical one (a shape that gained a use and
+    // with it a shared name) is the same Rust type: code naming it compiles unchanged.
+    let old = &types::through_kept_aliases(old, new);
     let mut out = Changes::default();
     api_level(old, new, &mut out);
     operations::compare(old, new, &mut out);

@@ -16,7 +16,7 @@ pub fn compare(old: &Api, new: &Api, usage: &Usage, out: &mut Changes) {
     for (name, o) in &old_defs {
         let item = format!("types::{name}");
         if let Some(n) = new_defs.get(name) {
-            definition(o, n, usage.role(name), out);
+            definition(o, n, kept_alias(&new_defs, o), usage.role(name), out);
             continue;
         }
         // The same shape under another name: a renamed schema (or a renamed inline parent).
@@ -31,6 +31,46 @@ pub fn compare(old: &Api, new: &Api, usage: &Usage, out: &mut Changes) {
     for n in added {
         out.push(Class::Compatible, "type_added", format!("types::{}", n.name), format!("new {}", kind_name(&n.kind)));
     }
+}
+
+/// `old` with every use of a type that `new` keeps as an alias of a type of the same shape
+/// renamed to that type, so the uses compare equal. Repeated so a struct whose field types were
+/// kept that way (a shared response holding a shared enum) is recognised too.
+pub fn through_kept_aliases(old: &Api, new: &Api) -> Api {
+    let new_defs: BTreeMap<&str, &TypeDef> = new.types.iter().map(|d| (d.name.as_str(), d)).collect();
+    let mut old = old.clone();
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    for _ in 0..8 {
+        let found: BTreeMap<String, String> = old
+            .types
+            .iter()
+            .filter(|o| !matches!(o.kind, TypeKind::Alias { .. }) && !renames.contains_key(&o.name))
+            .filter_map(|o| kept_alias(&new_defs, o).map(|target| (o.name.clone(), target.name.clone())))
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        crate::model::rename_uses(&mut old, &found);
+        renames.extend(found);
+    }
+    old
+}
+
+/// The definition `new` makes `o`'s name an alias of (through a chain of aliases), when it has
+/// `o`'s shape.
+fn kept_alias<'a>(new_defs: &BTreeMap<&str, &'a TypeDef>, o: &TypeDef) -> Option<&'a TypeDef> {
+    let mut current = *new_defs.get(o.name.as_str())?;
+    for _ in 0..16 {
+        match &current.kind {
+            TypeKind::Alias { ty: crate::model::TypeRef::Named(target), .. } => {
+                current = new_defs.get(target.as_str())?
+            }
+            TypeKind::Alias { .. } => return None,
+            _ if current.name != o.name && shape(current) == shape(o) => return Some(current),
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn kind_name(kind: &TypeKind) -> &'static str {
@@ -63,7 +103,8 @@ fn shape(def: &TypeDef) -> String {
     }
 }
 
-fn definition(o: &TypeDef, n: &TypeDef, role: Role, out: &mut Changes) {
+/// `kept`: the type `n` is an alias of, when it has `o`'s shape.
+fn definition(o: &TypeDef, n: &TypeDef, kept: Option<&TypeDef>, role: Role, out: &mut Changes) {
     let item = format!("types::{}", n.name);
     if o.description != n.description {
         out.push(Class::DocsOnly, "type_docs_changed", &item, "description changed");
@@ -89,6 +130,16 @@ fn definition(o: &TypeDef, n: &TypeDef, role: Role, out: &mut Changes) {
             if a != b {
                 out.push(Class::Breaking, "alias_changed", item, format!("= {ra} → = {rb}"));
             }
+        }
+        // Kept as an alias of an identical type (see `through_kept_aliases`, which renamed its
+        // uses): the old name still names the same type.
+        (a, TypeKind::Alias { rust_type, .. }) if kept.is_some() => {
+            let detail = format!(
+                "{} → `= {rust_type}`, the same {}: code naming it compiles unchanged",
+                kind_name(a),
+                kind_name(a)
+            );
+            out.push(Class::Compatible, "type_kept_as_alias", item, detail);
         }
         (a, b) => {
             let detail = format!("{} → {}", kind_name(a), kind_name(b));

@@ -25,6 +25,7 @@ pub use forms::{FieldStyle, MultipartField};
 pub use naming::{field_ident, type_ident, unique as unique_name, variant_ident};
 pub use pagination::{BodyPath, Pagination, PagingOrigin, PagingStyle, Step};
 pub use rust::{Access, Arg, Input, RustType};
+pub(crate) use shared::rename_uses;
 pub use time::TimeKind;
 
 /// One API, ready to emit.

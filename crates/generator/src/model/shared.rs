@@ -285,6 +285,17 @@ fn allocate<'a>(wants: &BTreeMap<&'a str, Want>, taken: &BTreeSet<String>) -> BT
     names
 }
 
+/// Renames the named types `renames` lists wherever a definition or an operation of `api` uses
+/// them (the definitions themselves keep their names).
+pub(crate) fn rename_uses(api: &mut super::Api, renames: &BTreeMap<String, String>) {
+    for def in &mut api.types {
+        rename_kind(&mut def.kind, renames);
+    }
+    for op in &mut api.operations {
+        rename_operation(op, renames);
+    }
+}
+
 fn rename_kind(kind: &mut TypeKind, renames: &BTreeMap<String, String>) {
     match kind {
         TypeKind::Struct { fields, additional } => {

@@ -80,6 +80,45 @@ fn a_shape_written_out_twice_is_defined_once() {
     }
 }
 
+/// A shared shape's name depends on its uses, not on where the spec lists them: moving the
+/// operations around and adding an unrelated one renames no type.
+#[test]
+fn shared_names_do_not_follow_the_order_of_operations() {
+    let op = |path: &str, id: &str, values: &str| {
+        format!(
+            "  {path}:\n    get:\n      operationId: {id}\n      parameters:\n        - {{name: direction, in: query, \
+             schema: {{type: string, enum: [asc, desc]}}}}\n        - {{name: sort, in: query, schema: {{type: string, \
+             enum: [{values}]}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    let repos = [
+        op("/orgs/repos", "reposListForOrg", "created, pushed"),
+        op("/users/repos", "reposListForUser", "created, pushed"),
+    ];
+    let issues = [
+        op("/orgs/issues", "issuesListForOrg", "created, comments"),
+        op("/repos/issues", "issuesListForRepo", "created, comments"),
+    ];
+    let unrelated = "  /ping:\n    get:\n      operationId: ping\n      responses: {'200': {description: ok}}\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let types_of = |name: &str, paths: String| {
+        std::fs::create_dir_all(dir.path().join(name)).expect("dir");
+        let path = dir.path().join(name).join("order.yaml");
+        std::fs::write(&path, format!("openapi: 3.0.3\ninfo: {{title: Order, version: '1'}}\npaths:\n{paths}"))
+            .expect("spec");
+        let out = dir.path().join(name).join("out");
+        let result = generate(&path, &out, "order");
+        assert!(result.status.success(), "{}", text(&result.stderr));
+        std::fs::read_to_string(out.join("src/generated/types.rs")).expect("types.rs")
+    };
+    let listed = types_of("listed", [&repos[..], &issues[..]].concat().concat());
+    let moved = types_of("moved", format!("{unrelated}{}{}{}{}", issues[1], repos[1], issues[0], repos[0]));
+    assert_eq!(listed, moved);
+    for name in ["pub enum Direction ", "pub enum ReposListSort ", "pub enum IssuesListSort "] {
+        assert!(listed.contains(name), "{name} missing from:\n{listed}");
+    }
+}
+
 #[test]
 fn two_runs_give_identical_bytes() {
     let (a, b) = (tempfile::tempdir().expect("temp dir"), tempfile::tempdir().expect("temp dir"));

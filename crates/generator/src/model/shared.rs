@@ -105,8 +105,10 @@ impl TypeBuilder<'_> {
         let names = allocate(&wants, &self.taken);
         let renames: BTreeMap<String, String> =
             names.into_iter().filter(|(first, name)| first != name).map(|(f, n)| (f.to_owned(), n)).collect();
+        let uses: BTreeMap<String, BTreeSet<String>> =
+            wants.into_iter().map(|(first, want)| (first.to_owned(), want.own)).collect();
         for (first, name) in &renames {
-            self.move_definition(first, name);
+            self.move_definition(first, name, uses.get(first).into_iter().flatten());
         }
         for def in self.defs.values_mut() {
             rename_kind(&mut def.kind, &renames);
@@ -117,13 +119,16 @@ impl TypeBuilder<'_> {
     }
 
     /// Puts the definition of `first` under `name` (a new name, or another use's, which was an
-    /// alias) and leaves `first` an alias of it.
-    fn move_definition(&mut self, first: &str, name: &str) {
-        // Where the definition says it comes from: the use whose name it takes, else the first.
-        let Some(from) = self.defs.get(name).or_else(|| self.defs.get(first)) else { return };
-        let (schema, description) = (from.schema.clone(), from.description.clone());
+    /// alias) and leaves `first` an alias of it. Its docs come from `uses` in alphabetical order
+    /// (the schema of the first, the first description any has), not from whichever use the spec
+    /// happened to list first.
+    fn move_definition<'u>(&mut self, first: &str, name: &str, uses: impl Iterator<Item = &'u String> + Clone) {
+        let docs = |use_name: &String| self.defs.get(use_name.as_str());
+        let schema = uses.clone().find_map(docs).map(|d| d.schema.clone());
+        let description = uses.filter_map(docs).find_map(|d| d.description.clone());
         let Some(def) = self.defs.get_mut(first) else { return };
         let kind = std::mem::replace(&mut def.kind, alias(TypeRef::Named(name.to_owned())));
+        let schema = schema.unwrap_or_else(|| def.schema.clone());
         self.taken.insert(name.to_owned());
         let moved = TypeDef { name: name.to_owned(), schema, features: Vec::new(), description, kind };
         self.defs.insert(name.to_owned(), moved);

@@ -1,6 +1,6 @@
 //! Paging inference measured against hand labels (`paging_labels.tsv`) over vendors' real specs.
 //! Not part of `cargo test`: the specs live outside the repository (`~/.cache/vendor-specs`,
-//! and GitHub's from npm `@octokit/openapi`); `scripts/paging-eval.sh` runs it with
+//! GitHub's from npm `@octokit/openapi` under `github/` there); `scripts/paging-eval.sh` runs it with
 //! `--ignored`. `PAGING_EVAL_DUMP=<spec>` prints every GET of that spec with what was inferred,
 //! for labelling.
 
@@ -15,9 +15,10 @@ fn spec_path(name: &str) -> Option<PathBuf> {
     let cache = std::env::var_os("VENDOR_SPECS")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/vendor-specs")))?;
+    // GitHub's comes from npm, unpacked beside the others (see the vendor-specs README).
     let github = std::env::var_os("OCTOKIT_SPEC")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp/octokit/node_modules/@octokit/openapi/generated/api.github.com.json"));
+        .unwrap_or_else(|| cache.join("github/node_modules/@octokit/openapi/generated/api.github.com.json"));
     let relative = match name {
         "stripe" => "stripe/spec3.2023-09-12.yaml",
         "openai" => "openai/openapi.yaml",

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use openapi_clientgen::model::{Api, PagingOrigin};
+use openapi_clientgen::model::{Api, BodyPath, Pagination, PagingOrigin};
 use openapi_clientgen::Settings;
 
 /// Label name → the spec file, under the vendor-spec cache (or an absolute path).
@@ -66,6 +66,24 @@ fn inferred(api: &Api) -> BTreeMap<String, (String, String)> {
     out
 }
 
+/// What the engine will read besides the items (the total, the page size used, the next
+/// token), as Rust field paths: a wrong total is how an inference loses items.
+fn facts(paging: Option<&Pagination>) -> String {
+    let Some(p) = paging else { return String::new() };
+    let path = |what: &str, path: &Option<BodyPath>| {
+        path.as_ref().map(|b| {
+            let steps: Vec<&str> = b.steps.iter().map(|s| s.field.as_str()).collect();
+            format!(" {what}={}:{:?}", steps.join("."), b.leaf)
+        })
+    };
+    [path("total", &p.total), path("page_size", &p.page_size), path("next", &p.next_token)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("")
+        .replacen(' ', "\t", 1)
+}
+
 #[test]
 #[ignore = "needs the vendor specs: scripts/paging-eval.sh"]
 fn paging_inference_against_labels() {
@@ -73,7 +91,7 @@ fn paging_inference_against_labels() {
         let api = model(&name);
         for op in api.operations.iter().filter(|op| op.method.as_str() == "GET") {
             let (style, why) = inferred(&api).remove(&op.id).unwrap_or_default();
-            println!("{name}\t{}\t{style}\t{}\t{why}", op.id, op.path);
+            println!("{name}\t{}\t{style}\t{}\t{why}{}", op.id, op.path, facts(op.pagination.as_ref()));
         }
         return;
     }

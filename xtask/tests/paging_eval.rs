@@ -104,7 +104,9 @@ fn paging_inference_against_labels() {
         by_spec.entry(cols[0]).or_default().push((cols[1], cols[2]));
     }
     let (mut tp, mut fp, mut fn_, mut tn, mut wrong) = (0usize, 0usize, 0usize, 0usize, Vec::new());
+    let mut per_spec = Vec::new();
     for (spec, ops) in &by_spec {
+        let before = (tp, fp);
         let api = model(spec);
         let found = inferred(&api);
         for (id, expected) in ops {
@@ -128,10 +130,13 @@ fn paging_inference_against_labels() {
                 }
             }
         }
+        let spec_paged = ops.iter().filter(|(_, e)| *e != "none").count();
+        per_spec.push(format!("{spec} {}/{spec_paged} (wrong {})", tp - before.0, fp - before.1));
     }
     for line in &wrong {
         println!("{line}");
     }
+    println!("per spec, paged correctly of paged: {}", per_spec.join(", "));
     let labelled = tp + fp + fn_ + tn;
     let precision = if tp + fp == 0 { 1.0 } else { tp as f64 / (tp + fp) as f64 };
     let paged = by_spec.values().flatten().filter(|(_, e)| *e != "none").count();

@@ -55,6 +55,7 @@
 //!   before it in the meantime are allowed for), or fails with
 //!   [`PaginationError::BadCheckpoint`] when that item is gone.
 
+mod count;
 mod decide;
 mod engine;
 mod link;
@@ -69,21 +70,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::response::ResponseMeta;
 
+pub use count::{count_from_number, count_from_text, count_from_wire, count_to_wire};
 pub use decide::STALL_LIMIT;
 pub use link::{link_with_rel, next_link};
 pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
-
-/// A count or position the API reports as a signed integer, as the engine counts it; `None` for a
-/// negative value, which no page can have.
-pub fn count_from_wire(value: i64) -> Option<u64> {
-    u64::try_from(value).ok()
-}
-
-/// A count or position the engine asks for, as the API's signed integer parameter.
-pub fn count_to_wire(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
 
 /// How an operation pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

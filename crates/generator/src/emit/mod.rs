@@ -6,6 +6,7 @@ mod docs;
 mod forms;
 mod operations;
 mod pagination;
+mod pagination_read;
 mod responses;
 mod single_file;
 mod types;

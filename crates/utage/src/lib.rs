@@ -16,7 +16,7 @@
 //!
 //! // One request: typed parameters, typed body, metadata (rate limit, request id).
 //! let page = client.list_media().keyword("cat").per_page(100).send().await?;
-//! println!("{:?} in all; {:?} left this minute", page.meta.as_ref().and_then(|m| m.total), page.meta().rate_limit().remaining);
+//! println!("{:?} in all; {:?} left this minute", page.meta.as_ref().and_then(|m| m.total), page.http().rate_limit().remaining);
 //!
 //! // Every item, paging handled (pages fetched concurrently, nothing lost or repeated).
 //! let mut items = client.list_media().keyword("cat").items();

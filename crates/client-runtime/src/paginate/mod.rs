@@ -9,7 +9,7 @@
 //! | [`Style::Offset`] | [`Cursor::Offset`] | [`Cursor::Offset`] | `total` if known |
 //! | [`Style::PageNumber`] | [`Cursor::Page`] | [`Cursor::Page`] | `total`, `page_size` |
 //! | [`Style::Token`] | `Cursor::Token(None)` | `Cursor::Token(Some(t))` | [`Fetched::token`] from its field, whatever its name |
-//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
+//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::__private::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
 //! | [`Style::AfterItem`] | [`Cursor::First`] | [`Cursor::After`]: e.g. `starting_after` | [`Source::has_more`] |
 //!
 //! A provider crate describes one paged operation with a [`Source`]: how to fetch one window
@@ -144,7 +144,7 @@ pub enum Cursor {
     First,
     /// A follow-up of a [`Style::NextUrl`] listing: a GET of this absolute URL, already checked
     /// to be on the API's origin. Send it through the client like any request (retries,
-    /// pacing, auth) with [`Request::set_url`](crate::Request::set_url).
+    /// pacing, auth) with [`Request::set_url`](crate::__private::Request::set_url).
     NextUrl(String),
     /// A follow-up of a [`Style::AfterItem`] listing: the items after the one with this id
     /// (the last item of the previous page, as the server sent it), e.g. `starting_after`.

@@ -291,8 +291,10 @@ fn a_replaced_backoff_and_classifier_are_what_decides() {
         RetryPolicy::default().with_classifier(OnlyTeapots).with_backoff(ConstantBackoff(Duration::from_millis(7)));
     let mut state = RetryState::new(None);
     state.record_attempt();
-    let brewing =
-        crate::RawResponse::new(meta(418, &[]), bytes::Bytes::from_static(br#"{"error":{"code":"brewing"}}"#));
+    let brewing = crate::response::RawResponse::new(
+        meta(418, &[]),
+        bytes::Bytes::from_static(br#"{"error":{"code":"brewing"}}"#),
+    );
     let decision = policy.decide_with(&get(), &AttemptOutcome::Response(brewing.meta()), &state, Instant::now(), 1.0);
     assert_eq!(decision, RetryDecision::RetryAfter(Duration::from_millis(7)), "the decoded error code decides");
     let busy = meta(503, &[]);

@@ -176,7 +176,7 @@ fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &Tok
             }
 
             impl AtUrl {
-                fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+                fn to_request(&self) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
                     let mut request = self.request.to_request()?;
                     request.set_url(&self.url)?;
                     Ok(request)

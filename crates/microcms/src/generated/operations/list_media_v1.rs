@@ -111,9 +111,12 @@ impl ListMediaV1Request {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
             client_runtime::__private::check_range(
                 Self::OPERATION_ID,
@@ -134,9 +137,9 @@ impl ListMediaV1Request {
             )?;
         }
 
-        let mut request = client_runtime::Request::new(
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::GET,
+            client_runtime::http::Method::GET,
             String::from("/api/v1/media"),
         );
         if let Some(value) = &self.limit {

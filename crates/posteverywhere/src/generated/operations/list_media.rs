@@ -108,9 +108,12 @@ impl ListMediaRequest {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
             client_runtime::__private::check_range(
                 Self::OPERATION_ID,
@@ -131,9 +134,9 @@ impl ListMediaRequest {
             )?;
         }
 
-        let mut request = client_runtime::Request::new(
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::GET,
+            client_runtime::http::Method::GET,
             String::from("/media"),
         );
         if let Some(value) = &self.r#type {

@@ -83,6 +83,7 @@ pub use upload::StorageError;
 /// name these.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::paginate::{count_from_wire, count_to_wire};
     pub use crate::query::{bracket_pairs, scalar_text, QueryStyle};
     pub use crate::request::{check_range, path_segment, MultipartPart, Request, StreamForm};
     pub use crate::response::{parse_retry_after, request_id_from_body, RawResponse};

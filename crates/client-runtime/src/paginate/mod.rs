@@ -75,12 +75,15 @@ pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
 
 /// A count or position the API reports as a signed integer, as the engine counts it; `None` for a
-/// negative value, which no page can have.
+/// negative value, which no page can have. For generated paging code (`__private`).
+#[doc(hidden)]
 pub fn count_from_wire(value: i64) -> Option<u64> {
     u64::try_from(value).ok()
 }
 
-/// A count or position the engine asks for, as the API's signed integer parameter.
+/// A count or position the engine asks for, as the API's signed integer parameter. For generated
+/// paging code (`__private`).
+#[doc(hidden)]
 pub fn count_to_wire(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }

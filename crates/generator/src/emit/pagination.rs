@@ -234,12 +234,12 @@ fn param_type(op: &Operation, setter: &str) -> RustType {
 /// A count from the parameter's type (the getter's value) to the engine's `Option<u64>`.
 fn from_wire(op: &Operation, setter: &str) -> TokenStream {
     match param_type(op, setter) {
-        RustType::I32 => quote!(|v| paginate::count_from_wire(i64::from(v))),
+        RustType::I32 => quote!(|v| client_runtime::__private::count_from_wire(i64::from(v))),
         // A `number` page size: whole values only, as a count.
         RustType::F32 | RustType::F64 => {
-            quote!(|v| (v.fract() == 0.0).then(|| paginate::count_from_wire(v as i64)).flatten())
+            quote!(|v| (v.fract() == 0.0).then(|| client_runtime::__private::count_from_wire(v as i64)).flatten())
         }
-        _ => quote!(paginate::count_from_wire),
+        _ => quote!(client_runtime::__private::count_from_wire),
     }
 }
 
@@ -249,7 +249,7 @@ fn to_wire(op: &Operation, setter: &str, count: &TokenStream) -> TokenStream {
         RustType::I32 => quote!(i32::try_from(#count).unwrap_or(i32::MAX)),
         RustType::F32 => quote!(#count as f32),
         RustType::F64 => quote!(#count as f64),
-        _ => quote!(paginate::count_to_wire(#count)),
+        _ => quote!(client_runtime::__private::count_to_wire(#count)),
     }
 }
 
@@ -306,7 +306,7 @@ fn split(paging: &Pagination) -> TokenStream {
     let count = |path: &Option<BodyPath>| match path {
         Some(path) => {
             let read = read_copy(path);
-            quote!(#read.and_then(paginate::count_from_wire))
+            quote!(#read.and_then(client_runtime::__private::count_from_wire))
         }
         None => quote!(None),
     };

@@ -298,7 +298,8 @@ impl ListMediaV2Paging {
             let items = std::mem::take(&mut body.media);
             Ok(paginate::Fetched {
                 items,
-                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                total: Some(body.total_count)
+                    .and_then(client_runtime::__private::count_from_wire),
                 page_size: None,
                 token: Some(body.token.clone()),
                 body,
@@ -321,7 +322,7 @@ impl paginate::Source for ListMediaV2Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().and_then(paginate::count_from_wire)
+        self.0.get_limit().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {

@@ -205,8 +205,8 @@ impl ListMediaPaging {
             paginate::Cursor::Offset { offset, limit } => {
                 self.0
                     .clone()
-                    .offset(paginate::count_to_wire(offset))
-                    .limit(paginate::count_to_wire(limit))
+                    .offset(client_runtime::__private::count_to_wire(offset))
+                    .limit(client_runtime::__private::count_to_wire(limit))
             }
 
             _ => self.0.clone(),
@@ -252,11 +252,11 @@ impl paginate::Source for ListMediaPaging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().and_then(paginate::count_from_wire)
+        self.0.get_limit().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_offset().and_then(paginate::count_from_wire)
+        self.0.get_offset().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {

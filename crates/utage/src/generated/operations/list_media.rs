@@ -228,8 +228,8 @@ impl ListMediaPaging {
             paginate::Cursor::Page { page, per_page } => {
                 self.0
                     .clone()
-                    .page(paginate::count_to_wire(page))
-                    .per_page(paginate::count_to_wire(per_page))
+                    .page(client_runtime::__private::count_to_wire(page))
+                    .per_page(client_runtime::__private::count_to_wire(per_page))
             }
 
             _ => self.0.clone(),
@@ -249,12 +249,12 @@ impl ListMediaPaging {
                     .meta
                     .as_ref()
                     .and_then(|v| v.total)
-                    .and_then(paginate::count_from_wire),
+                    .and_then(client_runtime::__private::count_from_wire),
                 page_size: body
                     .meta
                     .as_ref()
                     .and_then(|v| v.per_page)
-                    .and_then(paginate::count_from_wire),
+                    .and_then(client_runtime::__private::count_from_wire),
                 token: None,
                 body,
                 meta,
@@ -278,11 +278,11 @@ impl paginate::Source for ListMediaPaging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_per_page().and_then(paginate::count_from_wire)
+        self.0.get_per_page().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_page().and_then(paginate::count_from_wire)
+        self.0.get_page().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {

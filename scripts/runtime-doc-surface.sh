@@ -12,13 +12,13 @@ if [ ! -f "$doc/all.html" ]; then
 fi
 
 # Item pages as all.html links them: struct.Response.html, paginate/fn.next_link.html, …
-items=$(grep -oE 'href="[^"]+\.html"' "$doc/all.html" | sed -E 's/^href="//; s/"$//' | sort -u)
-count=$(printf '%s\n' "$items" | grep -c . || true)
+items=$(grep -oE '<li><a href="[^"]+\.html"' "$doc/all.html" | sed -E 's/^<li><a href="//; s/"$//')
+count=$(grep -c . <<<"$items" || true)
 
 hidden='Transport|Request|RawResponse|ForeignRequest|ForeignBody|ForeignResponse|StreamForm|MultipartPart|QueryStyle'
 hidden+='|path_segment|scalar_text|check_range|bracket_pairs|parse_retry_after|request_id_from_body|STORAGE_OPERATION'
 hidden+='|ClientConfig|UploadSource|PreparedUpload|Upload|presigned_upload|PresignedSteps|storage_outcome'
-leaked=$(printf '%s\n' "$items" | grep -E "(^|/)(struct|enum|fn|trait|type|constant)\.($hidden)\.html$" || true)
+leaked=$(grep -E "(^|/)(struct|enum|fn|trait|type|constant)\.($hidden)\.html$" <<<"$items" || true)
 
 status=0
 if [ -n "$leaked" ]; then
@@ -33,7 +33,7 @@ if grep -qE 'pub use (::)?reqwest' "$doc/index.html"; then
 fi
 # Guards against a rustdoc whose pages this script no longer reads: the check would pass on nothing.
 for expected in struct.Response.html struct.ClientBuilder.html enum.Error.html; do
-  if ! printf '%s\n' "$items" | grep -qx "$expected"; then
+  if ! grep -qx "$expected" <<<"$items"; then
     echo "runtime-doc-surface: $expected missing from all.html; has rustdoc's layout changed?" >&2
     status=1
   fi

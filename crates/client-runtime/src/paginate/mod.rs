@@ -9,7 +9,7 @@
 //! | [`Style::Offset`] | [`Cursor::Offset`] | [`Cursor::Offset`] | `total` if known |
 //! | [`Style::PageNumber`] | [`Cursor::Page`] | [`Cursor::Page`] | `total`, `page_size` |
 //! | [`Style::Token`] | `Cursor::Token(None)` | `Cursor::Token(Some(t))` | [`Fetched::token`] from its field, whatever its name |
-//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
+//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::__private::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
 //! | [`Style::AfterItem`] | [`Cursor::First`] | [`Cursor::After`]: e.g. `starting_after` | [`Source::has_more`] |
 //!
 //! A provider crate describes one paged operation with a [`Source`]: how to fetch one window
@@ -55,7 +55,8 @@
 //!   before it in the meantime are allowed for), or fails with
 //!   [`PaginationError::BadCheckpoint`] when that item is gone.
 
-mod count;
+// Reached through `__private`: only generated paging code converts counts.
+pub(crate) mod count;
 mod decide;
 mod engine;
 mod link;
@@ -70,7 +71,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::response::ResponseMeta;
 
-pub use count::{count_from_number, count_from_text, count_from_wire, count_to_wire};
 pub use decide::STALL_LIMIT;
 pub use link::{link_with_rel, next_link};
 pub use seen::{id_hash, SeenIds};
@@ -135,7 +135,7 @@ pub enum Cursor {
     First,
     /// A follow-up of a [`Style::NextUrl`] listing: a GET of this absolute URL, already checked
     /// to be on the API's origin. Send it through the client like any request (retries,
-    /// pacing, auth) with [`Request::set_url`](crate::Request::set_url).
+    /// pacing, auth) with [`Request::set_url`](crate::__private::Request::set_url).
     NextUrl(String),
     /// A follow-up of a [`Style::AfterItem`] listing: the items after the one with this id
     /// (the last item of the previous page, as the server sent it), e.g. `starting_after`.

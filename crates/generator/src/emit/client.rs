@@ -141,7 +141,7 @@ fn client_items(
         #client_docs
         #[derive(Clone, Debug)]
         pub struct Client {
-            transport: client_runtime::Transport,
+            transport: client_runtime::__private::Transport,
         }
 
         /// Builds a [`Client`]: base URL, API key, timeouts, retries, pacing.
@@ -159,7 +159,7 @@ fn client_items(
                 max_response_bytes: #max_body,
             };
 
-            fn from_transport(transport: client_runtime::Transport) -> Self {
+            fn from_transport(transport: client_runtime::__private::Transport) -> Self {
                 Self { transport }
             }
         }
@@ -170,8 +170,10 @@ fn client_items(
                 ClientBuilder::new()
             }
 
-            /// The transport requests go through.
-            pub fn transport(&self) -> &client_runtime::Transport {
+            /// The transport requests go through: for this crate's own code, outside semver like
+            /// the runtime's `__private`.
+            #[doc(hidden)]
+            pub fn transport(&self) -> &client_runtime::__private::Transport {
                 &self.transport
             }
 

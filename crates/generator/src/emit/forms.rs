@@ -40,17 +40,17 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
         let text = |value: TokenStream| {
-            quote!(client_runtime::MultipartPart {
+            quote!(client_runtime::__private::MultipartPart {
                 name: #wire, file_name: None, content_type: None, data: #value.to_string().into_bytes().into(),
             })
         };
         let push = match &f.text {
             None => quote!(parts.push(value.into_part(#wire));),
             Some(_) if f.json => quote! {
-                let data = serde_json::to_vec(&value).map_err(|e| client_runtime::InvalidRequest {
-                    operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
+                let data = serde_json::to_vec(&value).map_err(|e| {
+                    client_runtime::InvalidRequest::new(operation, #wire, format!("cannot be encoded as JSON: {e}"))
                 })?;
-                parts.push(client_runtime::MultipartPart {
+                parts.push(client_runtime::__private::MultipartPart {
                     name: #wire, file_name: None, content_type: Some("application/json".into()), data: data.into(),
                 });
             },
@@ -73,7 +73,7 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
     // Only JSON parts can fail to encode; the error then names the operation.
     if fields.iter().any(|f| f.json) {
         return quote! {
-            fn into_parts(self, operation: &'static str) -> Result<Vec<client_runtime::MultipartPart>, client_runtime::InvalidRequest> {
+            fn into_parts(self, operation: &'static str) -> Result<Vec<client_runtime::__private::MultipartPart>, client_runtime::InvalidRequest> {
                 let mut parts = Vec::new();
                 #( #parts )*
                 Ok(parts)
@@ -81,7 +81,7 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
         };
     }
     quote! {
-        fn into_parts(self) -> Vec<client_runtime::MultipartPart> {
+        fn into_parts(self) -> Vec<client_runtime::__private::MultipartPart> {
             let mut parts = Vec::new();
             #( #parts )*
             parts

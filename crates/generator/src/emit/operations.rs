@@ -316,11 +316,14 @@ fn to_request(op: &Operation) -> TokenStream {
     let binding = quote!(let mut request);
     quote! {
         /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
-        pub fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+        /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+        /// the same checks.
+        #[doc(hidden)]
+        pub fn to_request(&self) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
             #( #checks )*
-            #binding = client_runtime::Request::new(
+            #binding = client_runtime::__private::Request::new(
                 Self::OPERATION_ID,
-                client_runtime::reqwest::Method::#method,
+                client_runtime::http::Method::#method,
                 #path,
             );
             #anonymous
@@ -418,7 +421,7 @@ fn write_param(p: &Param) -> TokenStream {
                 ArrayStyle::Pipe => "PipeDelimited",
                 ArrayStyle::DeepObject => "DeepObject",
             });
-            quote! { request.query_value(#wire, client_runtime::QueryStyle::#style, #borrowed)?; }
+            quote! { request.query_value(#wire, client_runtime::__private::QueryStyle::#style, #borrowed)?; }
         }
         (TypeRef::Array(_), ArrayStyle::Repeat, ParamLocation::Query) => {
             quote! { for item in #borrowed { request.#add(#wire, item); } }

@@ -177,7 +177,7 @@ fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &Tok
             }
 
             impl AtUrl {
-                fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+                fn to_request(&self) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
                     let mut request = self.request.to_request()?;
                     request.set_url(&self.url)?;
                     Ok(request)
@@ -235,14 +235,14 @@ fn param_type(op: &Operation, setter: &str) -> RustType {
 /// A count from the parameter's type (the getter's value) to the engine's `Option<u64>`.
 fn from_wire(op: &Operation, setter: &str) -> TokenStream {
     match param_type(op, setter) {
-        RustType::I32 => quote!(|v| paginate::count_from_wire(i64::from(v))),
+        RustType::I32 => quote!(|v| client_runtime::__private::count_from_wire(i64::from(v))),
         // A `number` page size: whole values only, as a count.
         RustType::F32 | RustType::F64 => {
-            quote!(|v| (v.fract() == 0.0).then(|| paginate::count_from_wire(v as i64)).flatten())
+            quote!(|v| (v.fract() == 0.0).then(|| client_runtime::__private::count_from_wire(v as i64)).flatten())
         }
         // A count written as text (Jira's `startAt: "0"`).
-        RustType::String => quote!(paginate::count_from_text),
-        _ => quote!(paginate::count_from_wire),
+        RustType::String => quote!(client_runtime::__private::count_from_text),
+        _ => quote!(client_runtime::__private::count_from_wire),
     }
 }
 
@@ -253,7 +253,7 @@ fn to_wire(op: &Operation, setter: &str, count: &TokenStream) -> TokenStream {
         RustType::F32 => quote!(#count as f32),
         RustType::F64 => quote!(#count as f64),
         RustType::String => quote!(#count.to_string()),
-        _ => quote!(paginate::count_to_wire(#count)),
+        _ => quote!(client_runtime::__private::count_to_wire(#count)),
     }
 }
 

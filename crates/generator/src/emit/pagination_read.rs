@@ -116,9 +116,9 @@ impl Reader {
     pub fn count(&self, path: &BodyPath) -> TokenStream {
         let read = self.copy(path);
         match RustType::of(&path.leaf) {
-            RustType::F64 => quote!(#read.and_then(paginate::count_from_number)),
-            RustType::F32 => quote!(#read.map(f64::from).and_then(paginate::count_from_number)),
-            _ => quote!(#read.and_then(paginate::count_from_wire)),
+            RustType::F64 => quote!(#read.and_then(client_runtime::__private::count_from_number)),
+            RustType::F32 => quote!(#read.map(f64::from).and_then(client_runtime::__private::count_from_number)),
+            _ => quote!(#read.and_then(client_runtime::__private::count_from_wire)),
         }
     }
 

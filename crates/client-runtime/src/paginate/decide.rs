@@ -129,3 +129,17 @@ pub(super) fn checkpoint_problem(checkpoint: &Checkpoint, style: Style) -> Optio
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stalls_count_responses_in_a_row_and_a_new_item_resets_them() {
+        assert_eq!(stall(0, false), 1);
+        assert_eq!(stall(1, false), 2);
+        assert_eq!(stall(STALL_LIMIT - 1, false), STALL_LIMIT);
+        assert_eq!(stall(2, true), 0);
+        assert_eq!(stall(u32::MAX, false), u32::MAX, "saturates: a count never wraps to zero");
+    }
+}

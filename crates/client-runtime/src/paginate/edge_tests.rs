@@ -8,8 +8,8 @@ use futures::{FutureExt, TryStreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use super::*;
 use super::count::{count_from_wire, count_to_wire};
+use super::*;
 use crate::error::InvalidRequest;
 
 /// A fixed listing of `n` items, by offset, reporting its total; counts its fetches.

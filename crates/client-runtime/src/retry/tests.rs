@@ -217,6 +217,30 @@ fn accessors_report_what_was_configured() {
     );
 }
 
+/// A bucket of the caller's own: what a client built from the policy reports is its state.
+#[derive(Debug)]
+struct Fixed;
+
+impl RetryBucket for Fixed {
+    fn withdraw(&self, _: &AttemptOutcome<'_>) -> Result<(), BudgetState> {
+        Err(BudgetState { available: 0, capacity: 7 })
+    }
+    fn settle(&self, _: &AttemptOutcome<'_>, _: u32) {}
+    fn state(&self) -> Option<BudgetState> {
+        Some(BudgetState { available: 5, capacity: 7 })
+    }
+}
+
+#[test]
+fn a_custom_bucket_is_the_one_clients_draw_from() {
+    let fixed = Some(BudgetState { available: 5, capacity: 7 });
+    assert_eq!(RetryPolicy::default().with_bucket(Fixed).new_bucket().state(), fixed);
+    // Without one, each client gets a fresh, full bucket of the policy's budget.
+    let own = RetryPolicy::default().with_budget(RetryBudget::new(3)).new_bucket().state();
+    assert_eq!(own, Some(BudgetState { available: 3, capacity: 3 }));
+    assert_eq!(RetryPolicy::default().without_budget().new_bucket().state(), None);
+}
+
 #[test]
 fn a_custom_classifier_decides() {
     let policy = RetryPolicy::default().with_classifier(StandardClassifier::with_statuses([500u16]));

@@ -14,8 +14,7 @@
 # a big one). All crates share one target dir, so their dependencies build once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-archive="${VENDOR_SPECS_ARCHIVE:-$root/../shared/vendor-specs/specs.tar.xz}"
-cache="${VENDOR_SPECS:-$HOME/.cache/vendor-specs}"
+. "$root/scripts/vendor-specs.sh"
 target="${CARGO_TARGET_DIR:-$root/target}"
 work="$target/type-fidelity"
 only="" github=0
@@ -28,29 +27,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if [ ! -d "$cache/stripe" ]; then
-  mkdir -p "$cache" && tar xJf "$archive" -C "$cache"
-fi
-# digitalocean is a folder of files (external $refs): its examples are not collected.
-specs=(
-  "twilio-video=twilio/twilio_video_v1.json"
-  "slack=slack/slack_web_openapi_v2.json"
-  "twilio-api=twilio/twilio_api_v2010.json"
-  "box=box/openapi.json"
-  "asana=asana/asana_oas.yaml"
-  "jira=jira/swagger-v3.v3.json"
-  "discord=discord/openapi.json"
-  "stripe=stripe/spec3.2023-09-12.yaml"
-  "openai=openai/openapi.yaml"
-  "cloudflare=cloudflare/openapi.2024-08-06.json"
-  "kubernetes=kubernetes/swagger.json"
-)
-if [ "$github" = 1 ]; then
-  if [ ! -f "$cache/github/node_modules/@octokit/openapi/generated/api.github.com.json" ]; then
-    npm install --silent --no-audit --no-fund --prefix "$cache/github" @octokit/openapi@23.0.2 >/dev/null
-  fi
-  specs+=("github=github/node_modules/@octokit/openapi/generated/api.github.com.json")
-fi
+vendor_specs_unpack
+[ "$github" = 1 ] && vendor_specs_add_github
 
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p openapi-clientgen-cli -p xtask
 gen="$target/release/openapi-clientgen"

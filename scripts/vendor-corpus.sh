@@ -12,8 +12,7 @@
 #   bash scripts/vendor-corpus.sh --github        # add GitHub's REST description (npm @octokit/openapi@23.0.2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-archive="${VENDOR_SPECS_ARCHIVE:-$root/../shared/vendor-specs/specs.tar.xz}"
-cache="${VENDOR_SPECS:-$HOME/.cache/vendor-specs}"
+. "$root/scripts/vendor-specs.sh"
 work="$root/target/vendor-corpus"
 check=0 only="" github=0
 while [ $# -gt 0 ]; do
@@ -26,29 +25,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if [ ! -d "$cache/stripe" ]; then
-  mkdir -p "$cache" && tar xJf "$archive" -C "$cache"
-fi
-specs=(
-  "stripe=stripe/spec3.2023-09-12.yaml"
-  "openai=openai/openapi.yaml"
-  "cloudflare=cloudflare/openapi.2024-08-06.json"
-  "twilio-api=twilio/twilio_api_v2010.json"
-  "twilio-video=twilio/twilio_video_v1.json"
-  "digitalocean=digitalocean/specification/DigitalOcean-public.v2.yaml"
-  "box=box/openapi.json"
-  "asana=asana/asana_oas.yaml"
-  "slack=slack/slack_web_openapi_v2.json"
-  "discord=discord/openapi.json"
-  "kubernetes=kubernetes/swagger.json"
-  "jira=jira/swagger-v3.v3.json"
-)
-if [ "$github" = 1 ]; then
-  if [ ! -f "$cache/github/node_modules/@octokit/openapi/generated/api.github.com.json" ]; then
-    npm install --silent --no-audit --no-fund --prefix "$cache/github" @octokit/openapi@23.0.2 >/dev/null
-  fi
-  specs+=("github=github/node_modules/@octokit/openapi/generated/api.github.com.json")
-fi
+vendor_specs_unpack
+[ "$github" = 1 ] && vendor_specs_add_github
 
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p openapi-clientgen-cli
 gen="$root/target/release/openapi-clientgen"

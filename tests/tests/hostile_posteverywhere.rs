@@ -110,7 +110,7 @@ async fn eight_concurrent_calls_share_one_retry_budget_in_an_outage() {
     let requests = sb.stats().requests_to("/api/v1/media");
     // Each call alone would make 10 attempts: 80 requests. The shared budget allows 10 retries.
     assert!(requests <= 8 + u64::from(budget), "{requests} requests");
-    let spent = results.iter().filter_map(|r| r.as_ref().err()).filter_map(|e| e.meta()?.retry_budget()).count();
+    let spent = results.iter().filter_map(|r| r.as_ref().err()).filter_map(|e| e.http()?.retry_budget()).count();
     assert!(spent > 0, "some call says the budget stopped it");
     let shown = results.iter().filter_map(|r| r.as_ref().err()).map(ToString::to_string);
     assert!(shown.clone().any(|s| s.contains("retry budget is spent")), "{:?}", shown.collect::<Vec<_>>());

@@ -36,7 +36,7 @@ async fn upload_list_and_delete_a_file() {
         })
         .await
         .expect("201");
-    assert_eq!(uploaded.meta().status().as_u16(), 201);
+    assert_eq!(uploaded.http().status().as_u16(), 201);
     assert!(uploaded.url.ends_with(".png"), "{}", uploaded.url);
     assert_eq!(sent.load(Ordering::SeqCst), 1_000_000);
     let request = sandbox.stats().last_request.expect("recorded");

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_runtime::upload::StorageError;
+use client_runtime::StorageError;
 use posteverywhere_client::operations::{DeleteMediaError, GetMediaError};
 use posteverywhere_client::prelude::*;
 use posteverywhere_client::types::{MediaStatus, MediaType};

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use client_runtime::upload::StorageError;
+use client_runtime::StorageError;
 use sandbox::{Provider, RunningSandbox, Sandbox, SandboxConfig};
 use utage_client::prelude::*;
 use utage_client::{Client, UploadError, UploadStep};

@@ -1,13 +1,13 @@
 //! Paging inference measured against hand labels (`paging_labels.tsv`) over vendors' real specs.
 //! Not part of `cargo test`: the specs live outside the repository (`~/.cache/vendor-specs`,
-//! and GitHub's from npm `@octokit/openapi`); `scripts/paging-eval.sh` runs it with
+//! GitHub's from npm `@octokit/openapi` under `github/` there); `scripts/paging-eval.sh` runs it with
 //! `--ignored`. `PAGING_EVAL_DUMP=<spec>` prints every GET of that spec with what was inferred,
 //! for labelling.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use openapi_clientgen::model::{Api, PagingOrigin};
+use openapi_clientgen::model::{Api, BodyPath, Pagination, PagingOrigin};
 use openapi_clientgen::Settings;
 
 /// Label name → the spec file, under the vendor-spec cache (or an absolute path).
@@ -15,9 +15,10 @@ fn spec_path(name: &str) -> Option<PathBuf> {
     let cache = std::env::var_os("VENDOR_SPECS")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/vendor-specs")))?;
+    // GitHub's comes from npm, unpacked beside the others (see the vendor-specs README).
     let github = std::env::var_os("OCTOKIT_SPEC")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp/octokit/node_modules/@octokit/openapi/generated/api.github.com.json"));
+        .unwrap_or_else(|| cache.join("github/node_modules/@octokit/openapi/generated/api.github.com.json"));
     let relative = match name {
         "stripe" => "stripe/spec3.2023-09-12.yaml",
         "openai" => "openai/openapi.yaml",
@@ -65,6 +66,24 @@ fn inferred(api: &Api) -> BTreeMap<String, (String, String)> {
     out
 }
 
+/// What the engine will read besides the items (the total, the page size used, the next
+/// token), as Rust field paths: a wrong total is how an inference loses items.
+fn facts(paging: Option<&Pagination>) -> String {
+    let Some(p) = paging else { return String::new() };
+    let path = |what: &str, path: &Option<BodyPath>| {
+        path.as_ref().map(|b| {
+            let steps: Vec<&str> = b.steps.iter().map(|s| s.field.as_str()).collect();
+            format!(" {what}={}:{:?}", steps.join("."), b.leaf)
+        })
+    };
+    [path("total", &p.total), path("page_size", &p.page_size), path("next", &p.next_token)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("")
+        .replacen(' ', "\t", 1)
+}
+
 #[test]
 #[ignore = "needs the vendor specs: scripts/paging-eval.sh"]
 fn paging_inference_against_labels() {
@@ -72,7 +91,7 @@ fn paging_inference_against_labels() {
         let api = model(&name);
         for op in api.operations.iter().filter(|op| op.method.as_str() == "GET") {
             let (style, why) = inferred(&api).remove(&op.id).unwrap_or_default();
-            println!("{name}\t{}\t{style}\t{}\t{why}", op.id, op.path);
+            println!("{name}\t{}\t{style}\t{}\t{why}{}", op.id, op.path, facts(op.pagination.as_ref()));
         }
         return;
     }
@@ -85,7 +104,9 @@ fn paging_inference_against_labels() {
         by_spec.entry(cols[0]).or_default().push((cols[1], cols[2]));
     }
     let (mut tp, mut fp, mut fn_, mut tn, mut wrong) = (0usize, 0usize, 0usize, 0usize, Vec::new());
+    let mut per_spec = Vec::new();
     for (spec, ops) in &by_spec {
+        let before = (tp, fp);
         let api = model(spec);
         let found = inferred(&api);
         for (id, expected) in ops {
@@ -109,10 +130,13 @@ fn paging_inference_against_labels() {
                 }
             }
         }
+        let spec_paged = ops.iter().filter(|(_, e)| *e != "none").count();
+        per_spec.push(format!("{spec} {}/{spec_paged} (wrong {})", tp - before.0, fp - before.1));
     }
     for line in &wrong {
         println!("{line}");
     }
+    println!("per spec, paged correctly of paged: {}", per_spec.join(", "));
     let labelled = tp + fp + fn_ + tn;
     let precision = if tp + fp == 0 { 1.0 } else { tp as f64 / (tp + fp) as f64 };
     let paged = by_spec.values().flatten().filter(|(_, e)| *e != "none").count();

@@ -25,11 +25,39 @@ fn the_report_names_each_style_and_its_evidence() {
         "paging: listJiraThings (GET /jira/things): offset, inferred from query `startAt`, `maxResults` (at most 50); items `values`",
         "paging: listMsThings (GET /ms/things): next-url, declared by x-ms-pageable",
         "paging: listAmbiguous at #/paths/~1ambiguous/get: none, query `page` without a page-size parameter",
-        "paging: 6 operation(s) paged (5 inferred), 1 listing(s) left unpaged",
+        "paging: 11 operation(s) paged (10 inferred), 3 listing(s) left unpaged",
     ] {
         assert!(report.lines().any(|l| l == line), "missing {line:?} in:\n{report}");
     }
     assert!(!report.contains("listNotPaged"), "x-pagination: false must turn inference off:\n{report}");
+}
+
+/// The shapes vendors' specs use beyond the plain ones, each recognised from its evidence —
+/// and the look-alikes that are not paging, declined. (The generated code of each pages a fake
+/// server over HTTP: `paging_inferred_listing.rs`.)
+#[test]
+fn the_report_names_the_shapes_beyond_the_plain_ones() {
+    let (report, _) = report_and_surface(&[]);
+    for line in [
+        // Cloudflare: no bound on `per_page`, but the body says which size it used.
+        "paging: listCfThings (GET /cf/things): page, inferred from query `page`, `per_page` (example 20; the size used in `result_info.per_page`); items `result`",
+        // Jira: counts written as strings with whole defaults.
+        "paging: listJiraTextThings (GET /jira/text-things): offset, inferred from query `startAt`, `maxResults` (at most 50); items `values`",
+        // GitHub: a list under 200 beside a 204 without a body.
+        "paging: listGhContributors (GET /gh/contributors): link-header, inferred from header `Link`, query `page`, `per_page`; items the body",
+        // Box: the next marker is an integer.
+        "paging: listBoxPins (GET /box/pins): token, inferred from query `marker`, body `next_marker`; items `entries`",
+        // A `number` called `total` does not make an offset listing's total (see the listing test).
+        "paging: listAmountThings (GET /amounts/things): offset, inferred from query `offset`, `limit` (at most 10); items `items`",
+        // Declined: a `limit` beside a reported `per_page` may be another setting.
+        "paging: listCfLimited at #/paths/~1cf~1limited/get: none, the page-size parameter `limit` has no maximum or default",
+        // Declined: `paging.page` is the page just served, not the next token.
+        "paging: listSlackFiles at #/paths/~1slack~1files/get: none, query `page` looks like a page token, but no body field carries the next one",
+    ] {
+        assert!(report.lines().any(|l| l == line), "missing {line:?} in:\n{report}");
+    }
+    // Two success bodies (a list under 200, an object under 202): which one pages is unclear.
+    assert!(!report.contains("listTwoBodies"), "{report}");
 }
 
 #[test]

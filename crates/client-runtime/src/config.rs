@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use crate::auth::{ApiKey, AuthScheme};
+pub(crate) use crate::auth::ApiKey;
+pub use crate::auth::AuthScheme;
 use crate::pacing::Pacing;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
@@ -107,14 +108,15 @@ impl Default for RequestIdSource {
 pub trait ApiClient: Sized {
     /// The service this client talks to.
     const SERVICE: &'static ServiceSpec;
-    /// Wraps a ready transport.
+    /// Wraps a ready transport (generated code only: the transport is outside semver).
+    #[doc(hidden)]
     fn from_transport(transport: Transport) -> Self;
 }
 
-/// Everything a caller can choose about a client. Set through [`ClientBuilder`].
+/// Everything a caller can choose about a client, set through [`ClientBuilder`]; crate-private so
+/// that a new choice is a new builder method, never a breaking field.
 #[derive(Clone)]
-#[non_exhaustive]
-pub struct ClientConfig {
+pub(crate) struct ClientConfig {
     /// Overrides the spec's server URL.
     pub base_url: Option<String>,
     /// Values for the spec's server URL `{variables}`.
@@ -271,9 +273,10 @@ pub enum BuildError {
         /// The header both would use.
         header: String,
     },
-    /// reqwest could not build its client (for instance, no TLS backend).
+    /// The HTTP library could not build its client (for instance, no TLS backend); the cause is
+    /// `source()`, boxed so the library is not part of this crate's API.
     #[error("could not build the HTTP client")]
-    Http(#[source] reqwest::Error),
+    Http(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The base URL every request is resolved against, checked: https, or http to loopback only.

@@ -44,14 +44,21 @@ impl<E> Error<E> {
         }
     }
 
-    /// The response metadata, when the server answered.
-    pub fn meta(&self) -> Option<&ResponseMeta> {
+    /// The HTTP side of the response (status, headers, request id, rate limit, attempts), when
+    /// the server answered.
+    pub fn http(&self) -> Option<&ResponseMeta> {
         match self {
             Error::Api(e) => Some(&e.meta),
             Error::UnexpectedStatus(e) => Some(&e.meta),
             Error::WaitTooLong(e) => Some(&e.meta),
             _ => None,
         }
+    }
+
+    /// The HTTP side of the response, when the server answered.
+    #[deprecated(since = "0.4.0", note = "use .http(), the name `Response` uses too")]
+    pub fn meta(&self) -> Option<&ResponseMeta> {
+        self.http()
     }
 
     /// The operation's typed error body, when the API answered with a declared error status.
@@ -116,6 +123,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 
 /// A declared error status with its decoded body.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ApiError<E> {
     /// The operation's typed error (its variant names the status).
     pub error: E,
@@ -125,6 +133,15 @@ pub struct ApiError<E> {
 }
 
 impl<E> ApiError<E> {
+    /// The typed error `error` that arrived with the response `meta` (for tests of code that
+    /// handles errors; the client builds its own).
+    pub fn new(error: E, meta: ResponseMeta) -> Self {
+        Self { error, meta: Box::new(meta) }
+    }
+    /// Status, headers, rate-limit state and request id of the response.
+    pub fn http(&self) -> &ResponseMeta {
+        &self.meta
+    }
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.meta.status().as_u16()
@@ -197,6 +214,7 @@ fn write_outcome_details(f: &mut fmt::Formatter<'_>, meta: &ResponseMeta) -> fmt
 /// provider documents, or `.max_server_wait(…)`): the call ends at once rather than sleep, and
 /// says which header asked.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct WaitTooLong {
     /// What the server asked for.
     pub wait: Duration,
@@ -233,6 +251,7 @@ impl std::error::Error for WaitTooLong {}
 
 /// A status the spec does not declare for the operation.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct UnexpectedStatus {
     /// Status, headers, rate-limit state and request id (boxed, as in [`ApiError`]).
     pub meta: Box<ResponseMeta>,
@@ -258,6 +277,7 @@ impl std::error::Error for UnexpectedStatus {}
 /// A parameter refused before sending.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid request for {operation}: parameter `{parameter}` {problem}")]
+#[non_exhaustive]
 pub struct InvalidRequest {
     /// The `operationId`.
     pub operation: &'static str,
@@ -267,19 +287,44 @@ pub struct InvalidRequest {
     pub problem: String,
 }
 
-/// The connection failed or broke.
+impl InvalidRequest {
+    /// `parameter` of `operation` refused because it `problem` (phrased to follow the name:
+    /// "is 0, below the minimum 1").
+    pub fn new(operation: &'static str, parameter: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self { operation, parameter: parameter.into(), problem: problem.into() }
+    }
+}
+
+/// The connection failed or broke. The cause (connection refused, a reset, DNS) is
+/// [`source()`](std::error::Error::source).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TransportError {
+    pub(crate) operation: &'static str,
+    pub(crate) attempts: u32,
+    /// The HTTP library's error (its URL removed): private, so the library is not part of the API.
+    pub(crate) source: reqwest::Error,
+    pub(crate) retry_budget: Option<crate::retry::BudgetState>,
+    pub(crate) not_retried: Option<&'static str>,
+}
+
+impl TransportError {
     /// The `operationId`.
-    pub operation: &'static str,
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
     /// Attempts made, retries included.
-    pub attempts: u32,
-    /// reqwest's error (its URL removed).
-    pub source: reqwest::Error,
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
     /// The client's retry budget, when it is what stopped the retries.
-    pub retry_budget: Option<crate::retry::BudgetState>,
+    pub fn retry_budget(&self) -> Option<&crate::retry::BudgetState> {
+        self.retry_budget.as_ref()
+    }
     /// Why a failure worth retrying was not retried (a one-shot body), when that is the reason.
-    pub not_retried: Option<&'static str>,
+    pub fn not_retried(&self) -> Option<&'static str> {
+        self.not_retried
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -318,6 +363,7 @@ pub enum TimeoutKind {
 
 /// Out of time.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TimeoutError {
     /// The `operationId`.
     pub operation: &'static str,
@@ -352,6 +398,7 @@ impl std::error::Error for TimeoutError {}
 /// A body that does not decode as the spec says.
 #[derive(Debug, thiserror::Error)]
 #[error("{operation}: could not decode the response{}: {message}; body starts: {excerpt:?}", status.map(|s| format!(" (status {s})")).unwrap_or_default())]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The `operationId`.
     pub operation: &'static str,
@@ -366,6 +413,7 @@ pub struct DecodeError {
 /// A body over the cap.
 #[derive(Debug, thiserror::Error)]
 #[error("{operation}: response body exceeds the limit of {limit} bytes; raise it with `.max_response_bytes(…)` if this is expected")]
+#[non_exhaustive]
 pub struct BodyTooLarge {
     /// The `operationId`.
     pub operation: &'static str,
@@ -376,6 +424,7 @@ pub struct BodyTooLarge {
 /// Pacing would have waited past the call's time limit, so nothing was sent.
 #[derive(Debug, thiserror::Error)]
 #[error("{operation}: not sent: {reason} allows the next request in {}, past the call's time limit; raise `.max_total_time(…)` to wait for it, or change `.pacing(…)`", human_duration(*wait))]
+#[non_exhaustive]
 pub struct RateLimited {
     /// The `operationId`.
     pub operation: &'static str,
@@ -390,6 +439,7 @@ pub struct RateLimited {
 /// A redirect that cannot be followed.
 #[derive(Debug, thiserror::Error)]
 #[error("{operation}: {problem}")]
+#[non_exhaustive]
 pub struct RedirectError {
     /// The `operationId`.
     pub operation: &'static str,
@@ -397,86 +447,9 @@ pub struct RedirectError {
     pub problem: String,
 }
 
-/// At most this many bytes of a body are quoted in an error.
-pub const EXCERPT_BYTES: usize = 200;
-
-/// The first [`EXCERPT_BYTES`] of a body, for error messages.
-pub fn excerpt(body: &[u8]) -> String {
-    excerpt_redacted(body, None)
-}
-
-/// Like [`excerpt`], with every occurrence of `secret` (a server echoing the key) blanked out.
-pub fn excerpt_redacted(body: &[u8], secret: Option<&str>) -> String {
-    excerpt_without(body, secret.as_slice())
-}
-
-/// Like [`excerpt`], with every occurrence of each of `secrets` blanked out.
-pub(crate) fn excerpt_without(body: &[u8], secrets: &[&str]) -> String {
-    let secrets: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
-    // Redact before cutting, so a key straddling the cut cannot leave its prefix behind.
-    let window = EXCERPT_BYTES + secrets.iter().map(|s| s.len()).max().unwrap_or(0);
-    let mut text = String::from_utf8_lossy(&body[..body.len().min(window)]).into_owned();
-    for secret in secrets {
-        text = text.replace(secret, "<redacted>");
-    }
-    let mut end = text.len().min(EXCERPT_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let cut = end < text.len() || body.len() > window;
-    text.truncate(end);
-    if cut {
-        text.push('…');
-    }
-    text
-}
-
-/// `1.5 s`, `3 min 20 s`, `2 h 5 min`: durations as a person reads them.
-pub(crate) fn human_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    if secs < 60 {
-        let ms = d.as_millis();
-        if ms < 1000 {
-            format!("{ms} ms")
-        } else {
-            format!("{:.1} s", d.as_secs_f64())
-        }
-    } else if secs < 3600 {
-        format!("{} min {} s", secs / 60, secs % 60)
-    } else if secs < 3 * 86_400 {
-        format!("{} h {} min", secs / 3600, (secs % 3600) / 60)
-    } else {
-        format!("{} days", secs / 86_400)
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpt_is_short_and_never_shows_the_key() {
-        let key = "k3y-abcdef";
-        let mut body = b"{\"error\":\"invalid key k3y-abcdef\"}".to_vec();
-        assert_eq!(excerpt_redacted(&body, Some(key)), "{\"error\":\"invalid key <redacted>\"}");
-        // A key straddling the cut is redacted, not cut in half.
-        body = vec![b'x'; EXCERPT_BYTES - 3];
-        body.extend_from_slice(key.as_bytes());
-        let text = excerpt_redacted(&body, Some(key));
-        assert!(!text.contains("k3y"), "{text}");
-        assert!(text.ends_with('…'));
-        let long = vec![b'a'; 10_000];
-        assert_eq!(excerpt(&long).chars().count(), EXCERPT_BYTES + 1);
-        // Multi-byte text cut mid-character stays valid.
-        let text = excerpt("é".repeat(300).as_bytes());
-        assert!(text.len() <= EXCERPT_BYTES + '…'.len_utf8());
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_duration(Duration::from_millis(250)), "250 ms");
-        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5 s");
-        assert_eq!(human_duration(Duration::from_secs(200)), "3 min 20 s");
-        assert_eq!(human_duration(Duration::from_secs(7500)), "2 h 5 min");
-    }
-}
+mod chain_tests;
+mod text;
+#[cfg(test)]
+pub(crate) use text::{excerpt_redacted, EXCERPT_BYTES};
+pub(crate) use text::{excerpt_without, human_duration};

@@ -12,10 +12,10 @@ use url::Url;
 /// The next request of a redirect chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hop {
-    pub url: Url,
-    pub method: Method,
+    pub(crate) url: Url,
+    pub(crate) method: Method,
     /// 307 and 308 resend the body; the others turn the request into a bodiless GET.
-    pub keep_body: bool,
+    pub(crate) keep_body: bool,
 }
 
 /// Whether a status is a redirect this crate follows.

@@ -5,8 +5,8 @@ use std::ops::Deref;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
+use http::header::HeaderMap;
+use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::config::{ApiKey, RequestIdSource};
@@ -19,8 +19,10 @@ mod wait;
 use wait::parse_retry_after_at;
 pub use wait::{parse_retry_after, RateLimit, ServerWait};
 
-/// Status, headers, rate-limit state and request id of a response.
+/// Status, headers, rate-limit state and request id of a response: what
+/// [`Response::http`] gives.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
@@ -150,7 +152,8 @@ impl ResponseMeta {
     }
 }
 
-/// A decoded success body with its metadata. Derefs to the body.
+/// A decoded success body with its metadata. Derefs to the body; the metadata is
+/// [`http()`](Self::http).
 #[derive(Clone, Debug)]
 pub struct Response<T> {
     body: T,
@@ -174,7 +177,19 @@ impl<T> Response<T> {
     pub fn into_body(self) -> T {
         self.body
     }
-    /// Status, headers, rate-limit state, request id and attempts.
+    /// The HTTP side of the response: status, headers, rate-limit state, request id, attempts.
+    ///
+    /// Named `http` rather than `meta` because the body is reached through `Deref`, and bodies
+    /// often have a `meta` field of their own: `page.meta` is the body's, `page.http()` the
+    /// response's.
+    pub fn http(&self) -> &ResponseMeta {
+        &self.meta
+    }
+    /// The HTTP side of the response.
+    #[deprecated(
+        since = "0.4.0",
+        note = "use .http(): `page.meta()` read too much like the body's own `page.meta` field"
+    )]
     pub fn meta(&self) -> &ResponseMeta {
         &self.meta
     }
@@ -198,7 +213,7 @@ pub struct RawResponse {
     body: Bytes,
     /// Blanked out of body excerpts in errors, should the server echo them.
     secrets: Vec<ApiKey>,
-    /// A 2xx body left unread for [`Transport::download`](crate::Transport::download).
+    /// A 2xx body left unread for [`Transport::download`](crate::__private::Transport::download).
     download: Option<crate::Download>,
 }
 
@@ -270,7 +285,7 @@ impl RawResponse {
     }
 
     /// A success whose body is a file: streamed as it arrives when the response came from
-    /// [`Transport::download`](crate::Transport::download), else the bytes already read.
+    /// [`Transport::download`](crate::__private::Transport::download), else the bytes already read.
     pub fn download(self) -> Response<crate::Download> {
         let download = match self.download {
             Some(download) => download,
@@ -278,7 +293,7 @@ impl RawResponse {
                 let content_type = self
                     .meta
                     .headers()
-                    .get(reqwest::header::CONTENT_TYPE)
+                    .get(http::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
                 crate::Download::from_bytes(content_type, self.body)

@@ -3,10 +3,10 @@
 //! [retry bucket](RetryBucket) whether the client can afford it, and [`RetryPolicy::decide`]
 //! combines the first two with the server's own wait (`Retry-After`, `X-RateLimit-Reset`) and the
 //! attempt and time budgets. Each is a value of its own, tested alone and replaceable through the
-//! builder; the transport's pipeline only asks [`CallRetries`] and obeys.
+//! builder; the transport's pipeline only asks them, through one value per call, and obeys.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -19,12 +19,12 @@ mod classify;
 
 pub use backoff::{Backoff, ComputeBackoff, ConstantBackoff, Jitter};
 pub use budget::{BudgetState, RetryBucket, RetryBudget, TokenBucket};
-pub use classify::{AttemptOutcome, ClassifyRetry, FailureKind, RetryClass, StandardClassifier};
+pub use classify::{AttemptOutcome, AttemptRequest, ClassifyRetry, FailureKind, RetryClass, StandardClassifier};
 
 /// The wait a response asks for: `Retry-After`, or — when it says the window is used up (a 429
 /// or `X-RateLimit-Remaining: 0`) — the time until `X-RateLimit-Reset`. Read once, when the
-/// response arrived ([`ResponseMeta::server_wait`]); `_now` is kept for callers of old.
-pub fn server_wait(meta: &ResponseMeta, _now: SystemTime) -> Option<Duration> {
+/// response arrived ([`ResponseMeta::server_wait`]).
+pub(crate) fn server_wait(meta: &ResponseMeta) -> Option<Duration> {
     meta.server_wait().wait()
 }
 
@@ -203,14 +203,19 @@ impl RetryPolicy {
     }
 
     /// Decides what follows the attempt `state` last counted.
-    pub fn decide(&self, request: &Request, outcome: &AttemptOutcome<'_>, state: &RetryState) -> RetryDecision {
+    pub fn decide(
+        &self,
+        request: &AttemptRequest<'_>,
+        outcome: &AttemptOutcome<'_>,
+        state: &RetryState,
+    ) -> RetryDecision {
         self.decide_with(request, outcome, state, Instant::now(), rand::random::<f64>())
     }
 
     /// [`decide`](Self::decide) at a given moment and random draw, for tests.
     pub fn decide_with(
         &self,
-        request: &Request,
+        request: &AttemptRequest<'_>,
         outcome: &AttemptOutcome<'_>,
         state: &RetryState,
         now: Instant,
@@ -227,7 +232,7 @@ impl RetryPolicy {
         }
         let backoff = self.backoff.compute(state.attempts, state.previous_delay, unit);
         let asked = match outcome {
-            AttemptOutcome::Response(meta) => server_wait(meta, SystemTime::now()),
+            AttemptOutcome::Response(meta) => server_wait(meta),
             AttemptOutcome::Failure(_) => None,
         };
         if let (Some(asked), Some(cap)) = (asked, state.wait_cap) {
@@ -250,7 +255,7 @@ impl RetryPolicy {
 /// One call's retries: asks the policy after each attempt and pays each retry from the
 /// client's bucket, then settles with it. What the transport's pipeline holds per call.
 #[derive(Debug)]
-pub struct CallRetries<'p> {
+pub(crate) struct CallRetries<'p> {
     policy: &'p RetryPolicy,
     bucket: &'p dyn RetryBucket,
     state: RetryState,
@@ -272,7 +277,7 @@ impl<'p> CallRetries<'p> {
     }
     /// What follows the attempt just made: a retry is granted only when the bucket pays for it.
     pub fn decide(&mut self, request: &Request, outcome: &AttemptOutcome<'_>) -> RetryDecision {
-        match self.policy.decide(request, outcome, &self.state) {
+        match self.policy.decide(&AttemptRequest::new(request), outcome, &self.state) {
             RetryDecision::RetryAfter(wait) => match self.bucket.withdraw(outcome) {
                 Ok(()) => {
                     self.withdrawn = self.withdrawn.saturating_add(1);

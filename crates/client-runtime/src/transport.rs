@@ -82,7 +82,7 @@ enum Delivery {
 
 impl Transport {
     /// Checks `config` against `service` and builds the transport.
-    pub fn new(service: &'static ServiceSpec, config: ClientConfig) -> Result<Self, BuildError> {
+    pub(crate) fn new(service: &'static ServiceSpec, config: ClientConfig) -> Result<Self, BuildError> {
         let base_url = resolve_base_url(service, &config)?;
         let http = match &config.http_client {
             Some(client) => client.clone(),
@@ -91,7 +91,7 @@ impl Transport {
                 // Redirects are followed in `attempt`, which decides hop by hop whether the key goes.
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
-                .map_err(BuildError::Http)?,
+                .map_err(|e| BuildError::Http(Box::new(e)))?,
         };
         let user_agent =
             format!("{}/{} client-runtime/{}", service.crate_name, service.crate_version, env!("CARGO_PKG_VERSION"));

@@ -2,8 +2,8 @@
 //! never read whole, opened again for each attempt), progress reports, content types from
 //! extensions, the storage step's error, and the presigned flow itself ([`presigned_upload`]:
 //! ask for a URL, send to storage, confirm), which the provider crates parameterize with their
-//! own steps. A single-request upload (microCMS) is a [`Request`](crate::Request) with a
-//! [`StreamForm`](crate::StreamForm) body through [`Transport::execute`](crate::Transport::execute).
+//! own steps. A single-request upload (microCMS) is a [`Request`](crate::__private::Request) with a
+//! [`StreamForm`](crate::__private::StreamForm) body through [`Transport::execute`](crate::__private::Transport::execute).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -201,7 +201,7 @@ impl Upload {
 
 /// Storage's answer as the storage step's outcome: any 2xx is done; an error says whether the
 /// URL expired, and S3's `<Code>` at most.
-pub fn storage_outcome(response: &crate::ForeignResponse) -> Result<(), StorageError> {
+pub fn storage_outcome(response: &crate::transport::ForeignResponse) -> Result<(), StorageError> {
     let status = response.status.as_u16();
     if response.status.is_success() {
         Ok(())
@@ -256,6 +256,7 @@ pub fn file_name_of(path: &Path) -> Option<String> {
 /// Why the storage step (the bytes sent to a signed URL on another origin) failed. Never holds
 /// the URL, its query or the signed form fields.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StorageError {
     /// The URL or the headers the API handed out were refused before sending.
     #[error("the storage request was not sent: {0}")]

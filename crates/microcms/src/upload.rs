@@ -14,9 +14,10 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use client_runtime::reqwest::Method;
-use client_runtime::upload::{Progress, Upload};
-use client_runtime::{Error, Request, Response, StreamForm};
+use client_runtime::__private::upload::{Progress, Upload};
+use client_runtime::__private::{Request, StreamForm};
+use client_runtime::http::Method;
+use client_runtime::{Error, Response};
 
 use crate::operations::{UploadMediaError, UploadMediaRequest};
 use crate::types::UploadedMedia;

@@ -28,7 +28,7 @@ pub mod generated;
 
 /// The `time` crate the timestamps parse into, so callers name the same version.
 pub use client_runtime::time;
-pub use client_runtime::{ApiError, BuildError, DateTime, Error, Response, ResponseMeta};
+pub use client_runtime::{ApiError, BuildError, DateTime, Error, Response, ResponseMeta, StorageError};
 pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;

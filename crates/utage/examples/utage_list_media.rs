@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         meta.and_then(|m| m.current_page).unwrap_or(1),
         meta.and_then(|m| m.total).unwrap_or_default(),
         meta.and_then(|m| m.per_page).unwrap_or_default(),
-        page.meta().rate_limit().remaining,
+        page.http().rate_limit().remaining,
     );
     for media in page.data.iter().flatten() {
         println!(

@@ -16,7 +16,7 @@
 //!
 //! // One request: typed parameters, typed body, metadata (rate limit, request id).
 //! let page = client.list_media().keyword("cat").per_page(100).send().await?;
-//! println!("{:?} in all; {:?} left this minute", page.meta.as_ref().and_then(|m| m.total), page.meta().rate_limit().remaining);
+//! println!("{:?} in all; {:?} left this minute", page.meta.as_ref().and_then(|m| m.total), page.http().rate_limit().remaining);
 //!
 //! // Every item, paging handled (pages fetched concurrently, nothing lost or repeated).
 //! let mut items = client.list_media().keyword("cat").items();
@@ -31,7 +31,7 @@ pub mod generated;
 
 /// The `time` crate the timestamps parse into, so callers name the same version.
 pub use client_runtime::time;
-pub use client_runtime::{ApiError, BuildError, Error, LocalDateTime, Response, ResponseMeta};
+pub use client_runtime::{ApiError, BuildError, Error, LocalDateTime, Response, ResponseMeta, StorageError};
 pub use generated::{operations, types, Client, ClientBuilder};
 
 pub mod prelude;

@@ -16,11 +16,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_runtime::upload::{
+use client_runtime::__private::upload::{
     presigned_upload, FlowOptions, MediaIdCallback, PreparedUpload, PresignedError, PresignedSteps, Progress,
-    StorageError, StorageTarget, Upload,
+    StorageTarget, Upload,
 };
 use client_runtime::Response;
+use client_runtime::StorageError;
 
 use crate::operations::{CompleteMediaUploadError, CreateMediaUploadUrlError};
 use crate::types::{Media, MediaCompleteInput, MediaUploadUrl, MediaUploadUrlInput};

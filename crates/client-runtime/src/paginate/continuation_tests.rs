@@ -239,13 +239,21 @@ async fn a_cursor_that_does_not_move_is_a_stall() {
 
 #[tokio::test]
 async fn a_listing_that_never_ends_stalls_after_its_items() {
-    for mode in HONEST_MODES {
+    for mode in HONEST_MODES.into_iter().chain([Mode::Token("/next_cursor")]) {
         let src = listing(30, mode, Hostile::Wraps);
         let (got, error) = drain(src.clone()).await;
         assert_eq!(got, names(30), "{mode:?}: each item once");
         assert!(matches!(error, Some(PaginationError::Stalled { .. })), "{mode:?}: {error:?}");
         // Three pages of items, then at most STALL_LIMIT pages of old ones.
         assert!(src.fetches.load(Ordering::Relaxed) <= 3 + STALL_LIMIT as usize, "{mode:?}");
+        // The error says what the server kept sending, in the listing's own terms.
+        let said = match mode {
+            Mode::AfterItem => "pages of items already yielded while it says more follow",
+            Mode::Token(_) => "new tokens for items already yielded",
+            _ => "new next-page URLs for items already yielded",
+        };
+        let text = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains(said), "{mode:?}: {text}");
     }
 }
 
@@ -315,4 +323,39 @@ async fn more_items_after_one_without_an_id_is_an_error_not_an_end() {
     let result: Result<Vec<String>, _> = Pages::new(Anonymous).items().try_collect().await;
     let error = result.err().and_then(|e| e.pagination().cloned());
     assert!(matches!(error, Some(PaginationError::NoNextPage { yielded: 1, .. })), "{error:?}");
+}
+
+/// An after-item listing whose source cannot tell `has_more` (the trait's default).
+struct Untold(Listing);
+
+impl Source for Untold {
+    type Item = String;
+    type Body = Value;
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        self.0.operation()
+    }
+    fn style(&self) -> Style {
+        self.0.style()
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        self.0.requested_page_size()
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        self.0.validate()
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, Value, ()> {
+        self.0.fetch(cursor)
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+}
+
+#[tokio::test]
+async fn an_after_item_listing_that_cannot_tell_has_more_goes_on_to_an_empty_page() {
+    let src = listing(25, Mode::AfterItem, Hostile::Honest);
+    let got: Result<Vec<String>, _> = Pages::new(Untold(src.clone())).items().try_collect().await;
+    assert_eq!(got.ok(), Some(names(25)));
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 4, "three pages, then the empty one that ends it");
 }

@@ -92,18 +92,19 @@ pub(super) struct TokenPage {
 /// - the token just used, on a page that added nothing: the cursor is stuck (a repeated token
 ///   alone is not the end — an API may return one token for a whole session, as the microCMS
 ///   v2 docs can be read: "specify the value of token included in the initial response");
-/// - the reported total reached: as many distinct items yielded as the total — and, when the
-///   page size is known, a short page. The count alone could end early: when items already
-///   yielded are deleted and as many are added ahead of the cursor, the total stays the same
-///   while items remain unread; a full page is therefore followed by one more request (an empty
-///   or short page then ends the listing).
+/// - the reported total reached on a short page: as many distinct items yielded as the total,
+///   on a page shorter than the page size asked for. The count alone could end early: items
+///   yielded and then deleted still count, so when as many are added ahead of the cursor (or
+///   re-read after a restart) the total is reached while items remain unread. Only a short page
+///   says the server had nothing after it; when the page size is unknown no page is known to
+///   be short, so the count never ends the listing (the token, or an empty page, does).
 pub(super) fn next_token(token: Option<String>, used: Option<&String>, page: &TokenPage) -> Option<String> {
     token.filter(|t| !t.is_empty() && page.received > 0 && !is_complete(page) && (Some(t) != used || page.added))
 }
 
 fn is_complete(page: &TokenPage) -> bool {
     let counted = page.total.is_some_and(|t| page.yielded >= t);
-    counted && page.limit.is_none_or(|limit| page.received < limit)
+    counted && page.limit.is_some_and(|limit| page.received < limit)
 }
 
 /// Whether [`next_token`] stopped only because the cursor is stuck — the token just used, on a
@@ -126,5 +127,19 @@ pub(super) fn checkpoint_problem(checkpoint: &Checkpoint, style: Style) -> Optio
             Some(format!("its page size {} is larger than the API's maximum {max_per_page}", checkpoint.page_size))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stalls_count_responses_in_a_row_and_a_new_item_resets_them() {
+        assert_eq!(stall(0, false), 1);
+        assert_eq!(stall(1, false), 2);
+        assert_eq!(stall(STALL_LIMIT - 1, false), STALL_LIMIT);
+        assert_eq!(stall(2, true), 0);
+        assert_eq!(stall(u32::MAX, false), u32::MAX, "saturates: a count never wraps to zero");
     }
 }

@@ -8,6 +8,7 @@ use futures::{FutureExt, TryStreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::count::{count_from_wire, count_to_wire};
 use super::*;
 use crate::error::InvalidRequest;
 

@@ -5,7 +5,7 @@
 //! listing then ends as if the server gave none), never a panic. Commas and semicolons inside
 //! `<…>` or a quoted string do not split links or parameters.
 
-use reqwest::header::{HeaderMap, LINK};
+use http::header::{HeaderMap, LINK};
 use url::Url;
 
 use crate::response::ResponseMeta;

@@ -9,7 +9,7 @@
 //! | [`Style::Offset`] | [`Cursor::Offset`] | [`Cursor::Offset`] | `total` if known |
 //! | [`Style::PageNumber`] | [`Cursor::Page`] | [`Cursor::Page`] | `total`, `page_size` |
 //! | [`Style::Token`] | `Cursor::Token(None)` | `Cursor::Token(Some(t))` | [`Fetched::token`] from its field, whatever its name |
-//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
+//! | [`Style::NextUrl`] | [`Cursor::First`] | [`Cursor::NextUrl`]: send with [`Request::set_url`](crate::__private::Request::set_url) | [`Fetched::token`]: the body's URL, or [`next_link`] |
 //! | [`Style::AfterItem`] | [`Cursor::First`] | [`Cursor::After`]: e.g. `starting_after` | [`Source::has_more`] |
 //!
 //! A provider crate describes one paged operation with a [`Source`]: how to fetch one window
@@ -55,6 +55,8 @@
 //!   before it in the meantime are allowed for), or fails with
 //!   [`PaginationError::BadCheckpoint`] when that item is gone.
 
+// Reached through `__private`: only generated paging code converts counts.
+pub(crate) mod count;
 mod decide;
 mod engine;
 mod link;
@@ -73,17 +75,6 @@ pub use decide::STALL_LIMIT;
 pub use link::{link_with_rel, next_link};
 pub use seen::{id_hash, SeenIds};
 pub use stream::{Items, Pages};
-
-/// A count or position the API reports as a signed integer, as the engine counts it; `None` for a
-/// negative value, which no page can have.
-pub fn count_from_wire(value: i64) -> Option<u64> {
-    u64::try_from(value).ok()
-}
-
-/// A count or position the engine asks for, as the API's signed integer parameter.
-pub fn count_to_wire(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
 
 /// How an operation pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,7 +135,7 @@ pub enum Cursor {
     First,
     /// A follow-up of a [`Style::NextUrl`] listing: a GET of this absolute URL, already checked
     /// to be on the API's origin. Send it through the client like any request (retries,
-    /// pacing, auth) with [`Request::set_url`](crate::Request::set_url).
+    /// pacing, auth) with [`Request::set_url`](crate::__private::Request::set_url).
     NextUrl(String),
     /// A follow-up of a [`Style::AfterItem`] listing: the items after the one with this id
     /// (the last item of the previous page, as the server sent it), e.g. `starting_after`.

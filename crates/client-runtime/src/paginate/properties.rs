@@ -27,7 +27,7 @@ use crate::error::{ApiError, InvalidRequest};
 const MAX_FETCHES: usize = 400;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Offset {
         reports_total: bool,
     },
@@ -42,7 +42,7 @@ enum Kind {
 
 /// What the server does with one request.
 #[derive(Clone, Copy, Debug)]
-enum Answer {
+pub(super) enum Answer {
     Honest,
     /// Items inserted at `at` (modulo the length) before answering.
     Insert {
@@ -65,7 +65,7 @@ enum Answer {
 }
 
 #[derive(Debug)]
-enum FakeError {
+pub(super) enum FakeError {
     Boom,
     Expired,
 }
@@ -293,42 +293,46 @@ fn answer(hostile: bool) -> impl Strategy<Value = Answer> {
     }
 }
 
+/// Every kind: one strategy for all, so a case that only one style gets wrong (a token
+/// restart after deletes and inserts, ending one item short) is generated for every style.
 fn kind() -> impl Strategy<Value = Kind> {
     prop_oneof![
         Just(Kind::Offset { reports_total: true }),
         Just(Kind::Offset { reports_total: false }),
         Just(Kind::Page),
         Just(Kind::Token),
+        Just(Kind::NextUrl),
+        Just(Kind::AfterItem),
     ]
 }
 
-/// The styles whose continuation comes from the server's last answer (added with them; their
-/// own cases, so the other styles keep the cases they always had).
+/// The styles whose continuation comes from the server's last answer, in cases of their own
+/// besides [`kind`]'s: a calm server must list them whole without any error.
 fn continuation_kind() -> impl Strategy<Value = Kind> {
     prop_oneof![Just(Kind::NextUrl), Just(Kind::AfterItem)]
 }
 
 #[derive(Debug)]
-struct Run {
-    yielded: Vec<String>,
-    error: Option<PageError<FakeError>>,
-    fetches: usize,
-    present_throughout: Vec<String>,
+pub(super) struct Run {
+    pub yielded: Vec<String>,
+    pub error: Option<PageError<FakeError>>,
+    pub fetches: usize,
+    pub present_throughout: Vec<String>,
 }
 
 /// One generated scenario.
-struct Case {
-    kind: Kind,
-    n: usize,
-    max: u64,
-    page_size: Option<u64>,
-    clamp: u64,
-    script: Vec<Answer>,
-    stuck: bool,
-    concurrency: usize,
+pub(super) struct Case {
+    pub kind: Kind,
+    pub n: usize,
+    pub max: u64,
+    pub page_size: Option<u64>,
+    pub clamp: u64,
+    pub script: Vec<Answer>,
+    pub stuck: bool,
+    pub concurrency: usize,
 }
 
-fn run(case: Case) -> Run {
+pub(super) fn run(case: Case) -> Run {
     let Case { kind, n, max, page_size, clamp, script, stuck, concurrency } = case;
     let items: Vec<String> = (0..n).map(|i| format!("i{i}")).collect();
     let server = Server {

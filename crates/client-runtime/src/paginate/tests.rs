@@ -59,7 +59,11 @@ fn token_stop_conditions() {
     let counted = decide::TokenPage { yielded: 1_000, ..page };
     assert_eq!(next(Some("t2"), Some(&used), counted), Some("t2".into()), "a full page: ask once more");
     assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { received: 40, ..counted }), None, "total reached");
-    assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { limit: None, ..counted }), None, "no limit known");
+    // No page is known to be short: the count alone does not end it (yielded items may have
+    // been deleted since, and as many added ahead).
+    let unknown = decide::TokenPage { limit: None, received: 40, ..counted };
+    assert_eq!(next(Some("t2"), Some(&used), unknown), Some("t2".into()), "no limit known: ask once more");
+    assert_eq!(next(Some("t2"), Some(&used), decide::TokenPage { received: 0, ..unknown }), None, "then an empty page");
 }
 
 #[test]

@@ -2,11 +2,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
+use http::header::HeaderMap;
+use http::StatusCode;
 
 /// The `X-RateLimit-*` state a response advertised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-RateLimit-Limit`: requests allowed in the window.
     pub limit: Option<u64>,
@@ -68,6 +69,7 @@ pub(super) fn parse_retry_after_at(value: &str, now: SystemTime) -> Option<Durat
 /// What a response says about waiting before the next request, read once when it arrives:
 /// the retry policy and the pacer both take it from here.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerWait {
     /// `Retry-After`, from when the response arrived.
     pub retry_after: Option<Duration>,
@@ -81,7 +83,7 @@ pub struct ServerWait {
 
 impl ServerWait {
     /// Reads the wait from a response's status and headers, at `now`.
-    pub fn read(status: StatusCode, headers: &HeaderMap, rate_limit: &RateLimit, now: SystemTime) -> Self {
+    pub(crate) fn read(status: StatusCode, headers: &HeaderMap, rate_limit: &RateLimit, now: SystemTime) -> Self {
         let exhausted = rate_limit.remaining == Some(0) || status == StatusCode::TOO_MANY_REQUESTS;
         let until_reset = rate_limit.reset.map(|reset| reset.duration_since(now).unwrap_or(Duration::ZERO));
         let quoted = |name: &str| {

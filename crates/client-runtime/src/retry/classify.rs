@@ -40,13 +40,43 @@ pub enum RetryClass {
     NotRetryable,
 }
 
+/// What a retry policy may know of the request an attempt sent: a read-only view, so the
+/// request itself (generated code's to build) stays outside the documented API.
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptRequest<'a> {
+    request: &'a Request,
+}
+
+impl<'a> AttemptRequest<'a> {
+    pub(crate) fn new(request: &'a Request) -> Self {
+        Self { request }
+    }
+    /// The `operationId`.
+    pub fn operation(&self) -> &'static str {
+        self.request.operation()
+    }
+    /// The HTTP method.
+    pub fn method(&self) -> &http::Method {
+        self.request.method()
+    }
+    /// The expanded path, relative to the base URL.
+    pub fn path(&self) -> &str {
+        self.request.path()
+    }
+    /// Whether sending it twice does what sending it once does: GET, HEAD, PUT, DELETE and
+    /// OPTIONS, a request with an idempotency key, or a step marked so (a PUT to storage).
+    pub fn is_idempotent(&self) -> bool {
+        self.request.is_idempotent()
+    }
+}
+
 /// Decides which outcomes are worth another attempt.
 pub trait ClassifyRetry: fmt::Debug + Send + Sync {
     /// Classifies one attempt's outcome for `request`.
-    fn classify(&self, request: &Request, outcome: &AttemptOutcome<'_>) -> RetryClass;
+    fn classify(&self, request: &AttemptRequest<'_>, outcome: &AttemptOutcome<'_>) -> RetryClass;
 }
 
-/// The default classifier. For a request that may be sent again ([`Request::is_idempotent`]:
+/// The default classifier. For a request that may be sent again ([`AttemptRequest::is_idempotent`]:
 /// an idempotent method, an idempotency key, or a step marked so such as a PUT to storage) the
 /// listed statuses (429, 502, 503, 504) and connection failures or timeouts are retryable. For
 /// any other request only what proves the server did not act is: no connection at all, or a
@@ -75,7 +105,7 @@ impl StandardClassifier {
 }
 
 impl ClassifyRetry for StandardClassifier {
-    fn classify(&self, request: &Request, outcome: &AttemptOutcome<'_>) -> RetryClass {
+    fn classify(&self, request: &AttemptRequest<'_>, outcome: &AttemptOutcome<'_>) -> RetryClass {
         let safe = request.is_idempotent();
         let retryable = match outcome {
             AttemptOutcome::Response(meta) => {

@@ -1,5 +1,7 @@
 //! Unit tests of the retry policy, without I/O.
 
+use std::time::SystemTime;
+
 use super::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::Method;
@@ -27,40 +29,59 @@ fn classifier_retries_transient_outcomes_and_a_post_only_where_the_server_cannot
     let c = StandardClassifier::default();
     for status in [429, 502, 503, 504] {
         let m = meta(status, &[]);
-        assert_eq!(c.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::Retryable, "{status}");
+        assert_eq!(
+            c.classify(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&m)),
+            RetryClass::Retryable,
+            "{status}"
+        );
         // A 429 or 503 is a refusal to take the request; a 502 or 504 may come after it was done.
         let post_class = if matches!(status, 429 | 503) { RetryClass::Retryable } else { RetryClass::NotRetryable };
-        assert_eq!(c.classify(&post(), &AttemptOutcome::Response(&m)), post_class, "{status}");
+        assert_eq!(c.classify(&AttemptRequest::new(&post()), &AttemptOutcome::Response(&m)), post_class, "{status}");
     }
     for status in [200, 201, 400, 401, 403, 404, 500, 501] {
         let m = meta(status, &[]);
-        assert_eq!(c.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::NotRetryable, "{status}");
+        assert_eq!(
+            c.classify(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&m)),
+            RetryClass::NotRetryable,
+            "{status}"
+        );
     }
     for kind in [FailureKind::Connect, FailureKind::Connection, FailureKind::Timeout] {
-        assert_eq!(c.classify(&get(), &AttemptOutcome::Failure(kind)), RetryClass::Retryable);
+        assert_eq!(c.classify(&AttemptRequest::new(&get()), &AttemptOutcome::Failure(kind)), RetryClass::Retryable);
     }
     // Nothing reached the server: safe for any request. A broken connection or a timeout may
     // come after the server acted: not for a POST.
-    assert_eq!(c.classify(&post(), &AttemptOutcome::Failure(FailureKind::Connect)), RetryClass::Retryable);
+    assert_eq!(
+        c.classify(&AttemptRequest::new(&post()), &AttemptOutcome::Failure(FailureKind::Connect)),
+        RetryClass::Retryable
+    );
     for kind in [FailureKind::Connection, FailureKind::Timeout] {
-        assert_eq!(c.classify(&post(), &AttemptOutcome::Failure(kind)), RetryClass::NotRetryable);
+        assert_eq!(c.classify(&AttemptRequest::new(&post()), &AttemptOutcome::Failure(kind)), RetryClass::NotRetryable);
         let mut keyed = post();
         keyed.set_options(crate::RequestOptions::new().idempotency_key("k"));
-        assert_eq!(c.classify(&keyed, &AttemptOutcome::Failure(kind)), RetryClass::Retryable, "an idempotency key");
+        assert_eq!(
+            c.classify(&AttemptRequest::new(&keyed), &AttemptOutcome::Failure(kind)),
+            RetryClass::Retryable,
+            "an idempotency key"
+        );
         let mut marked = post();
         marked.set_idempotent(true);
-        assert_eq!(c.classify(&marked, &AttemptOutcome::Failure(kind)), RetryClass::Retryable, "a fixed-key POST");
+        assert_eq!(
+            c.classify(&AttemptRequest::new(&marked), &AttemptOutcome::Failure(kind)),
+            RetryClass::Retryable,
+            "a fixed-key POST"
+        );
     }
     let permanent = AttemptOutcome::Failure(FailureKind::Permanent);
-    assert_eq!(c.classify(&get(), &permanent), RetryClass::NotRetryable);
+    assert_eq!(c.classify(&AttemptRequest::new(&get()), &permanent), RetryClass::NotRetryable);
     let put = Request::new("op", Method::PUT, "/x".into());
     let delete = Request::new("op", Method::DELETE, "/x".into());
     let m = meta(503, &[]);
-    assert_eq!(c.classify(&put, &AttemptOutcome::Response(&m)), RetryClass::Retryable);
-    assert_eq!(c.classify(&delete, &AttemptOutcome::Response(&m)), RetryClass::Retryable);
+    assert_eq!(c.classify(&AttemptRequest::new(&put), &AttemptOutcome::Response(&m)), RetryClass::Retryable);
+    assert_eq!(c.classify(&AttemptRequest::new(&delete), &AttemptOutcome::Response(&m)), RetryClass::Retryable);
     let only_500 = StandardClassifier::with_statuses([500]);
     let m = meta(500, &[]);
-    assert_eq!(only_500.classify(&get(), &AttemptOutcome::Response(&m)), RetryClass::Retryable);
+    assert_eq!(only_500.classify(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&m)), RetryClass::Retryable);
 }
 
 #[test]
@@ -104,15 +125,15 @@ fn decorrelated_jitter_grows_from_the_previous_delay() {
 #[test]
 fn server_wait_prefers_retry_after_then_reset_when_exhausted() {
     let now = SystemTime::now();
-    assert_eq!(server_wait(&meta(429, &[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+    assert_eq!(server_wait(&meta(429, &[("retry-after", "3")])), Some(Duration::from_secs(3)));
     let in_5 = (now + Duration::from_secs(5)).duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs());
     let reset = in_5.map(|s| s.to_string()).unwrap_or_default();
     let exhausted = meta(200, &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &reset)]);
-    let wait = server_wait(&exhausted, now).unwrap_or_default();
+    let wait = server_wait(&exhausted).unwrap_or_default();
     assert!(wait > Duration::from_secs(3) && wait <= Duration::from_secs(5), "{wait:?}");
     let not_exhausted = meta(503, &[("x-ratelimit-remaining", "7"), ("x-ratelimit-reset", &reset)]);
-    assert_eq!(server_wait(&not_exhausted, now), None);
-    assert_eq!(server_wait(&meta(503, &[]), now), None);
+    assert_eq!(server_wait(&not_exhausted), None);
+    assert_eq!(server_wait(&meta(503, &[])), None);
 }
 
 #[test]
@@ -126,41 +147,41 @@ fn decisions_honour_attempts_deadline_and_retry_after() {
     let busy = meta(503, &[]);
     let outcome = AttemptOutcome::Response(&busy);
     assert_eq!(
-        policy.decide_with(&get(), &outcome, &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &outcome, &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_millis(100))
     );
     let gateway = meta(504, &[]);
     assert_eq!(
-        policy.decide_with(&post(), &AttemptOutcome::Response(&gateway), &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&post()), &AttemptOutcome::Response(&gateway), &state, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::NotRetryable)
     );
     let ok = meta(200, &[]);
     assert_eq!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&ok), &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&ok), &state, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::NotRetryable)
     );
     // Retry-After wins over a shorter backoff.
     let throttled = meta(429, &[("retry-after", "2")]);
     assert_eq!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&throttled), &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&throttled), &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_secs(2))
     );
     // A wait past the deadline gives up at once.
     let far = meta(429, &[("retry-after", "60")]);
     assert_eq!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&far), &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&far), &state, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::OutOfTime { wait: Duration::from_secs(60) })
     );
     state.record_attempt();
     state.record_attempt();
     assert_eq!(
-        policy.decide_with(&get(), &outcome, &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &outcome, &state, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::AttemptsExhausted)
     );
     let mut once = RetryState::new(None);
     once.record_attempt();
     assert_eq!(
-        RetryPolicy::disabled().decide_with(&get(), &outcome, &once, now, 1.0),
+        RetryPolicy::disabled().decide_with(&AttemptRequest::new(&get()), &outcome, &once, now, 1.0),
         RetryDecision::GiveUp(GiveUpReason::AttemptsExhausted)
     );
 }
@@ -196,6 +217,30 @@ fn accessors_report_what_was_configured() {
     );
 }
 
+/// A bucket of the caller's own: what a client built from the policy reports is its state.
+#[derive(Debug)]
+struct Fixed;
+
+impl RetryBucket for Fixed {
+    fn withdraw(&self, _: &AttemptOutcome<'_>) -> Result<(), BudgetState> {
+        Err(BudgetState { available: 0, capacity: 7 })
+    }
+    fn settle(&self, _: &AttemptOutcome<'_>, _: u32) {}
+    fn state(&self) -> Option<BudgetState> {
+        Some(BudgetState { available: 5, capacity: 7 })
+    }
+}
+
+#[test]
+fn a_custom_bucket_is_the_one_clients_draw_from() {
+    let fixed = Some(BudgetState { available: 5, capacity: 7 });
+    assert_eq!(RetryPolicy::default().with_bucket(Fixed).new_bucket().state(), fixed);
+    // Without one, each client gets a fresh, full bucket of the policy's budget.
+    let own = RetryPolicy::default().with_budget(RetryBudget::new(3)).new_bucket().state();
+    assert_eq!(own, Some(BudgetState { available: 3, capacity: 3 }));
+    assert_eq!(RetryPolicy::default().without_budget().new_bucket().state(), None);
+}
+
 #[test]
 fn a_custom_classifier_decides() {
     let policy = RetryPolicy::default().with_classifier(StandardClassifier::with_statuses([500u16]));
@@ -204,12 +249,12 @@ fn a_custom_classifier_decides() {
     let failed = meta(500, &[]);
     let now = Instant::now();
     assert!(matches!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&failed), &state, now, 0.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&failed), &state, now, 0.0),
         RetryDecision::RetryAfter(_)
     ));
     let busy = meta(503, &[]);
     assert_eq!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&busy), &state, now, 0.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&busy), &state, now, 0.0),
         RetryDecision::GiveUp(GiveUpReason::NotRetryable)
     );
 }
@@ -222,7 +267,7 @@ fn a_wait_past_the_cap_gives_up_at_once_and_one_within_it_is_waited() {
     let now = Instant::now();
     let far = meta(429, &[("retry-after", "61")]);
     assert_eq!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&far), &state, now, 0.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&far), &state, now, 0.0),
         RetryDecision::GiveUp(GiveUpReason::WaitTooLong {
             wait: Duration::from_secs(61),
             cap: Duration::from_secs(60)
@@ -230,10 +275,10 @@ fn a_wait_past_the_cap_gives_up_at_once_and_one_within_it_is_waited() {
     );
     let near = meta(429, &[("retry-after", "60")]);
     assert_eq!(
-        policy.decide_with(&get(), &AttemptOutcome::Response(&near), &state, now, 0.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&near), &state, now, 0.0),
         RetryDecision::RetryAfter(Duration::from_secs(60))
     );
-    let wait = server_wait(&far, SystemTime::now());
+    let wait = server_wait(&far);
     assert_eq!(wait, Some(Duration::from_secs(61)));
     assert_eq!(far.server_wait().header.as_deref(), Some("Retry-After: 61"));
 }
@@ -249,13 +294,13 @@ fn the_wait_recorded_grows_the_next_decorrelated_delay() {
     let now = Instant::now();
     // The highest draw: three times the previous wait (the base, before any wait).
     assert_eq!(
-        policy.decide_with(&get(), &failure, &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &failure, &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_millis(300))
     );
     state.record_wait(Duration::from_secs(1));
     state.record_attempt();
     assert_eq!(
-        policy.decide_with(&get(), &failure, &state, now, 1.0),
+        policy.decide_with(&AttemptRequest::new(&get()), &failure, &state, now, 1.0),
         RetryDecision::RetryAfter(Duration::from_secs(3))
     );
 }
@@ -266,12 +311,14 @@ fn a_one_shot_body_gives_up_with_the_reason_instead_of_retrying() {
     let mut state = RetryState::new(None).one_shot();
     state.record_attempt();
     let busy = meta(503, &[]);
-    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(&busy), &state, Instant::now(), 0.0);
+    let decision =
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&busy), &state, Instant::now(), 0.0);
     assert_eq!(decision, RetryDecision::GiveUp(GiveUpReason::NotReplayable));
     assert!(GiveUpReason::NotReplayable.not_retried().is_some_and(|why| why.contains("one-shot")));
     assert_eq!(GiveUpReason::NotRetryable.not_retried(), None);
     let ok = meta(200, &[]);
-    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(&ok), &state, Instant::now(), 0.0);
+    let decision =
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&ok), &state, Instant::now(), 0.0);
     assert_eq!(decision, RetryDecision::GiveUp(GiveUpReason::NotRetryable), "a success is no reason to mention");
 }
 
@@ -280,7 +327,7 @@ fn a_replaced_backoff_and_classifier_are_what_decides() {
     #[derive(Debug)]
     struct OnlyTeapots;
     impl ClassifyRetry for OnlyTeapots {
-        fn classify(&self, _: &Request, outcome: &AttemptOutcome<'_>) -> RetryClass {
+        fn classify(&self, _: &AttemptRequest<'_>, outcome: &AttemptOutcome<'_>) -> RetryClass {
             match outcome {
                 AttemptOutcome::Response(m) if m.error_code() == Some("brewing") => RetryClass::Retryable,
                 _ => RetryClass::NotRetryable,
@@ -291,12 +338,21 @@ fn a_replaced_backoff_and_classifier_are_what_decides() {
         RetryPolicy::default().with_classifier(OnlyTeapots).with_backoff(ConstantBackoff(Duration::from_millis(7)));
     let mut state = RetryState::new(None);
     state.record_attempt();
-    let brewing =
-        crate::RawResponse::new(meta(418, &[]), bytes::Bytes::from_static(br#"{"error":{"code":"brewing"}}"#));
-    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(brewing.meta()), &state, Instant::now(), 1.0);
+    let brewing = crate::response::RawResponse::new(
+        meta(418, &[]),
+        bytes::Bytes::from_static(br#"{"error":{"code":"brewing"}}"#),
+    );
+    let decision = policy.decide_with(
+        &AttemptRequest::new(&get()),
+        &AttemptOutcome::Response(brewing.meta()),
+        &state,
+        Instant::now(),
+        1.0,
+    );
     assert_eq!(decision, RetryDecision::RetryAfter(Duration::from_millis(7)), "the decoded error code decides");
     let busy = meta(503, &[]);
-    let decision = policy.decide_with(&get(), &AttemptOutcome::Response(&busy), &state, Instant::now(), 1.0);
+    let decision =
+        policy.decide_with(&AttemptRequest::new(&get()), &AttemptOutcome::Response(&busy), &state, Instant::now(), 1.0);
     assert_eq!(decision, RetryDecision::GiveUp(GiveUpReason::NotRetryable));
 }
 

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client_runtime::reqwest::Method;
+use client_runtime::__private::{RawResponse, Request, Transport};
+use client_runtime::http::Method;
 use client_runtime::serde_json::Value;
 use client_runtime::{
-    ApiClient, AuthScheme, Backoff, ClientBuilder, Error, Quota, RawResponse, Request, RequestIdSource, Response,
-    RetryPolicy, ServiceSpec, Transport,
+    ApiClient, AuthScheme, Backoff, ClientBuilder, Error, Quota, RequestIdSource, Response, RetryPolicy, ServiceSpec,
 };
 
 pub const KEY: &str = "test-key-5ecr3t";

@@ -9,8 +9,9 @@ use std::time::Duration;
 use axum::http::{header, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use client_runtime::reqwest::Method;
-use client_runtime::{DownloadError, Request};
+use client_runtime::__private::Request;
+use client_runtime::http::Method;
+use client_runtime::DownloadError;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::{client, serve, Bearer};

@@ -8,6 +8,7 @@ mod pacing;
 mod paging;
 mod query_keys;
 mod raw_bodies;
+mod response_meta;
 mod retries;
 mod safety;
 mod several_keys;

@@ -45,7 +45,7 @@ async fn remaining_zero_holds_the_next_request_until_the_reset() {
     let addr = serve(app).await;
     let client = client::<Bearer>(addr).build().expect("client");
     let first = client.get("/media").await.expect("first");
-    assert_eq!(first.meta().rate_limit().remaining, Some(0));
+    assert_eq!(first.http().rate_limit().remaining, Some(0));
     // Through a clone: the advice is shared.
     client.clone().get("/media").await.expect("second");
     let log = lock(&log);

@@ -8,10 +8,11 @@ use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::routing::get;
 use axum::{Json, Router};
+use client_runtime::__private::Request;
+use client_runtime::http::Method;
 use client_runtime::paginate::{self, Cursor, FetchFuture, Fetched, Pages, Source, Style};
-use client_runtime::reqwest::Method;
 use client_runtime::serde_json::{json, Value};
-use client_runtime::{Error, InvalidRequest, PaginationError, Request, ResponseMeta};
+use client_runtime::{Error, InvalidRequest, PaginationError, ResponseMeta};
 use futures::StreamExt;
 
 use crate::common::{client, lock, serve, shared, Bearer, Shared, TestClient, TestError, KEY};

@@ -6,8 +6,9 @@ use axum::http::HeaderMap;
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
-use client_runtime::reqwest::Method;
-use client_runtime::{Error, Request};
+use client_runtime::__private::Request;
+use client_runtime::http::Method;
+use client_runtime::Error;
 
 use crate::common::{client, lock, serve, shared, CookieKey, QueryKey, Shared, KEY};
 

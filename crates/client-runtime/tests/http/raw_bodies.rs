@@ -8,8 +8,9 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::put;
 use axum::Router;
-use client_runtime::reqwest::Method;
-use client_runtime::{Error, RawBody, Request};
+use client_runtime::__private::Request;
+use client_runtime::http::Method;
+use client_runtime::{Error, RawBody};
 
 use crate::common::{client, lock, serve, shared, Bearer, Shared};
 

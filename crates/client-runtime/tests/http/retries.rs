@@ -40,8 +40,8 @@ async fn a_429_with_retry_after_is_waited_out() {
     let client = client::<Bearer>(addr).build().expect("client");
     let started = Instant::now();
     let response = client.get("/media").await.expect("retried into a success");
-    assert_eq!(response.meta().attempts(), 2);
-    assert_eq!(response.meta().request_id(), Some("req-42"));
+    assert_eq!(response.http().attempts(), 2);
+    assert_eq!(response.http().request_id(), Some("req-42"));
     assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
     let seen = lock(&arrivals);
     assert_eq!(seen.len(), 2);
@@ -114,7 +114,7 @@ async fn connection_refused_is_retried_for_get_and_post_alike() {
     for result in [client.get("/media").await, client.post("/media").await] {
         match result {
             Err(Error::Transport(e)) => {
-                assert_eq!(e.attempts, 3);
+                assert_eq!(e.attempts(), 3);
                 let text = e.to_string();
                 assert!(text.contains("could not reach the server"), "{text}");
             }
@@ -151,10 +151,10 @@ async fn a_dropped_connection_is_retried_for_get_but_not_for_post() {
     let (addr, accepted) = hang_up_server().await;
     let client = client::<Bearer>(addr).build().expect("client");
     let get = client.get("/media").await;
-    assert!(matches!(get, Err(Error::Transport(ref e)) if e.attempts == 3), "{get:?}");
+    assert!(matches!(get, Err(Error::Transport(ref e)) if e.attempts() == 3), "{get:?}");
     assert_eq!(accepted.swap(0, Ordering::SeqCst), 3);
     let post = client.post("/media").await;
-    assert!(matches!(post, Err(Error::Transport(ref e)) if e.attempts == 1), "{post:?}");
+    assert!(matches!(post, Err(Error::Transport(ref e)) if e.attempts() == 1), "{post:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
 
@@ -198,7 +198,7 @@ async fn a_retry_after_past_the_time_limit_gives_up_at_once() {
     let client = client::<Bearer>(addr).max_total_time(Duration::from_secs(10)).build().expect("client");
     let error = client.get("/media").await.expect_err("429");
     assert_eq!(error.status(), Some(429));
-    assert_eq!(error.meta().map(|m| m.attempts()), Some(1));
+    assert_eq!(error.http().map(|m| m.attempts()), Some(1));
     let text = error.to_string();
     assert!(text.contains("wait 1 h 0 min"), "{text}");
 }

@@ -7,8 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
-use client_runtime::reqwest::Method;
-use client_runtime::{BuildError, Error, Request};
+use client_runtime::__private::Request;
+use client_runtime::http::Method;
+use client_runtime::{BuildError, Error};
 
 use crate::common::{client, lock, serve, shared, BasicAuth, Bearer, KeyHeader, Shared, Spec, TestClient, KEY};
 
@@ -72,7 +73,8 @@ async fn plain_http_is_refused_unless_loopback() {
 
 #[tokio::test]
 async fn debug_never_shows_the_key() {
-    let builder = TestClient::<KeyHeader>::builder().api_key(KEY).http_client(client_runtime::reqwest::Client::new());
+    let builder =
+        TestClient::<KeyHeader>::builder().api_key(KEY).http_client(client_runtime::__private::reqwest::Client::new());
     let text = format!("{builder:?}");
     assert!(!text.contains(KEY) && text.contains("redacted"), "{text}");
     let client = builder.build().expect("client");
@@ -105,7 +107,7 @@ async fn bodies_over_the_cap_are_refused_with_or_without_content_length() {
                 assert_eq!(e.limit, 6 * 1024 * 1024);
                 assert!(e.to_string().contains(".max_response_bytes("), "{e}");
             }
-            other => panic!("{path}: expected BodyTooLarge, got {:?}", other.map(|r| r.meta().status())),
+            other => panic!("{path}: expected BodyTooLarge, got {:?}", other.map(|r| r.http().status())),
         }
     }
     assert!(client.get("/small").await.is_ok());

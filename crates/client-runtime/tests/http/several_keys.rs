@@ -6,8 +6,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Redirect;
 use axum::routing::get;
 use axum::Router;
-use client_runtime::reqwest::Method;
-use client_runtime::{BuildError, ForeignBody, ForeignRequest, Request};
+use client_runtime::__private::{ForeignBody, ForeignRequest, Request};
+use client_runtime::http::Method;
+use client_runtime::BuildError;
 
 use crate::common::{client, lock, serve, shared, AppKeys, Shared, KEY};
 

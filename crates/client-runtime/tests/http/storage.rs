@@ -8,9 +8,11 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::put;
 use axum::Router;
-use client_runtime::reqwest::Method;
-use client_runtime::upload::{Progress, StorageError, UploadSource};
-use client_runtime::{ForeignBody, ForeignRequest, Request, RequestOptions, StreamForm, STORAGE_OPERATION};
+use client_runtime::__private::upload::{Progress, UploadSource};
+use client_runtime::__private::{ForeignBody, ForeignRequest, Request, StreamForm, STORAGE_OPERATION};
+use client_runtime::http::Method;
+use client_runtime::RequestOptions;
+use client_runtime::StorageError;
 
 use crate::common::{client, lock, serve, shared, Bearer};
 use crate::retries::hang_up_server;
@@ -120,7 +122,7 @@ async fn a_one_shot_api_body_answered_503_is_returned_with_the_reason() {
     );
     let api = serve(app).await;
     let client = client::<Bearer>(api).build().expect("client");
-    let form = client_runtime::reqwest::multipart::Form::new().text("a", "b");
+    let form = client_runtime::__private::reqwest::multipart::Form::new().text("a", "b");
     let raw = client.transport().execute_streamed::<()>("uploadMedia", Method::POST, "/media", form).await;
     let raw = raw.expect("the 503 is handed back for decoding");
     assert_eq!((raw.status(), count.load(Ordering::SeqCst)), (503, 1));

@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::{doc_attrs, own_doc_attrs, paragraphs};
 use super::operations::arg_decl;
 use super::{ident, imports, rust_type};
-use crate::model::{Api, Auth, RustType};
+use crate::model::{Api, Auth, Operation, RustType};
 
 pub fn module_root(api: &Api) -> TokenStream {
     let docs = paragraphs([Some(api.title.as_str()), api.description.as_deref()]);
@@ -32,27 +32,10 @@ pub fn module_root(api: &Api) -> TokenStream {
     }
 }
 
-pub fn client(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| {
-        let name = ident(&op.fn_name);
-        let request = ident(&op.request_type);
-        let decls = op.args.iter().map(|arg| arg_decl(arg, operation_path));
-        let names = op.args.iter().map(|arg| ident(&arg.name));
-        let route = format!("`{} {}`", op.method.as_str(), op.path);
-        let docs = doc_attrs(&paragraphs([op.summary.as_deref(), Some(route.as_str())]));
-        let deprecated =
-            op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
-        let cfg = super::cfg(op.feature.as_slice());
-        quote! {
-            #docs
-            #deprecated
-            #cfg
-            pub fn #name(&self, #( #decls ),*) -> operations::#request {
-                // `clone` is never an operation's method name (the model reserves it).
-                operations::#request::new(self.clone(), #( #names ),*)
-            }
-        }
-    });
+/// `client.rs`, with a method for each of `ops` (the always-compiled ones where features group
+/// the others: theirs are in their group's module, see [`methods`]).
+pub fn client(api: &Api, ops: &[&Operation]) -> TokenStream {
+    let methods = methods(ops, true);
     let keys = match &api.auth {
         Auth::ApiKeyHeaders(names) => match names.split_first() {
             Some((first, rest)) => {
@@ -77,7 +60,7 @@ pub fn client(api: &Api) -> TokenStream {
         api.title, api.version
     ));
     let server_variables = server_variables(api);
-    let items = client_items(api, client_docs, methods.collect(), server_variables);
+    let items = client_items(api, client_docs, methods, server_variables);
     let imports = imports(&items, &quote!(super));
     // With every feature off, or in a spec with no operations (only webhooks), no method names one.
     let unused = (!api.features.is_empty() || api.operations.is_empty()).then(|| quote!(#![allow(unused_imports)]));
@@ -94,7 +77,7 @@ pub fn client(api: &Api) -> TokenStream {
 fn client_items(
     api: &Api,
     client_docs: TokenStream,
-    methods: Vec<TokenStream>,
+    methods: TokenStream,
     server_variables: TokenStream,
 ) -> TokenStream {
     let server_url = &api.server.url;
@@ -141,7 +124,7 @@ fn client_items(
         #client_docs
         #[derive(Clone, Debug)]
         pub struct Client {
-            transport: client_runtime::Transport,
+            transport: client_runtime::__private::Transport,
         }
 
         /// Builds a [`Client`]: base URL, API key, timeouts, retries, pacing.
@@ -159,7 +142,7 @@ fn client_items(
                 max_response_bytes: #max_body,
             };
 
-            fn from_transport(transport: client_runtime::Transport) -> Self {
+            fn from_transport(transport: client_runtime::__private::Transport) -> Self {
                 Self { transport }
             }
         }
@@ -170,27 +153,55 @@ fn client_items(
                 ClientBuilder::new()
             }
 
-            /// The transport requests go through.
-            pub fn transport(&self) -> &client_runtime::Transport {
+            /// The transport requests go through: for this crate's own code, outside semver like
+            /// the runtime's `__private`.
+            #[doc(hidden)]
+            pub fn transport(&self) -> &client_runtime::__private::Transport {
                 &self.transport
             }
 
-            #( #methods )*
+            #methods
         }
 
         #server_variables
     }
 }
 
-/// Operation-local types (form bodies) are reached through `operations::` from here.
-fn operation_path(ty: &RustType) -> TokenStream {
-    match ty {
+/// A `Client` method per operation, starting its request builder. `through_operations`: printed
+/// in `client.rs`, which reaches request builders and operation-local types (form bodies) through
+/// `operations::`; else in the module that holds them.
+pub fn methods(ops: &[&Operation], through_operations: bool) -> TokenStream {
+    let prefix = through_operations.then(|| quote!(operations::));
+    let operation_path = |ty: &RustType| match ty {
         RustType::Operation(name) => {
             let name = ident(name);
-            quote!(operations::#name)
+            quote!(#prefix #name)
         }
         other => rust_type(other),
-    }
+    };
+    ops.iter()
+        .map(|op| {
+            let name = ident(&op.fn_name);
+            let request = ident(&op.request_type);
+            let decls = op.args.iter().map(|arg| arg_decl(arg, operation_path));
+            let names = op.args.iter().map(|arg| ident(&arg.name));
+            let route = format!("`{} {}`", op.method.as_str(), op.path);
+            let docs = doc_attrs(&paragraphs([op.summary.as_deref(), Some(route.as_str())]));
+            let deprecated =
+                op.deprecated.then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
+            // In `client.rs` next to gated ones; a group's module is gated whole.
+            let cfg = through_operations.then(|| super::cfg(op.feature.as_slice()));
+            quote! {
+                #docs
+                #deprecated
+                #cfg
+                pub fn #name(&self, #( #decls ),*) -> #prefix #request {
+                    // `clone` is never an operation's method name (the model reserves it).
+                    #prefix #request::new(self.clone(), #( #names ),*)
+                }
+            }
+        })
+        .collect()
 }
 
 fn server_variable_note(name: &str, url: &str, default: &str) -> String {

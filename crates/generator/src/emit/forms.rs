@@ -48,7 +48,7 @@ pub(super) fn query_style(style: ArrayStyle) -> TokenStream {
         ArrayStyle::Label | ArrayStyle::Matrix => "Form",
         ArrayStyle::LabelExploded | ArrayStyle::MatrixExploded => "FormExploded",
     });
-    quote!(client_runtime::QueryStyle::#variant)
+    quote!(client_runtime::__private::QueryStyle::#variant)
 }
 
 fn into_parts(fields: &[MultipartField]) -> TokenStream {
@@ -60,7 +60,7 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
             None => quote!(None),
         };
         let text = |value: TokenStream| {
-            quote!(client_runtime::MultipartPart {
+            quote!(client_runtime::__private::MultipartPart {
                 name: #wire.into(), file_name: None, content_type: #content_type, data: #value.to_string().into_bytes().into(),
             })
         };
@@ -80,10 +80,10 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
             }
             (None, _) => file(quote!(value)),
             (Some(_), FieldStyle::Json) => quote! {
-                let data = serde_json::to_vec(&value).map_err(|e| client_runtime::InvalidRequest {
-                    operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
+                let data = serde_json::to_vec(&value).map_err(|e| {
+                    client_runtime::InvalidRequest::new(operation, #wire, format!("cannot be encoded as JSON: {e}"))
                 })?;
-                parts.push(client_runtime::MultipartPart {
+                parts.push(client_runtime::__private::MultipartPart {
                     name: #wire.into(), file_name: None, content_type: #content_type, data: data.into(),
                 });
             },
@@ -93,7 +93,7 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
                     let mut pairs = Vec::new();
                     client_runtime::__private::form_pairs(operation, #wire, #style, &value, &mut pairs)?;
                     for (name, text) in pairs {
-                        parts.push(client_runtime::MultipartPart {
+                        parts.push(client_runtime::__private::MultipartPart {
                             name: name.into(), file_name: None, content_type: None, data: text.into_bytes().into(),
                         });
                     }
@@ -118,7 +118,7 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
     // Only values written through their JSON form can fail; the error then names the operation.
     if fields.iter().any(MultipartField::fallible) {
         return quote! {
-            fn into_parts(self, operation: &'static str) -> Result<Vec<client_runtime::MultipartPart>, client_runtime::InvalidRequest> {
+            fn into_parts(self, operation: &'static str) -> Result<Vec<client_runtime::__private::MultipartPart>, client_runtime::InvalidRequest> {
                 let mut parts = Vec::new();
                 #( #parts )*
                 Ok(parts)
@@ -126,7 +126,7 @@ fn into_parts(fields: &[MultipartField]) -> TokenStream {
         };
     }
     quote! {
-        fn into_parts(self) -> Vec<client_runtime::MultipartPart> {
+        fn into_parts(self) -> Vec<client_runtime::__private::MultipartPart> {
             let mut parts = Vec::new();
             #( #parts )*
             parts
@@ -150,8 +150,8 @@ fn into_pairs(fields: &[MultipartField]) -> TokenStream {
                 quote! { client_runtime::__private::form_pairs(operation, #wire, #style, &value, &mut pairs)?; }
             }
             (_, FieldStyle::Json) => quote! {
-                let text = serde_json::to_string(&value).map_err(|e| client_runtime::InvalidRequest {
-                    operation, parameter: #wire.into(), problem: format!("cannot be encoded as JSON: {e}"),
+                let text = serde_json::to_string(&value).map_err(|e| {
+                    client_runtime::InvalidRequest::new(operation, #wire, format!("cannot be encoded as JSON: {e}"))
                 })?;
                 pairs.push((#name, text));
             },

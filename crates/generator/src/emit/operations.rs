@@ -6,23 +6,55 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
 use super::forms::form_struct;
+use super::layout::OperationGroup;
 use super::responses::{error_enum, send, success_enum};
 use super::{bare, ident, imports, rust_type};
 use crate::model::{
-    Access, Api, Arg, ArrayStyle, FormEncoding, Input, Operation, Param, ParamLocation, RequestBody, RustType, TypeRef,
+    Access, Arg, ArrayStyle, FormEncoding, Input, Operation, Param, ParamLocation, RequestBody, RustType, TypeRef,
 };
 
-pub fn module(api: &Api) -> TokenStream {
-    let mods = api.operations.iter().map(|op| {
-        let module = ident(&op.fn_name);
-        let names = op.exported_types().into_iter().map(ident);
-        let cfg = super::cfg(op.feature.as_slice());
-        quote! { #cfg mod #module; #cfg pub use #module::{ #(#names),* }; }
-    });
+/// `operations/mod.rs`: a module per always-compiled operation in `ops`, then each feature's
+/// group mounted behind its `cfg` (`operations/<group>/`, see [`super::layout`]).
+pub fn module(ops: &[&Operation], groups: &[OperationGroup]) -> TokenStream {
+    let mods = op_mods(ops);
+    let mounts = groups.iter().map(|g| super::layout::mount(&g.module, std::slice::from_ref(&g.feature)));
     quote! {
         //! One request builder per operation, with the operation's typed error.
-        #( #mods )*
+        #mods
+        #( #mounts )*
     }
+}
+
+/// `operations/<group>/mod.rs`: the feature's operations and the `Client` methods that start
+/// them, so a build without the feature reads none of it.
+pub fn group_module(group: &OperationGroup) -> TokenStream {
+    let doc = format!(" The operations of the feature `{}`, and the `Client` methods that start them.", group.feature);
+    let mods = op_mods(&group.operations);
+    let methods = super::client::methods(&group.operations, false);
+    let imports = imports(&methods, &quote!(super::super));
+    quote! {
+        #![doc = #doc]
+        // As in `client.rs`: the scan for used names may over-import.
+        #![allow(unused_imports)]
+        use super::super::client::Client;
+        #imports
+        #mods
+
+        impl Client {
+            #methods
+        }
+    }
+}
+
+fn op_mods(ops: &[&Operation]) -> TokenStream {
+    ops.iter()
+        .map(|op| {
+            let module = ident(&op.fn_name);
+            let names = op.exported_types().into_iter().map(ident);
+            // No `cfg`: an operation behind a feature is in its group's module, gated whole.
+            quote! { mod #module; pub use #module::{ #(#names),* }; }
+        })
+        .collect()
 }
 
 /// What a setter or `Client` method argument of this type accepts.
@@ -55,7 +87,8 @@ fn convert(input: Input, value: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
-pub fn operation(op: &Operation) -> TokenStream {
+/// `root`: the path from the operation's file to the generated module's root.
+pub fn operation(op: &Operation, root: &TokenStream) -> TokenStream {
     let request = ident(&op.request_type);
     let error = ident(&op.error_type);
     let op_id = &op.id;
@@ -142,9 +175,9 @@ pub fn operation(op: &Operation) -> TokenStream {
         #form
         #paging
     };
-    let imports = imports(&items, &quote!(super::super));
+    let imports = imports(&items, root);
     quote! {
-        use super::super::client::Client;
+        use #root::client::Client;
         #imports
 
         #items
@@ -316,11 +349,14 @@ fn to_request(op: &Operation) -> TokenStream {
     let binding = quote!(let mut request);
     quote! {
         /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
-        pub fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+        /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+        /// the same checks.
+        #[doc(hidden)]
+        pub fn to_request(&self) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
             #( #checks )*
-            #binding = client_runtime::Request::new(
+            #binding = client_runtime::__private::Request::new(
                 Self::OPERATION_ID,
-                client_runtime::reqwest::Method::#method,
+                client_runtime::http::Method::#method,
                 #path,
             );
             #anonymous

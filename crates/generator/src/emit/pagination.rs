@@ -5,6 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::pagination_read::Reader;
 use super::{ident, rust_type};
 use crate::model::{BodyPath, Operation, Pagination, PagingStyle, RustType, Step};
 
@@ -50,9 +51,9 @@ pub fn source(op: &Operation) -> TokenStream {
     let style = style(&paging.style);
     let (page_size, start) = requested(op, &paging.style);
     let request_for = request_for(op, &paging.style);
-    let split = split(paging);
+    let split = split(op, paging);
     let item_id = item_id(paging.item_id.as_ref(), &item);
-    let has_more = has_more(paging, &body);
+    let has_more = has_more(op, paging, &body);
     let (fetch, fetch_url) = match paging.style {
         PagingStyle::NextUrl { .. } => (
             quote! {
@@ -176,7 +177,7 @@ fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &Tok
             }
 
             impl AtUrl {
-                fn to_request(&self) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+                fn to_request(&self) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
                     let mut request = self.request.to_request()?;
                     request.set_url(&self.url)?;
                     Ok(request)
@@ -195,9 +196,9 @@ fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &Tok
 }
 
 /// `has_more` for after-item listings: the body's boolean, when it is there.
-fn has_more(paging: &Pagination, body: &TokenStream) -> TokenStream {
+fn has_more(op: &Operation, paging: &Pagination, body: &TokenStream) -> TokenStream {
     let Some(path) = &paging.has_more else { return TokenStream::new() };
-    let read = read_copy(path);
+    let read = Reader::new(op, paging).copy(path);
     quote! {
         fn has_more(body: &#body) -> Option<bool> {
             #read
@@ -234,12 +235,14 @@ fn param_type(op: &Operation, setter: &str) -> RustType {
 /// A count from the parameter's type (the getter's value) to the engine's `Option<u64>`.
 fn from_wire(op: &Operation, setter: &str) -> TokenStream {
     match param_type(op, setter) {
-        RustType::I32 => quote!(|v| paginate::count_from_wire(i64::from(v))),
+        RustType::I32 => quote!(|v| client_runtime::__private::count_from_wire(i64::from(v))),
         // A `number` page size: whole values only, as a count.
         RustType::F32 | RustType::F64 => {
-            quote!(|v| (v.fract() == 0.0).then(|| paginate::count_from_wire(v as i64)).flatten())
+            quote!(|v| (v.fract() == 0.0).then(|| client_runtime::__private::count_from_wire(v as i64)).flatten())
         }
-        _ => quote!(paginate::count_from_wire),
+        // A count written as text (Jira's `startAt: "0"`).
+        RustType::String => quote!(client_runtime::__private::count_from_text),
+        _ => quote!(client_runtime::__private::count_from_wire),
     }
 }
 
@@ -249,7 +252,8 @@ fn to_wire(op: &Operation, setter: &str, count: &TokenStream) -> TokenStream {
         RustType::I32 => quote!(i32::try_from(#count).unwrap_or(i32::MAX)),
         RustType::F32 => quote!(#count as f32),
         RustType::F64 => quote!(#count as f64),
-        _ => quote!(paginate::count_to_wire(#count)),
+        RustType::String => quote!(#count.to_string()),
+        _ => quote!(client_runtime::__private::count_to_wire(#count)),
     }
 }
 
@@ -301,19 +305,14 @@ fn request_for(op: &Operation, style: &PagingStyle) -> TokenStream {
 }
 
 /// The body split into a `Fetched`: the items moved out, the paging facts read.
-fn split(paging: &Pagination) -> TokenStream {
-    let items = take_items(&paging.items);
-    let count = |path: &Option<BodyPath>| match path {
-        Some(path) => {
-            let read = read_copy(path);
-            quote!(#read.and_then(paginate::count_from_wire))
-        }
-        None => quote!(None),
-    };
+fn split(op: &Operation, paging: &Pagination) -> TokenStream {
+    let read = Reader::new(op, paging);
+    let items = read.take_items(&paging.items);
+    let count = |path: &Option<BodyPath>| path.as_ref().map_or(quote!(None), |path| read.count(path));
     let total = count(&paging.total);
     let page_size = count(&paging.page_size);
     let token = match (&paging.next_token, &paging.style) {
-        (Some(path), _) => read_string(path),
+        (Some(path), _) => read.token(path),
         (None, PagingStyle::NextUrl { link_header: true, .. }) => quote!(paginate::next_link(&meta)),
         (None, _) => quote!(None),
     };
@@ -327,87 +326,6 @@ fn split(paging: &Pagination) -> TokenStream {
             body,
             meta,
         })
-    }
-}
-
-/// The items array, moved out of the body (the page keeps the rest).
-fn take_items(path: &BodyPath) -> TokenStream {
-    // No steps: the body is itself the array (GitHub's lists).
-    let Some((last, parents)) = path.steps.split_last() else { return quote!(std::mem::take(&mut body)) };
-    let leaf = ident(&last.field);
-    let take = |owner: TokenStream| match last.option {
-        true => quote!(#owner.#leaf.take().unwrap_or_default()),
-        false => quote!(std::mem::take(&mut #owner.#leaf)),
-    };
-    match walk(parents, Borrow::Mut) {
-        Reach::Place(owner) => take(owner),
-        // A missing optional parent means no items.
-        Reach::Maybe(owner) => {
-            let take = take(quote!(owner));
-            quote!(#owner.map(|owner| #take).unwrap_or_default())
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Borrow {
-    Ref,
-    Mut,
-}
-
-/// Where a walk down the body's fields got to: a place (`body.meta`) while every step was
-/// required, or an `Option<&T>` once an optional field was crossed.
-enum Reach {
-    Place(TokenStream),
-    Maybe(TokenStream),
-}
-
-fn walk(steps: &[Step], borrow: Borrow) -> Reach {
-    let mut reach = Reach::Place(quote!(body));
-    for step in steps {
-        let field = ident(&step.field);
-        let (as_opt, deref) = match borrow {
-            Borrow::Ref => (if step.boxed { quote!(as_deref) } else { quote!(as_ref) }, quote!(&*)),
-            Borrow::Mut => (if step.boxed { quote!(as_deref_mut) } else { quote!(as_mut) }, quote!(&mut *)),
-        };
-        let amp = match borrow {
-            Borrow::Ref => quote!(&),
-            Borrow::Mut => quote!(&mut),
-        };
-        reach = match (reach, step.option) {
-            (Reach::Place(place), false) => Reach::Place(quote!(#place.#field)),
-            (Reach::Place(place), true) => Reach::Maybe(quote!(#place.#field.#as_opt())),
-            (Reach::Maybe(opt), true) => Reach::Maybe(quote!(#opt.and_then(|v| v.#field.#as_opt()))),
-            (Reach::Maybe(opt), false) if step.boxed => Reach::Maybe(quote!(#opt.map(|v| #deref v.#field))),
-            (Reach::Maybe(opt), false) => Reach::Maybe(quote!(#opt.map(|v| #amp v.#field))),
-        };
-    }
-    reach
-}
-
-/// An integer leaf as `Option<i64>` (a boolean one as `Option<bool>`).
-fn read_copy(path: &BodyPath) -> TokenStream {
-    let widen = matches!(RustType::of(&path.leaf), RustType::I32).then(|| quote!(.map(i64::from)));
-    let Some((last, parents)) = path.steps.split_last() else { return quote!(None) };
-    let leaf = ident(&last.field);
-    let value = match (walk(parents, Borrow::Ref), last.option) {
-        (Reach::Place(place), true) => quote!(#place.#leaf),
-        (Reach::Place(place), false) => quote!(Some(#place.#leaf)),
-        (Reach::Maybe(opt), true) => quote!(#opt.and_then(|v| v.#leaf)),
-        (Reach::Maybe(opt), false) => quote!(#opt.map(|v| v.#leaf)),
-    };
-    quote!(#value #widen)
-}
-
-/// A string leaf as `Option<String>` (the engine decides what an empty or repeated token means).
-fn read_string(path: &BodyPath) -> TokenStream {
-    let Some((last, parents)) = path.steps.split_last() else { return quote!(None) };
-    let leaf = ident(&last.field);
-    match (walk(parents, Borrow::Ref), last.option) {
-        (Reach::Place(place), true) => quote!(#place.#leaf.clone()),
-        (Reach::Place(place), false) => quote!(Some(#place.#leaf.clone())),
-        (Reach::Maybe(opt), true) => quote!(#opt.and_then(|v| v.#leaf.clone())),
-        (Reach::Maybe(opt), false) => quote!(#opt.map(|v| v.#leaf.clone())),
     }
 }
 

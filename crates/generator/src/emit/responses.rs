@@ -19,9 +19,9 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
         let variant = ident(&case.variant);
         let value = match &case.body {
             ResponseBody::Json(_) => quote!(raw.api_error(#error::#variant)),
-            ResponseBody::None => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant, meta: Box::new(raw.meta().clone()) })),
-            ResponseBody::Bytes | ResponseBody::Stream => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(raw.body().to_vec()), meta: Box::new(raw.meta().clone()) })),
-            ResponseBody::Text => quote!(client_runtime::Error::Api(client_runtime::ApiError { error: #error::#variant(String::from_utf8_lossy(raw.body()).into_owned()), meta: Box::new(raw.meta().clone()) })),
+            ResponseBody::None => quote!(client_runtime::Error::Api(client_runtime::ApiError::new(#error::#variant, raw.meta().clone()))),
+            ResponseBody::Bytes | ResponseBody::Stream => quote!(client_runtime::Error::Api(client_runtime::ApiError::new(#error::#variant(raw.body().to_vec()), raw.meta().clone()))),
+            ResponseBody::Text => quote!(client_runtime::Error::Api(client_runtime::ApiError::new(#error::#variant(String::from_utf8_lossy(raw.body()).into_owned()), raw.meta().clone()))),
         };
         (case.status, quote!(Err(#value)))
     });

@@ -8,33 +8,46 @@ use super::docs::{doc_attrs, paragraphs};
 use super::{bare, ident, imports, rust_type};
 use crate::model::{Additional, Api, EnumVariant, Field, TypeDef, TypeKind, UnionVariant};
 
-pub fn types(api: &Api) -> TokenStream {
-    let items: TokenStream = api.types.iter().map(type_def).collect();
-    let imports = imports(&items, &quote!(super));
-    // With features off, the types that use an import may all be left out.
-    let unused = (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]));
+/// `types.rs`, or where features gate types, `types/mod.rs` with the always-compiled ones and a
+/// file per feature set (see [`super::layout`]), each mounted behind its `cfg`.
+pub fn types(api: &Api) -> Vec<(String, TokenStream)> {
+    let (ungated, groups) = super::layout::type_groups(api);
+    if groups.is_empty() {
+        return vec![("types.rs".to_owned(), types_file(&ungated, &quote!(super), !api.features.is_empty(), None))];
+    }
+    let mounts: TokenStream = groups.iter().map(|g| super::layout::mount(&g.module, &g.features)).collect();
+    let mut files = vec![("types/mod.rs".to_owned(), types_file(&ungated, &quote!(super), true, Some(mounts)))];
+    for group in &groups {
+        let features: Vec<String> = group.features.iter().map(|f| format!("`{f}`")).collect();
+        let doc = format!(" The types compiled with any of the features {}.", features.join(", "));
+        let items: TokenStream = group.types.iter().map(|def| type_item(def)).collect();
+        let imports = imports(&items, &quote!(super::super));
+        files.push((
+            format!("types/{}.rs", group.module),
+            quote! {
+                #![doc = #doc]
+                // As in `types.rs`: an import the item scan finds may go unused.
+                #![allow(unused_imports)]
+                #imports
+                #items
+            },
+        ));
+    }
+    files
+}
+
+/// The always-compiled types, then the groups' mounts.
+fn types_file(defs: &[&TypeDef], root: &TokenStream, gated: bool, mounts: Option<TokenStream>) -> TokenStream {
+    let items: TokenStream = defs.iter().map(|def| type_item(def)).collect();
+    let imports = imports(&items, root);
+    // An API with features: as before the split, the scan for used names may over-import.
+    let unused = gated.then(|| quote!(#![allow(unused_imports)]));
     quote! {
         //! The schemas of the spec as Rust types. Unknown fields from the server are ignored.
         #unused
         #imports
         #items
-    }
-}
-
-fn type_def(def: &TypeDef) -> TokenStream {
-    let cfg = super::cfg(&def.features);
-    let item = type_item(def);
-    if cfg.is_empty() {
-        return item;
-    }
-    // The gate goes on every item of the definition (an enum has its `impl`s too).
-    match syn::parse2::<syn::File>(item.clone()) {
-        Ok(file) => {
-            let items = file.items;
-            quote!( #( #cfg #items )* )
-        }
-        // Not Rust: the whole file's parse reports it as a generator bug.
-        Err(_) => item,
+        #mounts
     }
 }
 
@@ -149,24 +162,29 @@ fn field(f: &Field) -> TokenStream {
 fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let wire = &v.wire_value;
-        let doc = format!(" `{wire}`");
-        quote! { #[doc = #doc] #[serde(rename = #wire)] #variant, }
+        let doc = format!(" `{}`", v.wire_value);
+        quote! { #[doc = #doc] #variant, }
     });
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire_value;
         quote! { Self::#variant => #wire, }
     });
+    let from_wire = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote! { #wire => Self::#variant, }
+    });
+    // Serde's derive of an enum with an untagged catch-all buffers the value and tries the
+    // tagged variants first: several hundred lines of expanded code per enum, most of a big
+    // crate's check time with hundreds of enums. As a string both ways, it is two `match`es.
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(crate = "client_runtime::serde")]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #( #decls )*
             /// A value this version of the client does not know (the server added one).
-            #[serde(untagged)]
             Unknown(String),
         }
 
@@ -180,9 +198,30 @@ fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVarian
             }
         }
 
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #( #from_wire )*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.pad(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: client_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: client_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
             }
         }
     }

@@ -11,7 +11,7 @@ pub const RUNTIME_PACKAGE: &str = "client-runtime";
 
 /// The runtime version this generator writes code for (checked against the runtime's manifest
 /// by a test, so the two move together).
-pub const RUNTIME_VERSION: &str = "0.3.0";
+pub const RUNTIME_VERSION: &str = "0.4.0";
 
 /// The runtime beside this generator in the checkout it was built from (`crates/client-runtime`),
 /// if that checkout is still there: the default dependency of a generated crate, so the crate

@@ -81,7 +81,7 @@ fn usage(api: &Api, lib: &str) -> String {
         Some(op) => {
             let args: Vec<String> = op.args.iter().filter_map(|a| literal(&a.ty, &a.name)).collect();
             format!(
-                "\n// {} {}\nlet response = client.{}({}).send().await?;\nprintln!(\"request id: {{:?}}\", response.meta().request_id());\n",
+                "\n// {} {}\nlet response = client.{}({}).send().await?;\nprintln!(\"request id: {{:?}}\", response.http().request_id());\n",
                 op.method.as_str(),
                 op.path,
                 op.fn_name,

@@ -21,6 +21,7 @@ pub fn assign(api: &mut Api) {
             by_tag.entry(tag.clone()).or_insert_with(|| super::naming::unique(feature_name(tag), &mut taken)).clone()
         });
     }
+    adopt_untagged(api);
     let defs: BTreeMap<&str, &TypeKind> = api.types.iter().map(|d| (d.name.as_str(), &d.kind)).collect();
     // Type name → the features that reach it; `None` once an always-compiled operation does.
     let mut gates: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
@@ -76,6 +77,32 @@ pub fn assign(api: &mut Api) {
         features.insert(others);
     }
     api.features = features.into_iter().collect();
+}
+
+/// An operation without a tag goes behind the feature of the tagged operation at its own path or
+/// the nearest path above it: Microsoft Graph leaves its 1,483 `…/$count` operations untagged,
+/// and always compiling them cost every one-tag build most of its time. One with no tagged
+/// operation above it (a `/health` beside tagged resources) stays always compiled.
+fn adopt_untagged(api: &mut Api) {
+    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+    for op in &api.operations {
+        if let Some(feature) = &op.feature {
+            by_path.entry(op.path.clone()).or_insert_with(|| feature.clone());
+        }
+    }
+    for op in api.operations.iter_mut().filter(|op| op.feature.is_none()) {
+        let mut path = op.path.as_str();
+        loop {
+            if let Some(feature) = by_path.get(path) {
+                op.feature = Some(feature.clone());
+                break;
+            }
+            match path.rfind('/') {
+                Some(slash) if slash > 0 => path = &path[..slash],
+                _ => break,
+            }
+        }
+    }
 }
 
 /// The feature of the types no operation uses.

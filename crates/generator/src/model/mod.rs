@@ -10,6 +10,7 @@ mod naming;
 mod operations;
 mod pagination;
 mod pagination_ms;
+mod paging_body;
 mod paging_infer;
 mod params;
 pub mod reach;
@@ -292,6 +293,8 @@ pub struct Param {
     pub deprecated: bool,
     /// The documented default, as JSON text (informational: the server applies it).
     pub default: Option<String>,
+    /// The documented example, as JSON text (paging inference reads a page size from it).
+    pub example: Option<String>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
 }

@@ -311,6 +311,7 @@ fn parameter(
         description: data.description.clone(),
         deprecated: data.deprecated.unwrap_or(false),
         default: schema.schema_data.default.as_ref().map(|v| v.to_string()),
+        example: data.example.as_ref().or(schema.schema_data.example.as_ref()).map(|v| v.to_string()),
         minimum,
         maximum,
     })

@@ -37,6 +37,9 @@ pub struct Pagination {
     pub customized: bool,
     /// After-item paging: the boolean that says more items follow (`has_more`).
     pub has_more: Option<BodyPath>,
+    /// When `send()` returns an enum of several 2xx statuses: the variant whose body holds the
+    /// page (every path above starts inside it); a response of another status has no items.
+    pub success_variant: Option<String>,
     /// Declared by an extension, or inferred (with the evidence, for the report and surface).
     pub origin: PagingOrigin,
 }
@@ -256,6 +259,7 @@ pub fn resolve(
         source: format!("{}Paging", op.type_stem),
         customized,
         has_more: None,
+        success_variant: None,
         origin: PagingOrigin::Declared(declared.vendor.key()),
     })
 }

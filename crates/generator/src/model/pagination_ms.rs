@@ -53,6 +53,7 @@ pub fn resolve(
         source: format!("{}Paging", op.type_stem),
         customized: declared.handwritten,
         has_more: None,
+        success_variant: None,
         origin: PagingOrigin::Declared(declared.vendor.key()),
     })
 }

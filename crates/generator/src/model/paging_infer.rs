@@ -10,26 +10,34 @@
 //! 1. **after-item**: a string `starting_after`/`after` parameter, a boolean `has_more` in the
 //!    body and items with a string `id` (Stripe, OpenAI);
 //! 2. **token**: a string `cursor`/`page_token`/`marker`/`continue`/… parameter and exactly one
-//!    string body field carrying the next one (`next_cursor`, `response_metadata.next_cursor`,
-//!    `nextPageToken`, `next_marker`, `metadata.continue`, `next_page.offset`, …); skipped when
-//!    an integer offset parameter resolves too (the token is then an opt-in mode, Box's
+//!    body field carrying the next one (`next_cursor`, `response_metadata.next_cursor`,
+//!    `nextPageToken`, `next_marker`, `metadata.continue`, `next_page.offset`, …), a string or
+//!    an integer (Box's `next_marker: 3000`, sent back as its decimal text); skipped when an
+//!    integer offset parameter resolves too (the token is then an opt-in mode, Box's
 //!    `usemarker`);
 //! 3. **next-url**: exactly one string body field holding the next page's URL
 //!    (`next_page_uri`, `@odata.nextLink`, `links.next`, `next_page.uri`, `meta.next_page_url`,
 //!    or `next` described as a URL);
 //! 4. **link-header**: a documented `Link` response header beside a `page` or page-size
 //!    parameter (GitHub);
-//! 5. **offset**: integer `offset`/`skip`/`startAt` and a page size with a maximum or default;
-//! 6. **page**: integer `page` and a page size with a maximum or default.
+//! 5. **offset**: a count `offset`/`skip`/`startAt` and a page size with a maximum or default;
+//! 6. **page**: a count `page` and a page size with a maximum or default — or, when the body
+//!    reports the page size the server used (Cloudflare's `result_info.per_page`), with only a
+//!    documented example: the engine then steps by the size reported, whatever the server
+//!    clamped the request to, so the size asked for need only be one the API takes.
 //!
-//! The items are the body itself (a JSON array) or its one array field (one level down when
-//! the top has none); `errors`/`messages`/`warnings` arrays are never items, and of several
-//! arrays only one with a conventional name (`data`, `items`, `results`, the path's last
-//! segment, …) is taken.
+//! A count is an integer, a `number`, or a string whose default is a whole number (Jira's
+//! `startAt: "0"`, `maxResults: "50"`: sent as decimal text); counts in the body (a total, the
+//! page size used) are integers or whole `number`s. A string parameter with such a default is
+//! a count, never an opaque token.
+//!
+//! The success body is the one JSON body among the 2xx statuses; the others must have no body
+//! (an empty page). The items are the body itself (a JSON array) or its one array field (see
+//! [`Body::items`]).
 
-use super::pagination::{item_id, struct_fields, BodyPath, PagingOrigin, Step};
-use super::{Field, Method, Operation, Pagination, PagingStyle, Param, ParamLocation, ResponseBody, RustType};
-use super::{TypeDef, TypeRef};
+use super::pagination::{item_id, BodyPath, PagingOrigin};
+use super::paging_body::{norm, Body, Hit};
+use super::{Method, Operation, Pagination, PagingStyle, Param, ParamLocation, RustType, TypeDef, TypeRef};
 
 /// What the inference concluded for one operation.
 pub enum Inference {
@@ -77,14 +85,6 @@ const TOKEN_PARENTS: &[&str] =
 const NEXT_URL: &[&str] = &["nextpageuri", "nextpageurl", "odatanextlink", "nextlink", "nexturl", "nexthref"];
 const URL_PARENTS: &[&str] = &["links", "pagination", "paging", "meta", "pages"];
 const TOTAL: &[&str] = &["total", "totalcount", "totalresults", "totalitems", "totalsize", "totalrecords"];
-const NOT_ITEMS: &[&str] = &["errors", "messages", "warnings"];
-const ITEM_NAMES: &[&str] =
-    &["data", "items", "results", "result", "value", "values", "entries", "records", "elements"];
-
-/// Lowercase letters and digits only: `page_token`, `pageToken` and `PageToken` are one name.
-fn norm(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
-}
 
 pub fn infer(op: &Operation, types: &[TypeDef]) -> Inference {
     if op.method != Method::Get {
@@ -123,6 +123,7 @@ pub fn infer(op: &Operation, types: &[TypeDef]) -> Inference {
         source: format!("{}Paging", op.type_stem),
         customized: false,
         has_more: found.has_more,
+        success_variant: body.variant.clone(),
         origin: PagingOrigin::Inferred(evidence),
     }))
 }
@@ -143,167 +144,87 @@ impl Found {
     }
 }
 
-/// The success body: a JSON array, or a struct whose fields (two levels deep) are searched.
-struct Body<'t> {
-    /// `Some(item)` when the body is itself the array.
-    array: Option<TypeRef>,
-    fields: Vec<Hit<'t>>,
-}
-
-/// A field reached from the body, with the fields on the way.
-struct Hit<'t> {
-    fields: Vec<&'t Field>,
-}
-
-struct Items {
-    path: BodyPath,
-    wire: String,
-}
-
-impl<'t> Hit<'t> {
-    fn leaf(&self) -> &TypeRef {
-        self.fields.last().map_or(&TypeRef::Json, |f| &f.ty)
-    }
-    fn name(&self) -> String {
-        self.fields.last().map(|f| norm(&f.wire_name)).unwrap_or_default()
-    }
-    fn parent(&self) -> Option<String> {
-        let n = self.fields.len();
-        (n >= 2).then(|| norm(&self.fields[n - 2].wire_name))
-    }
-    fn wire(&self) -> String {
-        let names: Vec<&str> = self.fields.iter().map(|f| f.wire_name.as_str()).collect();
-        format!("`{}`", names.join("."))
-    }
-    fn path(&self) -> BodyPath {
-        let steps = self
-            .fields
-            .iter()
-            .map(|f| Step { field: f.rust_name.clone(), option: f.is_option(), boxed: f.boxed })
-            .collect();
-        BodyPath { steps, leaf: self.leaf().clone() }
-    }
-}
-
-impl<'t> Body<'t> {
-    fn of(op: &Operation, types: &'t [TypeDef]) -> Option<Body<'t>> {
-        let json = op.success.iter().find_map(|case| match &case.body {
-            ResponseBody::Json(ty) => Some(ty),
-            _ => None,
-        })?;
-        match (&op.success_type, json) {
-            (RustType::Vec(_), TypeRef::Array(item)) => {
-                Some(Body { array: Some((**item).clone()), fields: Vec::new() })
-            }
-            (RustType::Schema(name), _) => {
-                let mut fields = Vec::new();
-                walk(types, name, &mut Vec::new(), 2, &mut fields);
-                Some(Body { array: None, fields })
-            }
-            _ => None,
-        }
-    }
-
-    /// The one field matching `pick` whose leaf is `want`; `Err` lists them when there are several.
-    fn one(&self, want: fn(&TypeRef) -> bool, pick: impl Fn(&Hit<'_>) -> bool) -> Result<Option<&Hit<'t>>, String> {
-        let hits: Vec<&Hit<'t>> = self.fields.iter().filter(|h| want(h.leaf()) && pick(h)).collect();
-        match hits.as_slice() {
-            [] => Ok(None),
-            [one] => Ok(Some(one)),
-            many => Err(many.iter().map(|h| h.wire()).collect::<Vec<_>>().join(", ")),
-        }
-    }
-
-    fn items(&self, op: &Operation) -> Result<Items, String> {
-        if let Some(item) = &self.array {
-            let path = BodyPath { steps: Vec::new(), leaf: TypeRef::Array(Box::new(item.clone())) };
-            return Ok(Items { path, wire: "the body".into() });
-        }
-        let arrays: Vec<&Hit<'t>> = self
-            .fields
-            .iter()
-            .filter(|h| matches!(h.leaf(), TypeRef::Array(_)) && !NOT_ITEMS.contains(&h.name().as_str()))
-            .filter(|h| h.fields.iter().all(|f| !NOT_ITEMS.contains(&norm(&f.wire_name).as_str())))
-            .collect();
-        // Top-level arrays first: a nested one is the items only when the top has none.
-        let top: Vec<&Hit<'t>> = arrays.iter().copied().filter(|h| h.fields.len() == 1).collect();
-        let candidates = if top.is_empty() { arrays } else { top };
-        let segment = op.path.rsplit('/').find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or_default();
-        let segment = norm(segment.split('.').next().unwrap_or_default());
-        let chosen = match candidates.as_slice() {
-            [] => return Err("no array field holds the items".into()),
-            [one] => *one,
-            many => {
-                let named: Vec<&&Hit<'t>> =
-                    many.iter().filter(|h| ITEM_NAMES.contains(&h.name().as_str()) || h.name() == segment).collect();
-                match named.as_slice() {
-                    [one] => **one,
-                    _ => {
-                        let all: Vec<String> = many.iter().map(|h| h.wire()).collect();
-                        return Err(format!(
-                            "the body has several arrays ({}): which holds the items is ambiguous",
-                            all.join(", ")
-                        ));
-                    }
-                }
-            }
-        };
-        Ok(Items { path: chosen.path(), wire: chosen.wire() })
-    }
-}
-
-fn walk<'t>(types: &'t [TypeDef], name: &str, prefix: &mut Vec<&'t Field>, depth: usize, out: &mut Vec<Hit<'t>>) {
-    let Some(fields) = struct_fields(types, name) else { return };
-    for field in fields {
-        prefix.push(field);
-        out.push(Hit { fields: prefix.clone() });
-        if let (TypeRef::Named(next), true) = (&field.ty, depth > 1) {
-            walk(types, next, prefix, depth - 1, out);
-        }
-        prefix.pop();
-    }
-}
-
 fn is_string(ty: &TypeRef) -> bool {
     *ty == TypeRef::String
+}
+
+/// A count in the body (a total, the page size used): an integer or a `number` (Cloudflare's
+/// `result_info`; the emitter takes whole values only).
+fn is_count(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_))
 }
 
 fn is_integer(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Integer(_))
 }
 
-/// A count parameter: an integer, or a `number` (Cloudflare's `page`; the emitter converts).
-fn is_count(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_))
+/// A field carrying the next token: a string, or an integer sent back as its decimal text.
+fn is_token_field(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Integer(_))
 }
 
 fn is_bool(ty: &TypeRef) -> bool {
     *ty == TypeRef::Boolean
 }
 
-/// The first query parameter (in `names` order) with one of `names` and a type `want` accepts.
-fn query<'o>(op: &'o Operation, names: &[&str], want: fn(&TypeRef) -> bool) -> Option<&'o Param> {
+/// A string parameter's default when it is a whole number (`"0"`, `"50"`): the parameter is
+/// then a count written as text, not an opaque token. (Defaults are kept as JSON text.)
+fn whole_default(p: &Param) -> Option<u64> {
+    let text: String = serde_json::from_str(p.default.as_deref()?).ok()?;
+    let whole = !text.is_empty() && text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit());
+    whole.then(|| text.parse().ok()).flatten()
+}
+
+/// A count parameter: an integer, a `number` (Cloudflare's `page`; the emitter converts), or a
+/// string whose default is a whole number (Jira's `startAt: "0"`; sent as decimal text).
+fn is_count_param(p: &Param) -> bool {
+    is_count(&p.ty) || (is_string(&p.ty) && whole_default(p).is_some())
+}
+
+/// An opaque string parameter (a token, a cursor, an id to continue after).
+fn is_text_param(p: &Param) -> bool {
+    is_string(&p.ty) && whole_default(p).is_none()
+}
+
+/// The first query parameter (in `names` order) with one of `names` that `want` accepts.
+fn query<'o>(op: &'o Operation, names: &[&str], want: fn(&Param) -> bool) -> Option<&'o Param> {
     names.iter().find_map(|name| {
-        op.params.iter().find(|p| p.location == ParamLocation::Query && norm(&p.wire_name) == *name && want(&p.ty))
+        op.params.iter().find(|p| p.location == ParamLocation::Query && norm(&p.wire_name) == *name && want(p))
     })
 }
 
 fn size_param(op: &Operation) -> Option<&Param> {
-    query(op, SIZE, is_count)
+    query(op, SIZE, is_count_param)
 }
 
-/// The largest page size the server surely honours: the documented maximum, else its default.
+/// The largest page size the server surely honours: the documented maximum, else its default
+/// (a number, or a whole number written as a string).
 fn honoured(p: &Param) -> Option<u64> {
     let default = p.default.as_deref().and_then(|d| d.parse::<f64>().ok());
+    let default = default.or_else(|| whole_default(p).map(|d| d as f64));
     p.maximum.or(default).filter(|m| *m >= 1.0 && m.fract() == 0.0).map(|m| m as u64)
 }
 
+/// A page size the API takes, as its documented example shows (a whole number from 1).
+fn example_size(p: &Param) -> Option<u64> {
+    let example: serde_json::Value = serde_json::from_str(p.example.as_deref()?).ok()?;
+    let number = example.as_f64().or_else(|| example.as_str().and_then(|t| t.parse::<f64>().ok()))?;
+    (number >= 1.0 && number.fract() == 0.0 && number <= u32::MAX as f64).then_some(number as u64)
+}
+
+/// The number of items in the whole listing. A `number` counts only under a name that says it
+/// counts items (`total_count`): a bare `total` or `total_size` written as a `number` may be an
+/// amount or a size, and a total too small would end a listing early.
 fn total(body: &Body<'_>) -> Option<BodyPath> {
-    body.one(is_integer, |h| TOTAL.contains(&h.name().as_str())).ok().flatten().map(Hit::path)
+    let counted = |h: &Hit<'_>| {
+        let name = h.name();
+        TOTAL.contains(&name.as_str()) && (is_integer(h.leaf()) || !matches!(name.as_str(), "total" | "totalsize"))
+    };
+    body.one(is_count, counted).ok().flatten().map(Hit::path)
 }
 
 fn after_item(op: &Operation, body: &Body<'_>, notes: &mut Vec<String>) -> Option<Found> {
-    let after = query(op, AFTER, is_string)?;
+    let after = query(op, AFTER, is_text_param)?;
     let has_more = match body.one(is_bool, |h| h.fields.len() == 1 && h.name() == "hasmore") {
         Ok(Some(hit)) => hit,
         Ok(None) => {
@@ -322,13 +243,17 @@ fn after_item(op: &Operation, body: &Body<'_>, notes: &mut Vec<String>) -> Optio
 }
 
 fn token(op: &Operation, body: &Body<'_>, notes: &mut Vec<String>) -> Option<Found> {
-    let param = query(op, TOKEN, is_string)?;
+    let param = query(op, TOKEN, is_text_param)?;
     let wire = norm(&param.wire_name);
-    let next = body.one(is_string, |h| {
+    let next = body.one(is_token_field, |h| {
         let parent = h.parent();
-        NEXT_TOKEN.contains(&h.name().as_str())
-            || (h.name() == wire && parent.as_deref().is_some_and(|p| TOKEN_PARENTS.contains(&p)))
-            || (wire == "page" && h.fields.len() == 1 && h.name() == "nextpage")
+        let next_named = NEXT_TOKEN.contains(&h.name().as_str());
+        // An integer is a token only under a name that says it is the next one: a field named
+        // like the parameter (`paging.page`) may be the page just served.
+        next_named
+            || (is_string(h.leaf())
+                && ((h.name() == wire && parent.as_deref().is_some_and(|p| TOKEN_PARENTS.contains(&p)))
+                    || (wire == "page" && h.fields.len() == 1 && h.name() == "nextpage")))
     });
     let next = match next {
         Ok(Some(hit)) => hit,
@@ -345,7 +270,7 @@ fn token(op: &Operation, body: &Body<'_>, notes: &mut Vec<String>) -> Option<Fou
     };
     // A token beside integer offsets is an opt-in mode (Box's `marker` with `usemarker=true`):
     // without the opt-in the server pages by offset and gives no token.
-    if query(op, OFFSET, is_count).is_some() {
+    if query(op, OFFSET, is_count_param).is_some() {
         notes.push(format!("query `{}` beside an integer offset: the token is an opt-in mode", param.wire_name));
         return None;
     }
@@ -357,7 +282,7 @@ fn token(op: &Operation, body: &Body<'_>, notes: &mut Vec<String>) -> Option<Fou
 }
 
 fn next_url(op: &Operation, body: &Body<'_>, size: Option<&Param>) -> Option<Found> {
-    let token_param = query(op, TOKEN, is_string).is_some();
+    let token_param = query(op, TOKEN, is_text_param).is_some();
     let hit = body
         .one(is_string, |h| {
             let (name, parent) = (h.name(), h.parent());
@@ -379,7 +304,7 @@ fn next_url(op: &Operation, body: &Body<'_>, size: Option<&Param>) -> Option<Fou
 
 fn link_header(op: &Operation, size: Option<&Param>) -> Option<Found> {
     let documented = op.success.iter().any(|case| case.headers.iter().any(|h| h.eq_ignore_ascii_case("link")));
-    let page = query(op, PAGE, is_count);
+    let page = query(op, PAGE, is_count_param);
     if !documented || (page.is_none() && size.is_none()) {
         return None;
     }
@@ -405,7 +330,7 @@ fn sized<'o>(position: &Param, size: Option<&'o Param>, notes: &mut Vec<String>)
 }
 
 fn offset(op: &Operation, body: &Body<'_>, size: Option<&Param>, notes: &mut Vec<String>) -> Option<Found> {
-    let offset = query(op, OFFSET, is_count)?;
+    let offset = query(op, OFFSET, is_count_param)?;
     let (limit, max_limit) = sized(offset, size, notes)?;
     let evidence = format!("query `{}`, `{}` (at most {max_limit})", offset.wire_name, limit.wire_name);
     let style = PagingStyle::Offset { offset: offset.rust_name.clone(), limit: limit.rust_name.clone(), max_limit };
@@ -415,13 +340,24 @@ fn offset(op: &Operation, body: &Body<'_>, size: Option<&Param>, notes: &mut Vec
 }
 
 fn page(op: &Operation, body: &Body<'_>, size: Option<&Param>, notes: &mut Vec<String>) -> Option<Found> {
-    let page = query(op, PAGE, is_count)?;
-    let (per_page, max_size) = sized(page, size, notes)?;
-    let evidence = format!("query `{}`, `{}` (at most {max_size})", page.wire_name, per_page.wire_name);
+    let page = query(op, PAGE, is_count_param)?;
+    let reported = body.one(is_count, |h| matches!(h.name().as_str(), "perpage" | "pagesize")).ok().flatten();
+    let (per_page, max_size, bound) = match sized(page, size, notes) {
+        Some((per_page, max)) => (per_page, max, format!("at most {max}")),
+        None => {
+            // No documented bound, but the server reports the size it used, under the
+            // parameter's own name: the engine steps by that (a clamped request included), so
+            // any size the API takes will do. (A `limit` beside a reported `per_page` may be
+            // another setting: not taken.)
+            let (per_page, reported) = size.zip(reported).filter(|(p, r)| norm(&p.wire_name) == r.name())?;
+            let example = example_size(per_page)?;
+            (per_page, example, format!("example {example}; the size used in {}", reported.wire()))
+        }
+    };
+    let evidence = format!("query `{}`, `{}` ({bound})", page.wire_name, per_page.wire_name);
     let style = PagingStyle::PageNumber { page: page.rust_name.clone(), size: per_page.rust_name.clone(), max_size };
     let mut found = Found::new(style, evidence);
     found.total = total(body);
-    found.page_size =
-        body.one(is_integer, |h| matches!(h.name().as_str(), "perpage" | "pagesize")).ok().flatten().map(Hit::path);
+    found.page_size = reported.map(Hit::path);
     Some(found)
 }

@@ -173,6 +173,7 @@ pub(super) fn add_undeclared_path_params(
             description: None,
             deprecated: false,
             default: None,
+            example: None,
             minimum: None,
             maximum: None,
         });

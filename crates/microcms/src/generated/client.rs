@@ -8,7 +8,7 @@ use super::operations;
 /// Build one with [`Client::builder`]; clones are cheap and share connections, retries and rate-limit pacing.
 #[derive(Clone, Debug)]
 pub struct Client {
-    transport: client_runtime::Transport,
+    transport: client_runtime::__private::Transport,
 }
 
 /// Builds a [`Client`]: base URL, API key, timeouts, retries, pacing.
@@ -26,7 +26,7 @@ impl client_runtime::ApiClient for Client {
         max_response_bytes: Some(6291456),
     };
 
-    fn from_transport(transport: client_runtime::Transport) -> Self {
+    fn from_transport(transport: client_runtime::__private::Transport) -> Self {
         Self { transport }
     }
 }
@@ -37,8 +37,10 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// The transport requests go through.
-    pub fn transport(&self) -> &client_runtime::Transport {
+    /// The transport requests go through: for this crate's own code, outside semver like
+    /// the runtime's `__private`.
+    #[doc(hidden)]
+    pub fn transport(&self) -> &client_runtime::__private::Transport {
         &self.transport
     }
 

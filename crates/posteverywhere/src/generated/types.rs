@@ -243,21 +243,16 @@ pub struct MediaListEnvelope {
 }
 
 /// Processing state of the media.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MediaStatus {
     /// `ready`
-    #[serde(rename = "ready")]
     Ready,
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the client does not know (the server added one).
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -273,28 +268,51 @@ impl MediaStatus {
     }
 }
 
+impl From<String> for MediaStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ready" => Self::Ready,
+            "processing" => Self::Processing,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
 impl std::fmt::Display for MediaStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
 }
 
+impl Serialize for MediaStatus {
+    fn serialize<S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaStatus {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// The kind of media.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MediaType {
     /// `image`
-    #[serde(rename = "image")]
     Image,
     /// `video`
-    #[serde(rename = "video")]
     Video,
     /// `document`
-    #[serde(rename = "document")]
     Document,
     /// A value this version of the client does not know (the server added one).
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -310,9 +328,37 @@ impl MediaType {
     }
 }
 
+impl From<String> for MediaType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "image" => Self::Image,
+            "video" => Self::Video,
+            "document" => Self::Document,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
 impl std::fmt::Display for MediaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
+    }
+}
+
+impl Serialize for MediaType {
+    fn serialize<S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaType {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -344,21 +390,16 @@ pub struct Pagination {
 }
 
 /// `cloudflare_images` or `r2` (schema page); `s3` in another example.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StorageProvider {
     /// `cloudflare_images`
-    #[serde(rename = "cloudflare_images")]
     CloudflareImages,
     /// `r2`
-    #[serde(rename = "r2")]
     R2,
     /// `s3`
-    #[serde(rename = "s3")]
     S3,
     /// A value this version of the client does not know (the server added one).
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -374,9 +415,37 @@ impl StorageProvider {
     }
 }
 
+impl From<String> for StorageProvider {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "cloudflare_images" => Self::CloudflareImages,
+            "r2" => Self::R2,
+            "s3" => Self::S3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
 impl std::fmt::Display for StorageProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
+    }
+}
+
+impl Serialize for StorageProvider {
+    fn serialize<S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StorageProvider {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -392,18 +461,14 @@ pub struct UploadFromUrlInput {
 }
 
 /// How to send the bytes to `upload_url`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UploadHttpMethod {
     /// `PUT`
-    #[serde(rename = "PUT")]
     Put,
     /// `POST`
-    #[serde(rename = "POST")]
     Post,
     /// A value this version of the client does not know (the server added one).
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -418,9 +483,36 @@ impl UploadHttpMethod {
     }
 }
 
+impl From<String> for UploadHttpMethod {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PUT" => Self::Put,
+            "POST" => Self::Post,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
 impl std::fmt::Display for UploadHttpMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
+    }
+}
+
+impl Serialize for UploadHttpMethod {
+    fn serialize<S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UploadHttpMethod {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! The end of such a listing: an empty page, no continuation, a repeated one on a page that
 //! added nothing new (some APIs return one token for a whole session, so a repeated token alone
-//! is not the end), or the reported total reached — see [`decide::next_token`]. A server that
+//! is not the end), or the reported total reached on a short page — see [`decide::next_token`]. A server that
 //! keeps handing out new continuations for items already yielded is stopped by the stall limit.
 //! A next URL off the API's origin, or more items announced after an item without an id, end
 //! the listing with an error after the page that carried it.

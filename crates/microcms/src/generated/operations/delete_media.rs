@@ -54,12 +54,15 @@ impl DeleteMediaRequest {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
-        let mut request = client_runtime::Request::new(
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::DELETE,
+            client_runtime::http::Method::DELETE,
             String::from("/api/v2/media"),
         );
         request.query("url", self.url.to_string());

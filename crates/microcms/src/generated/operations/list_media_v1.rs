@@ -111,9 +111,12 @@ impl ListMediaV1Request {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
             client_runtime::__private::check_range(
                 Self::OPERATION_ID,
@@ -134,9 +137,9 @@ impl ListMediaV1Request {
             )?;
         }
 
-        let mut request = client_runtime::Request::new(
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::GET,
+            client_runtime::http::Method::GET,
             String::from("/api/v1/media"),
         );
         if let Some(value) = &self.limit {
@@ -214,8 +217,8 @@ impl ListMediaV1Paging {
             paginate::Cursor::Offset { offset, limit } => {
                 self.0
                     .clone()
-                    .offset(paginate::count_to_wire(offset))
-                    .limit(paginate::count_to_wire(limit))
+                    .offset(client_runtime::__private::count_to_wire(offset))
+                    .limit(client_runtime::__private::count_to_wire(limit))
             }
 
             _ => self.0.clone(),
@@ -231,7 +234,8 @@ impl ListMediaV1Paging {
             let items = std::mem::take(&mut body.media);
             Ok(paginate::Fetched {
                 items,
-                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                total: Some(body.total_count)
+                    .and_then(client_runtime::__private::count_from_wire),
                 page_size: None,
                 token: None,
                 body,
@@ -257,11 +261,11 @@ impl paginate::Source for ListMediaV1Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().and_then(paginate::count_from_wire)
+        self.0.get_limit().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_offset().and_then(paginate::count_from_wire)
+        self.0.get_offset().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {

@@ -175,9 +175,12 @@ impl ListMediaV2Request {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.limit {
             client_runtime::__private::check_range(
                 Self::OPERATION_ID,
@@ -188,9 +191,9 @@ impl ListMediaV2Request {
             )?;
         }
 
-        let mut request = client_runtime::Request::new(
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::GET,
+            client_runtime::http::Method::GET,
             String::from("/api/v2/media"),
         );
         if let Some(value) = &self.limit {
@@ -295,7 +298,8 @@ impl ListMediaV2Paging {
             let items = std::mem::take(&mut body.media);
             Ok(paginate::Fetched {
                 items,
-                total: Some(body.total_count).and_then(paginate::count_from_wire),
+                total: Some(body.total_count)
+                    .and_then(client_runtime::__private::count_from_wire),
                 page_size: None,
                 token: Some(body.token.clone()),
                 body,
@@ -318,7 +322,7 @@ impl paginate::Source for ListMediaV2Paging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_limit().and_then(paginate::count_from_wire)
+        self.0.get_limit().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {

@@ -47,12 +47,15 @@ impl UploadMediaRequest {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
-        let mut request = client_runtime::Request::new(
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::POST,
+            client_runtime::http::Method::POST,
             String::from("/api/v1/media"),
         );
         request.multipart(self.body.clone().into_parts());
@@ -103,7 +106,7 @@ pub struct UploadMediaForm {
 }
 
 impl UploadMediaForm {
-    fn into_parts(self) -> Vec<client_runtime::MultipartPart> {
+    fn into_parts(self) -> Vec<client_runtime::__private::MultipartPart> {
         let mut parts = Vec::new();
         {
             let value = self.file;

@@ -60,12 +60,15 @@ impl GetMediaRequest {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
-        let mut request = client_runtime::Request::new(
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::GET,
+            client_runtime::http::Method::GET,
             format!(
                 "/media/{}", client_runtime::__private::path_segment(Self::OPERATION_ID,
                 "media_id", & self.media_id.to_string()) ?

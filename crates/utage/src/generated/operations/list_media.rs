@@ -127,9 +127,12 @@ impl ListMediaRequest {
     }
 
     /// Builds the HTTP request, checking each parameter against the bounds the spec declares.
+    /// Hidden: the request is the runtime's `__private` type, outside semver; `send()` runs
+    /// the same checks.
+    #[doc(hidden)]
     pub fn to_request(
         &self,
-    ) -> Result<client_runtime::Request, client_runtime::InvalidRequest> {
+    ) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
         if let Some(value) = self.page {
             client_runtime::__private::check_range(
                 Self::OPERATION_ID,
@@ -150,9 +153,9 @@ impl ListMediaRequest {
             )?;
         }
 
-        let mut request = client_runtime::Request::new(
+        let mut request = client_runtime::__private::Request::new(
             Self::OPERATION_ID,
-            client_runtime::reqwest::Method::GET,
+            client_runtime::http::Method::GET,
             String::from("/media"),
         );
         if let Some(value) = &self.keyword {
@@ -225,8 +228,8 @@ impl ListMediaPaging {
             paginate::Cursor::Page { page, per_page } => {
                 self.0
                     .clone()
-                    .page(paginate::count_to_wire(page))
-                    .per_page(paginate::count_to_wire(per_page))
+                    .page(client_runtime::__private::count_to_wire(page))
+                    .per_page(client_runtime::__private::count_to_wire(per_page))
             }
 
             _ => self.0.clone(),
@@ -246,12 +249,12 @@ impl ListMediaPaging {
                     .meta
                     .as_ref()
                     .and_then(|v| v.total)
-                    .and_then(paginate::count_from_wire),
+                    .and_then(client_runtime::__private::count_from_wire),
                 page_size: body
                     .meta
                     .as_ref()
                     .and_then(|v| v.per_page)
-                    .and_then(paginate::count_from_wire),
+                    .and_then(client_runtime::__private::count_from_wire),
                 token: None,
                 body,
                 meta,
@@ -275,11 +278,11 @@ impl paginate::Source for ListMediaPaging {
     }
 
     fn requested_page_size(&self) -> Option<u64> {
-        self.0.get_per_page().and_then(paginate::count_from_wire)
+        self.0.get_per_page().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn requested_start(&self) -> Option<u64> {
-        self.0.get_page().and_then(paginate::count_from_wire)
+        self.0.get_page().and_then(client_runtime::__private::count_from_wire)
     }
 
     fn validate(&self) -> Result<(), client_runtime::InvalidRequest> {

@@ -40,6 +40,16 @@ fn the_strictest_quota_decides() {
 }
 
 #[test]
+fn a_pacing_told_not_to_learn_keeps_its_quotas_and_ignores_the_servers_headers() {
+    let documented = [Quota::per_minute(60)];
+    let pacing = Pacing::quotas([Quota::per_hour(5)]).learn_from_headers(false);
+    assert_eq!(pacing.quotas_for(&documented), [Quota::per_hour(5)], "its own quotas kept");
+    assert!(!Pacer::from_config(&pacing, &documented).learn);
+    assert!(Pacer::from_config(&Pacing::documented(), &documented).learn, "learning is the default");
+    assert!(Pacer::from_config(&Pacing::off().learn_from_headers(true), &documented).learn);
+}
+
+#[test]
 fn remaining_zero_waits_for_the_reset() {
     let t0 = Instant::now();
     let wall = SystemTime::now();

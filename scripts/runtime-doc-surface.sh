@@ -16,7 +16,8 @@ items=$(grep -oE '<li><a href="[^"]+\.html"' "$doc/all.html" | sed -E 's/^<li><a
 count=$(grep -c . <<<"$items" || true)
 
 hidden='Transport|Request|RawResponse|ForeignRequest|ForeignBody|ForeignResponse|StreamForm|MultipartPart|QueryStyle'
-hidden+='|path_segment|scalar_text|check_range|bracket_pairs|parse_retry_after|request_id_from_body|STORAGE_OPERATION'
+hidden+='|path_segment|scalar_text|check_range|bracket_pairs|form_pairs|path_text|header_text|PathStyle'
+hidden+='|parse_retry_after|request_id_from_body|STORAGE_OPERATION'
 hidden+='|ClientConfig|UploadSource|PreparedUpload|Upload|presigned_upload|PresignedSteps|storage_outcome'
 leaked=$(grep -E "(^|/)(struct|enum|fn|trait|type|constant)\.($hidden)\.html$" <<<"$items" || true)
 

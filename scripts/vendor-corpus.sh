@@ -57,7 +57,9 @@ for entry in "${specs[@]}"; do
   total=$(sed -E 's/.*generated ([0-9]+) of ([0-9]+) operations.*/\2/' <<<"$summary")
   skipped=$(sed -E 's/.*; ([0-9]+) skipped.*/\1/' <<<"$summary")
   warnings=$(grep -c '^warning' "$work/$name.log" || true)
-  values=$(grep -c 'serde_json::Value' "$out/src/generated/types.rs" || true)
+  # A crate with features spreads its types over types/ (one file per feature set).
+  values=$(cat "$out/src/generated/types.rs" $(find "$out/src/generated/types" -name '*.rs' 2>/dev/null) 2>/dev/null \
+    | grep -c 'serde_json::Value' || true)
   check_s=- check_mb=-
   if [ "$check" = 1 ]; then
     cp "$root/Cargo.lock" "$out/"

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::InvalidRequest;
+use crate::query::scalar;
 use crate::request::encode_segment;
 
 /// A path parameter's style and whether it is exploded.
@@ -104,17 +105,6 @@ fn members(name: &str, value: &Value) -> Result<Members, String> {
             Ok(Members::Pairs(pairs))
         }
         other => Ok(Members::Values(scalar(other).flatten().into_iter().collect())),
-    }
-}
-
-/// A scalar's text; `Some(None)` for `null`, `None` for a nested array or object.
-fn scalar(value: &Value) -> Option<Option<String>> {
-    match value {
-        Value::Null => Some(None),
-        Value::String(s) => Some(Some(s.clone())),
-        Value::Number(n) => Some(Some(n.to_string())),
-        Value::Bool(b) => Some(Some(b.to_string())),
-        Value::Array(_) | Value::Object(_) => None,
     }
 }
 

@@ -175,7 +175,7 @@ pub fn scalar_text<T: Serialize>(
 }
 
 /// A scalar's wire text; `Some(None)` for `null`, `None` for a nested array or object.
-fn scalar(value: &Value) -> Option<Option<String>> {
+pub(crate) fn scalar(value: &Value) -> Option<Option<String>> {
     match value {
         Value::Null => Some(None),
         Value::String(s) => Some(Some(s.clone())),

@@ -5,6 +5,7 @@
 #   cargo install --locked cargo-mutants
 #   scripts/mutants.sh                                   # every mutant of the four modules
 #   scripts/mutants.sh --shard 0/8 --sharding round-robin   # an eighth, spread over all four
+#   MUTANTS_JOBS=2 scripts/mutants.sh …                  # two mutants at once (about 13 min a shard)
 #
 # Prints caught / missed / timed out; the list of each is under mutants.out/ (or -o DIR).
 # Extra arguments go to `cargo mutants`.
@@ -19,4 +20,4 @@ cargo mutants -p client-runtime \
   --file 'crates/client-runtime/src/redirect.rs' \
   --exclude 'crates/client-runtime/src/paginate/tests.rs' \
   --exclude 'crates/client-runtime/src/paginate/properties.rs' \
-  --timeout 60 --build-timeout 600 -j1 "$@"
+  --timeout 60 --build-timeout 600 --jobs "${MUTANTS_JOBS:-1}" "$@"

@@ -50,6 +50,14 @@ fn a_pacing_told_not_to_learn_keeps_its_quotas_and_ignores_the_servers_headers()
 }
 
 #[test]
+fn a_pacer_shows_its_quotas_and_whether_it_learns_when_debugged() {
+    let shown = format!("{:?}", Pacer::new(vec![Quota::per_minute(60)], false));
+    assert!(shown.starts_with("Pacer {"), "{shown}");
+    assert!(shown.contains("learn_from_headers: false") && shown.contains("in_flight: 0"), "{shown}");
+    assert!(shown.contains(&format!("{:?}", Quota::per_minute(60))), "{shown}");
+}
+
+#[test]
 fn remaining_zero_waits_for_the_reset() {
     let t0 = Instant::now();
     let wall = SystemTime::now();

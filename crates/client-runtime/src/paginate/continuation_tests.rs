@@ -85,7 +85,7 @@ impl Source for Listing {
         Ok(())
     }
     fn fetch(&self, cursor: Cursor) -> FetchFuture<String, Value, ()> {
-        let call = self.fetches.fetch_add(1, Ordering::Relaxed) as u64;
+        let call = super::count_request(&self.fetches) as u64;
         self.sent.lock().unwrap_or_else(|e| e.into_inner()).push(cursor.clone());
         let asked = match &cursor {
             Cursor::NextUrl(url) => start_of(url),
@@ -358,4 +358,7 @@ async fn an_after_item_listing_that_cannot_tell_has_more_goes_on_to_an_empty_pag
     let got: Result<Vec<String>, _> = Pages::new(Untold(src.clone())).items().try_collect().await;
     assert_eq!(got.ok(), Some(names(25)));
     assert_eq!(src.fetches.load(Ordering::Relaxed), 4, "three pages, then the empty one that ends it");
+    // The trait's default reads nothing from the body: not even a body that says.
+    assert_eq!(Untold::has_more(&json!({ "has_more": false })), None);
+    assert_eq!(Untold::has_more(&json!({ "has_more": true })), None);
 }

@@ -142,4 +142,23 @@ mod tests {
         assert_eq!(stall(2, true), 0);
         assert_eq!(stall(u32::MAX, false), u32::MAX, "saturates: a count never wraps to zero");
     }
+
+    #[test]
+    fn only_window_listings_resume_from_a_position() {
+        let cp = Checkpoint { position: 40, last_id: None, page_size: 10, yielded: 40 };
+        for (style, words) in [(Style::Token, "token"), (Style::NextUrl, "next-URL"), (Style::AfterItem, "after-item")]
+        {
+            let problem = checkpoint_problem(&cp, style).unwrap_or_default();
+            assert!(problem.starts_with(words) && problem.ends_with("cannot resume from a position"), "{problem}");
+        }
+        assert_eq!(checkpoint_problem(&cp, Style::Offset { max_limit: 100, max_offset: None }), None);
+        assert_eq!(checkpoint_problem(&cp, Style::PageNumber { max_per_page: 100 }), None);
+        let wide = checkpoint_problem(&cp, Style::PageNumber { max_per_page: 5 }).unwrap_or_default();
+        assert!(wide.contains("page size 10 is larger than the API's maximum 5"), "{wide}");
+        let empty = Checkpoint { page_size: 0, ..cp };
+        assert_eq!(
+            checkpoint_problem(&empty, Style::Offset { max_limit: 100, max_offset: None }).as_deref(),
+            Some("its page size is 0")
+        );
+    }
 }

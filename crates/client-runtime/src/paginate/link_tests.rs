@@ -65,6 +65,9 @@ fn malformed_headers_yield_what_can_be_read() {
     assert_eq!(next(&["garbage"]), None);
     assert_eq!(next(&["<unterminated; rel=next"]), None);
     assert_eq!(next(&["junk; rel=next, </ok>; rel=next"]).as_deref(), Some("/ok"));
+    // Junk is skipped to the next comma outside quotes: a link inside its quoted text is not one.
+    let quoted = "junk \"x, </inside>; rel=next\", </ok>; rel=next";
+    assert_eq!(next(&[quoted]).as_deref(), Some("/ok"));
     assert_eq!(next(&["</a>; rel=next junk \"unterminated, </b>; rel=next"]).as_deref(), Some("/a"));
     assert_eq!(next(&["</a>; rel=\"next"]).as_deref(), Some("/a"), "an unterminated quote ends at the header's end");
     assert_eq!(next(&["</a>;;; =x; rel=next"]).as_deref(), Some("/a"));

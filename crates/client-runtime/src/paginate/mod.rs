@@ -470,6 +470,16 @@ impl<E: fmt::Debug> std::error::Error for PageError<E> {
     }
 }
 
+/// Counts one request of a test listing. A listing that spins would make its test hang until
+/// the harness gives up; past this many requests the test fails at once and says why.
+#[cfg(test)]
+fn count_request(fetches: &std::sync::atomic::AtomicUsize) -> usize {
+    const SPIN_GUARD: usize = 10_000;
+    let n = fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    assert!(n < SPIN_GUARD, "{n} requests: the listing spins instead of ending");
+    n
+}
+
 #[cfg(test)]
 mod continuation_tests;
 #[cfg(test)]

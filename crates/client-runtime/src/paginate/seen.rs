@@ -96,6 +96,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_pass_through_hasher_keeps_a_hash_as_it_is_and_folds_bytes_in_order() {
+        let mut h = PassThrough::default();
+        h.write_u64(0xdead_beef);
+        assert_eq!(h.finish(), 0xdead_beef);
+        let mut h = PassThrough::default();
+        h.write(&[0x01, 0x02, 0x03]);
+        assert_eq!(h.finish(), 0x0001_0203, "bytes read big-endian, as a hash written out would be");
+    }
+
+    #[test]
     fn hashes_are_stable_and_distinct() {
         assert_eq!(id_hash("abc"), id_hash("abc"));
         assert_ne!(id_hash("abc"), id_hash("abd"));

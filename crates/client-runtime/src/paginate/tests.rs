@@ -109,7 +109,7 @@ impl Source for Shrinking {
     }
     fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
         let Cursor::Offset { offset, limit } = cursor else { unreachable!("offset style") };
-        self.fetches.fetch_add(1, Ordering::Relaxed);
+        super::count_request(&self.fetches);
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
         let page: Vec<String> = items.iter().skip(offset as usize).take(limit as usize).cloned().collect();
         let deleted = self.deletes.min(items.len());
@@ -197,7 +197,7 @@ impl Source for Memory {
         Ok(())
     }
     fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
-        let n = self.fetches.fetch_add(1, Ordering::Relaxed) + 1;
+        let n = super::count_request(&self.fetches) + 1;
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
         let window = |start: u64, len: u64| -> Vec<String> {
             items.iter().skip(start as usize).take(len as usize).cloned().collect()

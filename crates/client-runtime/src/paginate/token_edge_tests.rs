@@ -40,7 +40,7 @@ impl Source for Scripted {
         Ok(())
     }
     fn fetch(&self, _cursor: Cursor) -> FetchFuture<String, (), bool> {
-        let i = self.fetches.fetch_add(1, Ordering::Relaxed);
+        let i = super::count_request(&self.fetches);
         let meta = ResponseMeta::new("listScripted", StatusCode::OK, HeaderMap::new(), 1);
         let answer = match self.pages.get(i).cloned().unwrap_or(Some((Vec::new(), None))) {
             Some((items, token)) => Ok(Fetched {
@@ -319,7 +319,7 @@ impl Source for Long {
         Ok(())
     }
     fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), bool> {
-        let i = self.fetches.fetch_add(1, Ordering::Relaxed);
+        let i = super::count_request(&self.fetches);
         let meta = ResponseMeta::new("listLong", StatusCode::OK, HeaderMap::new(), 1);
         if i == self.lapse_at {
             let lapsed = Error::Api(crate::error::ApiError { error: true, meta: Box::new(meta) });

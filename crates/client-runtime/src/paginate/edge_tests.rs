@@ -343,6 +343,24 @@ fn page_errors_give_what_they_hold() {
     assert!(stalled.to_string().contains("3 responses") && stalled.to_string().contains("7 items"), "{stalled}");
 }
 
+#[tokio::test]
+async fn a_page_error_leads_to_the_cause_of_the_request_error_it_holds() {
+    use std::error::Error as _;
+    // A real connection failure: nothing listens on the port once the listener is dropped.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    let refused = reqwest::get(format!("http://127.0.0.1:{}/", port.unwrap_or(9))).await.err();
+    let Some(cause) = refused else { panic!("a closed port answered") };
+    let want = cause.to_string();
+    let transport =
+        crate::TransportError { operation: "op", attempts: 1, source: cause, retry_budget: None, not_retried: None };
+    let page: PageError<()> = PageError::Request(Error::Transport(transport));
+    let source = page.source().map(ToString::to_string);
+    assert_eq!(source, Some(want), "the request error's own cause, not the request error again");
+    let stalled: PageError<()> =
+        PaginationError::Stalled { operation: "op", responses: 3, yielded: 7, what: "the same window" }.into();
+    assert!(stalled.source().is_none(), "a paging decision has no cause below it");
+}
+
 #[test]
 fn counts_from_the_wire_are_never_negative() {
     assert_eq!(count_from_wire(-1), None);

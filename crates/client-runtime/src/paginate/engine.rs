@@ -102,10 +102,10 @@ impl<S: Source> Engine<S> {
         };
         if matches!(out, None | Some(Err(_))) {
             self.phase = Phase::Done;
-            // Nothing more is sent: drop what is in flight.
-            match &mut self.state {
-                StyleState::Token(state) => state.stop(),
-                StyleState::Window(state) => state.stop(),
+            // Nothing more is sent: drop what is in flight. (A token listing has nothing out
+            // when it ends: it asks for the next page only on a page that continues it.)
+            if let StyleState::Window(state) = &mut self.state {
+                state.stop();
             }
         }
         out

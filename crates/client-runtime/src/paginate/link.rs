@@ -54,7 +54,12 @@ pub(crate) fn parse_links(value: &str) -> Vec<Link> {
             return links;
         }
         let Some(after_open) = rest.strip_prefix('<') else {
-            rest = skip_past_comma(rest);
+            let skipped = skip_past_comma(rest);
+            // Each pass reads on, so no header makes this loop forever.
+            if skipped.len() >= rest.len() {
+                return links;
+            }
+            rest = skipped;
             continue;
         };
         let Some(close) = after_open.find('>') else { return links };

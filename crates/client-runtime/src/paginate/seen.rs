@@ -30,7 +30,7 @@ impl Hasher for PassThrough {
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
+            self.0 = (self.0 << 8) + u64::from(*b);
         }
     }
     fn write_u64(&mut self, n: u64) {

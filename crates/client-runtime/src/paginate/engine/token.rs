@@ -139,10 +139,6 @@ impl<S: Source> TokenState<S> {
         }
     }
 
-    pub(super) fn stop(&mut self) {
-        self.prefetch = None;
-    }
-
     fn expired(&self, src: &S, common: &Common) -> PageError<S::Error> {
         PaginationError::TokenExpired { operation: src.operation(), restarts: common.rereads, yielded: common.yielded }
             .into()

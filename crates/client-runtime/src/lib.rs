@@ -45,6 +45,7 @@ mod redirect;
 mod request;
 mod response;
 pub mod retry;
+mod struct_de;
 mod time_value;
 mod transport;
 mod upload;
@@ -91,6 +92,12 @@ pub mod __private {
     pub use crate::response::{parse_retry_after, request_id_from_body, RawResponse};
     pub use crate::transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};
     pub use reqwest;
+
+    /// What generated structs decode with (see the module's docs).
+    pub mod de {
+        pub use crate::struct_de::{expecting_object, required, FieldIndex};
+        pub use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    }
 
     /// The parts of a one-call upload the provider crates assemble theirs from.
     pub mod upload {

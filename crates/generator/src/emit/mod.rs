@@ -10,6 +10,7 @@ mod pagination;
 mod pagination_read;
 mod responses;
 mod single_file;
+mod struct_decode;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -57,7 +57,7 @@ fn type_item(def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref().unwrap_or(&origin));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(docs, &name, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional } => struct_def(docs, &name, &def.schema, fields, additional.as_ref()),
         TypeKind::Enum { variants } => enum_def(docs, &name, variants),
         TypeKind::Union { variants } => union_def(docs, &name, variants),
         TypeKind::Alias { rust_type: ty, .. } => {
@@ -70,12 +70,18 @@ fn type_item(def: &TypeDef) -> TokenStream {
 fn struct_def(
     docs: TokenStream,
     name: &proc_macro2::Ident,
+    schema: &str,
     fields: &[Field],
     additional: Option<&Additional>,
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_option);
     let default = all_optional.then(|| quote!(Default,));
-    let members = fields.iter().map(field);
+    // Decoding is written out (cheaper to compile) except where serde's `flatten` collects the
+    // undeclared properties, or there is no field to match.
+    let written = additional.is_none() && !fields.is_empty();
+    let derived = (!written).then(|| quote!(Deserialize));
+    let decode = written.then(|| super::struct_decode::deserialize_impl(name, schema, fields));
+    let members = fields.iter().map(|f| field(f, !written));
     let extra = additional.map(|extra| {
         let ty = rust_type(&extra.rust_type);
         let member = ident(&extra.rust_name);
@@ -91,13 +97,14 @@ fn struct_def(
     let redacting_debug = secret.then(|| redacting_debug(name, fields, additional));
     quote! {
         #docs
-        #[derive(Clone, #debug PartialEq, #default Serialize, Deserialize)]
+        #[derive(Clone, #debug PartialEq, #default Serialize, #derived)]
         #[serde(crate = "client_runtime::serde")]
         pub struct #name {
             #( #members )*
             #extra
         }
 
+        #decode
         #redacting_debug
     }
 }
@@ -127,7 +134,8 @@ fn redacting_debug(name: &proc_macro2::Ident, fields: &[Field], additional: Opti
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+/// A struct member; `derived_decode` when the struct derives `Deserialize` (which reads `default`).
+fn field(f: &Field, derived_decode: bool) -> TokenStream {
     let mut notes = Vec::new();
     if f.deprecated {
         notes.push("Deprecated.".to_owned());
@@ -145,7 +153,9 @@ fn field(f: &Field) -> TokenStream {
         serde.push(quote!(rename = #wire));
     }
     if f.is_option() {
-        serde.push(quote!(default));
+        if derived_decode {
+            serde.push(quote!(default));
+        }
         // A required-but-nullable field is sent as `null`; an optional one is left out.
         if !f.required {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));

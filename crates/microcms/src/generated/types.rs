@@ -6,23 +6,95 @@ use client_runtime::serde::{Deserialize, Serialize};
 use super::types;
 
 /// The schema `#/components/schemas/DeletedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct DeletedMedia {
     /// The ID of the deleted media.
     pub id: String,
 }
 
+impl<'de> Deserialize<'de> for DeletedMedia {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct DeletedMediaFields;
+        impl<'de> de::Visitor<'de> for DeletedMediaFields {
+            type Value = DeletedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/DeletedMedia")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedMedia, A::Error> {
+                let mut field_0 = None;
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["id"]))? {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(DeletedMedia {
+                    id: de::required(field_0, "id")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(DeletedMediaFields)
+    }
+}
+
 /// The error body of the Management API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct Error {
     /// What went wrong.
     pub message: String,
 }
 
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct ErrorFields;
+        impl<'de> de::Visitor<'de> for ErrorFields {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Error")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut field_0 = None;
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["message"]))? {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(Error {
+                    message: de::required(field_0, "message")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorFields)
+    }
+}
+
 /// The schema `#/components/schemas/MediaListV1`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaListV1 {
     pub media: Vec<types::MediaV1>,
@@ -35,8 +107,57 @@ pub struct MediaListV1 {
     pub offset: i64,
 }
 
+impl<'de> Deserialize<'de> for MediaListV1 {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaListV1Fields;
+        impl<'de> de::Visitor<'de> for MediaListV1Fields {
+            type Value = MediaListV1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaListV1")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaListV1, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["media", "totalCount", "limit", "offset"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        3 => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaListV1 {
+                    media: de::required(field_0, "media")?,
+                    total_count: de::required(field_1, "totalCount")?,
+                    limit: de::required(field_2, "limit")?,
+                    offset: de::required(field_3, "offset")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListV1Fields)
+    }
+}
+
 /// The schema `#/components/schemas/MediaListV2`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaListV2 {
     pub media: Vec<types::MediaV2>,
@@ -47,8 +168,52 @@ pub struct MediaListV2 {
     pub token: String,
 }
 
+impl<'de> Deserialize<'de> for MediaListV2 {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaListV2Fields;
+        impl<'de> de::Visitor<'de> for MediaListV2Fields {
+            type Value = MediaListV2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaListV2")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaListV2, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["media", "totalCount", "token"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaListV2 {
+                    media: de::required(field_0, "media")?,
+                    total_count: de::required(field_1, "totalCount")?,
+                    token: de::required(field_2, "token")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListV2Fields)
+    }
+}
+
 /// One media item as returned by `GET /api/v1/media`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaV1 {
     /// The media ID.
@@ -56,45 +221,200 @@ pub struct MediaV1 {
     /// The media URL.
     pub url: String,
     /// Width in pixels (images).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Height in pixels (images).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
+impl<'de> Deserialize<'de> for MediaV1 {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaV1Fields;
+        impl<'de> de::Visitor<'de> for MediaV1Fields {
+            type Value = MediaV1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaV1")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaV1, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["id", "url", "width", "height"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = map.next_value()?,
+                        3 => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaV1 {
+                    id: de::required(field_0, "id")?,
+                    url: de::required(field_1, "url")?,
+                    width: field_2,
+                    height: field_3,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaV1Fields)
+    }
+}
+
 /// One media item as returned by `GET /api/v2/media`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaV2 {
     /// The media ID.
     pub id: String,
     /// When the media was uploaded.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<client_runtime::DateTime>,
     /// When the media was last updated.
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<client_runtime::DateTime>,
     /// The media URL.
     pub url: String,
     /// Width in pixels (images).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Height in pixels (images).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Alternative text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
     /// Tags attached to the media.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
+impl<'de> Deserialize<'de> for MediaV2 {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaV2Fields;
+        impl<'de> de::Visitor<'de> for MediaV2Fields {
+            type Value = MediaV2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaV2")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaV2, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "id",
+                                "createdAt",
+                                "updatedAt",
+                                "url",
+                                "width",
+                                "height",
+                                "alt",
+                                "tags",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        3 => field_3 = Some(map.next_value()?),
+                        4 => field_4 = map.next_value()?,
+                        5 => field_5 = map.next_value()?,
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaV2 {
+                    id: de::required(field_0, "id")?,
+                    created_at: field_1,
+                    updated_at: field_2,
+                    url: de::required(field_3, "url")?,
+                    width: field_4,
+                    height: field_5,
+                    alt: field_6,
+                    tags: field_7,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaV2Fields)
+    }
+}
+
 /// The schema `#/components/schemas/UploadedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadedMedia {
     /// The URL of the uploaded media.
     pub url: String,
+}
+
+impl<'de> Deserialize<'de> for UploadedMedia {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UploadedMediaFields;
+        impl<'de> de::Visitor<'de> for UploadedMediaFields {
+            type Value = UploadedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadedMedia")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadedMedia, A::Error> {
+                let mut field_0 = None;
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["url"]))? {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UploadedMedia {
+                    url: de::required(field_0, "url")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadedMediaFields)
+    }
 }

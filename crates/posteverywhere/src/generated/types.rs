@@ -12,56 +12,196 @@ use super::types;
 /// The answer of `complete`, documented in two shapes: `media_id`, `media_ids`, `status`, `type`,
 /// `width`, `height`, `duration`, `size`, `content_type`, `created_at`, `next_step`; or `id`,
 /// `status`, `type`, `thumbnail_url`, `message`. Every field but `status` is therefore optional.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct CompletedMedia {
     /// The media item's id (first shape).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// The media item's id (second shape).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
     pub status: types::MediaStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<types::MediaType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Seconds (videos).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<client_runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
     /// Second shape only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Second shape only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for CompletedMedia {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct CompletedMediaFields;
+        impl<'de> de::Visitor<'de> for CompletedMediaFields {
+            type Value = CompletedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/CompletedMedia")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletedMedia, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                let mut field_11 = None;
+                let mut field_12 = None;
+                let mut field_13 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "id",
+                                "media_ids",
+                                "status",
+                                "type",
+                                "width",
+                                "height",
+                                "duration",
+                                "size",
+                                "content_type",
+                                "created_at",
+                                "next_step",
+                                "thumbnail_url",
+                                "message",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        3 => field_3 = Some(map.next_value()?),
+                        4 => field_4 = map.next_value()?,
+                        5 => field_5 = map.next_value()?,
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        8 => field_8 = map.next_value()?,
+                        9 => field_9 = map.next_value()?,
+                        10 => field_10 = map.next_value()?,
+                        11 => field_11 = map.next_value()?,
+                        12 => field_12 = map.next_value()?,
+                        13 => field_13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(CompletedMedia {
+                    media_id: field_0,
+                    id: field_1,
+                    media_ids: field_2,
+                    status: de::required(field_3, "status")?,
+                    r#type: field_4,
+                    width: field_5,
+                    height: field_6,
+                    duration: field_7,
+                    size: field_8,
+                    content_type: field_9,
+                    created_at: field_10,
+                    next_step: field_11,
+                    thumbnail_url: field_12,
+                    message: field_13,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(CompletedMediaFields)
+    }
+}
+
 /// The success envelope of `POST /media/{media_id}/complete`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct CompletedMediaEnvelope {
     pub data: types::CompletedMedia,
     /// Always null on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct CompletedMediaEnvelopeFields;
+        impl<'de> de::Visitor<'de> for CompletedMediaEnvelopeFields {
+            type Value = CompletedMediaEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/CompletedMediaEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletedMediaEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(CompletedMediaEnvelope {
+                    data: de::required(field_0, "data")?,
+                    error: field_1,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(CompletedMediaEnvelopeFields)
+    }
+}
+
 /// The schema `#/components/schemas/DeletedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct DeletedMedia {
     /// The deleted item.
@@ -70,19 +210,104 @@ pub struct DeletedMedia {
     pub deleted: bool,
 }
 
+impl<'de> Deserialize<'de> for DeletedMedia {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct DeletedMediaFields;
+        impl<'de> de::Visitor<'de> for DeletedMediaFields {
+            type Value = DeletedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/DeletedMedia")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedMedia, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["media_id", "deleted"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(DeletedMedia {
+                    media_id: de::required(field_0, "media_id")?,
+                    deleted: de::required(field_1, "deleted")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(DeletedMediaFields)
+    }
+}
+
 /// The success envelope of `DELETE /media/{media_id}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct DeletedMediaEnvelope {
     pub data: types::DeletedMedia,
     /// Always null on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct DeletedMediaEnvelopeFields;
+        impl<'de> de::Visitor<'de> for DeletedMediaEnvelopeFields {
+            type Value = DeletedMediaEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/DeletedMediaEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedMediaEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(DeletedMediaEnvelope {
+                    data: de::required(field_0, "data")?,
+                    error: field_1,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(DeletedMediaEnvelopeFields)
+    }
+}
+
 /// The schema `#/components/schemas/ErrorDetail`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct ErrorDetail {
     /// Machine-readable error code. The docs name `bad_request` (400), `invalid_field_name` (400),
@@ -93,25 +318,112 @@ pub struct ErrorDetail {
     /// Human-readable message.
     pub message: String,
     /// Extra information, such as `retry_after`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl<'de> Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct ErrorDetailFields;
+        impl<'de> de::Visitor<'de> for ErrorDetailFields {
+            type Value = ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/ErrorDetail")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(ErrorDetail {
+                    code: de::required(field_0, "code")?,
+                    message: de::required(field_1, "message")?,
+                    details: field_2,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorDetailFields)
+    }
+}
+
 /// The error envelope.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct ErrorEnvelope {
     /// Always null on error.
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: types::ErrorDetail,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for ErrorEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct ErrorEnvelopeFields;
+        impl<'de> de::Visitor<'de> for ErrorEnvelopeFields {
+            type Value = ErrorEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/ErrorEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(ErrorEnvelope {
+                    data: field_0,
+                    error: de::required(field_1, "error")?,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorEnvelopeFields)
+    }
+}
+
 /// One media item as `GET /media/{media_id}` returns it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct Media {
     /// Canonical media identifier (use in media_ids arrays)
@@ -127,17 +439,14 @@ pub struct Media {
     /// Pixel width
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub width: Option<i64>,
     /// Pixel height
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub height: Option<i64>,
     /// Duration in seconds (videos)
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub duration: Option<f64>,
     /// UTC timestamp (ISO 8601)
     pub created_at: client_runtime::DateTime,
@@ -145,38 +454,246 @@ pub struct Media {
     pub media_ids: Vec<String>,
 }
 
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaFields;
+        impl<'de> de::Visitor<'de> for MediaFields {
+            type Value = Media;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Media")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Media, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                let mut field_10 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "status",
+                                "type",
+                                "filename",
+                                "content_type",
+                                "size",
+                                "width",
+                                "height",
+                                "duration",
+                                "created_at",
+                                "media_ids",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        3 => field_3 = Some(map.next_value()?),
+                        4 => field_4 = Some(map.next_value()?),
+                        5 => field_5 = Some(map.next_value()?),
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        8 => field_8 = map.next_value()?,
+                        9 => field_9 = Some(map.next_value()?),
+                        10 => field_10 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(Media {
+                    media_id: de::required(field_0, "media_id")?,
+                    status: de::required(field_1, "status")?,
+                    r#type: de::required(field_2, "type")?,
+                    filename: de::required(field_3, "filename")?,
+                    content_type: de::required(field_4, "content_type")?,
+                    size: de::required(field_5, "size")?,
+                    width: field_6,
+                    height: field_7,
+                    duration: field_8,
+                    created_at: de::required(field_9, "created_at")?,
+                    media_ids: de::required(field_10, "media_ids")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaFields)
+    }
+}
+
 /// The success envelope of `GET /media/{media_id}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaEnvelope {
     pub data: types::Media,
     /// Always null on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for MediaEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaEnvelopeFields;
+        impl<'de> de::Visitor<'de> for MediaEnvelopeFields {
+            type Value = MediaEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaEnvelope {
+                    data: de::required(field_0, "data")?,
+                    error: field_1,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaEnvelopeFields)
+    }
+}
+
 /// The schema `#/components/schemas/MediaInUseDetails`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaInUseDetails {
     /// The scheduled posts the media is attached to.
     pub post_ids: Vec<String>,
 }
 
+impl<'de> Deserialize<'de> for MediaInUseDetails {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaInUseDetailsFields;
+        impl<'de> de::Visitor<'de> for MediaInUseDetailsFields {
+            type Value = MediaInUseDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaInUseDetails")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaInUseDetails, A::Error> {
+                let mut field_0 = None;
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["post_ids"]))? {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaInUseDetails {
+                    post_ids: de::required(field_0, "post_ids")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaInUseDetailsFields)
+    }
+}
+
 /// The 409 envelope of `DELETE /media/{media_id}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaInUseEnvelope {
     /// Always null on error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: types::MediaInUseError,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for MediaInUseEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaInUseEnvelopeFields;
+        impl<'de> de::Visitor<'de> for MediaInUseEnvelopeFields {
+            type Value = MediaInUseEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaInUseEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaInUseEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaInUseEnvelope {
+                    data: field_0,
+                    error: de::required(field_1, "error")?,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaInUseEnvelopeFields)
+    }
+}
+
 /// The schema `#/components/schemas/MediaInUseError`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaInUseError {
     /// `media_in_use`.
@@ -186,8 +703,52 @@ pub struct MediaInUseError {
     pub details: types::MediaInUseDetails,
 }
 
+impl<'de> Deserialize<'de> for MediaInUseError {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaInUseErrorFields;
+        impl<'de> de::Visitor<'de> for MediaInUseErrorFields {
+            type Value = MediaInUseError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaInUseError")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaInUseError, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaInUseError {
+                    code: de::required(field_0, "code")?,
+                    message: de::required(field_1, "message")?,
+                    details: de::required(field_2, "details")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaInUseErrorFields)
+    }
+}
+
 /// One media file of the library.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaItem {
     /// Canonical media identifier (use in media_ids arrays)
@@ -203,24 +764,101 @@ pub struct MediaItem {
     /// Pixel width
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub width: Option<i64>,
     /// Pixel height
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub height: Option<i64>,
     /// Duration in seconds (videos)
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub duration: Option<f64>,
     /// UTC timestamp (ISO 8601)
     pub created_at: client_runtime::DateTime,
 }
 
+impl<'de> Deserialize<'de> for MediaItem {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaItemFields;
+        impl<'de> de::Visitor<'de> for MediaItemFields {
+            type Value = MediaItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaItem")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaItem, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "status",
+                                "type",
+                                "filename",
+                                "content_type",
+                                "size",
+                                "width",
+                                "height",
+                                "duration",
+                                "created_at",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        3 => field_3 = Some(map.next_value()?),
+                        4 => field_4 = Some(map.next_value()?),
+                        5 => field_5 = Some(map.next_value()?),
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        8 => field_8 = map.next_value()?,
+                        9 => field_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaItem {
+                    media_id: de::required(field_0, "media_id")?,
+                    status: de::required(field_1, "status")?,
+                    r#type: de::required(field_2, "type")?,
+                    filename: de::required(field_3, "filename")?,
+                    content_type: de::required(field_4, "content_type")?,
+                    size: de::required(field_5, "size")?,
+                    width: field_6,
+                    height: field_7,
+                    duration: field_8,
+                    created_at: de::required(field_9, "created_at")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaItemFields)
+    }
+}
+
 /// The schema `#/components/schemas/MediaList`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaList {
     pub items: Vec<types::MediaItem>,
@@ -229,17 +867,106 @@ pub struct MediaList {
     pub pagination: types::Pagination,
 }
 
+impl<'de> Deserialize<'de> for MediaList {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaListFields;
+        impl<'de> de::Visitor<'de> for MediaListFields {
+            type Value = MediaList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaList")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaList, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["items", "media_ids", "pagination"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaList {
+                    items: de::required(field_0, "items")?,
+                    media_ids: de::required(field_1, "media_ids")?,
+                    pagination: de::required(field_2, "pagination")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListFields)
+    }
+}
+
 /// The success envelope of `GET /media`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaListEnvelope {
     pub data: types::MediaList,
     /// Always null on success.
     ///
     /// Always present; may be null.
-    #[serde(default)]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
+}
+
+impl<'de> Deserialize<'de> for MediaListEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaListEnvelopeFields;
+        impl<'de> de::Visitor<'de> for MediaListEnvelopeFields {
+            type Value = MediaListEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaListEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaListEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaListEnvelope {
+                    data: de::required(field_0, "data")?,
+                    error: field_1,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListEnvelopeFields)
+    }
 }
 
 /// Processing state of the media.
@@ -365,28 +1092,115 @@ impl<'de> Deserialize<'de> for MediaType {
 /// Request metadata present in every response. Most pages spell the id `request_id` (e.g.
 /// `"a1b2c3d4"`); the authentication and pagination pages spell it `requestId` (e.g.
 /// `"req_abc123"`), sometimes without `timestamp`. Both are accepted.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct Meta {
     /// Identifies the request; quote it to support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The same id, as the authentication and pagination pages spell it.
-    #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id2: Option<String>,
     /// When the response was produced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<client_runtime::DateTime>,
 }
 
+impl<'de> Deserialize<'de> for Meta {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MetaFields;
+        impl<'de> de::Visitor<'de> for MetaFields {
+            type Value = Meta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Meta")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Meta, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["request_id", "requestId", "timestamp"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(Meta {
+                    request_id: field_0,
+                    request_id2: field_1,
+                    timestamp: field_2,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MetaFields)
+    }
+}
+
 /// The window this page covers. There is no total count.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct Pagination {
     /// The limit applied.
     pub limit: i64,
     /// The offset applied.
     pub offset: i64,
+}
+
+impl<'de> Deserialize<'de> for Pagination {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct PaginationFields;
+        impl<'de> de::Visitor<'de> for PaginationFields {
+            type Value = Pagination;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Pagination")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pagination, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["limit", "offset"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(Pagination {
+                    limit: de::required(field_0, "limit")?,
+                    offset: de::required(field_1, "offset")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(PaginationFields)
+    }
 }
 
 /// `cloudflare_images` or `r2` (schema page); `s3` in another example.
@@ -450,14 +1264,55 @@ impl<'de> Deserialize<'de> for StorageProvider {
 }
 
 /// The schema `#/components/schemas/UploadFromUrlInput`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadFromUrlInput {
     /// A public HTTPS URL (private, loopback and link-local addresses are refused).
     pub url: String,
     /// The file name; taken from the URL's path when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for UploadFromUrlInput {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UploadFromUrlInputFields;
+        impl<'de> de::Visitor<'de> for UploadFromUrlInputFields {
+            type Value = UploadFromUrlInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadFromUrlInput")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFromUrlInput, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["url", "filename"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UploadFromUrlInput {
+                    url: de::required(field_0, "url")?,
+                    filename: field_1,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadFromUrlInputFields)
+    }
 }
 
 /// How to send the bytes to `upload_url`.
@@ -517,7 +1372,7 @@ impl<'de> Deserialize<'de> for UploadHttpMethod {
 }
 
 /// The file to be uploaded, announced before its bytes are sent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadMediaInput {
     /// The file name, with its extension (at most 255 characters).
@@ -528,34 +1383,153 @@ pub struct UploadMediaInput {
     /// Bytes; at most 20 MB (20,971,520) for images and documents, 500 MB (524,288,000) for video.
     pub size: i64,
     /// Pixels (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Pixels (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Seconds (optional; videos).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// One example of the docs sends this; the field table does not list it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platforms: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for UploadMediaInput {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UploadMediaInputFields;
+        impl<'de> de::Visitor<'de> for UploadMediaInputFields {
+            type Value = UploadMediaInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadMediaInput")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadMediaInput, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "filename",
+                                "content_type",
+                                "size",
+                                "width",
+                                "height",
+                                "duration",
+                                "platforms",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = Some(map.next_value()?),
+                        3 => field_3 = map.next_value()?,
+                        4 => field_4 = map.next_value()?,
+                        5 => field_5 = map.next_value()?,
+                        6 => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UploadMediaInput {
+                    filename: de::required(field_0, "filename")?,
+                    content_type: de::required(field_1, "content_type")?,
+                    size: de::required(field_2, "size")?,
+                    width: field_3,
+                    height: field_4,
+                    duration: field_5,
+                    platforms: field_6,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadMediaInputFields)
+    }
 }
 
 /// How step 2 sends the bytes: `PUT` with `headers` (the body is the file), or a multipart `POST`
 /// with the file in the form field `field_name`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadMethod {
     pub method: types::UploadHttpMethod,
     /// The content type the upload is sent with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The form field of the file (multipart `POST` only; `file` on the upload-media page).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Headers to send with the `PUT` (PUT only); they may carry the signature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for UploadMethod {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UploadMethodFields;
+        impl<'de> de::Visitor<'de> for UploadMethodFields {
+            type Value = UploadMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadMethod")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadMethod, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &["method", "content_type", "field_name", "headers"],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        3 => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UploadMethod {
+                    method: de::required(field_0, "method")?,
+                    content_type: field_1,
+                    field_name: field_2,
+                    headers: field_3,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadMethodFields)
+    }
 }
 
 impl std::fmt::Debug for UploadMethod {
@@ -570,28 +1544,100 @@ impl std::fmt::Debug for UploadMethod {
 }
 
 /// Where and how to send the bytes of an announced upload.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadTicket {
     /// The new media item's id; it exists from now on.
     pub media_id: String,
     /// One page says `[media_id]` is returned here too; the schema page does not list it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
     /// The signed storage URL (secret until it expires; never log it).
     pub upload_url: String,
     pub upload_method: types::UploadMethod,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<types::StorageProvider>,
     /// Seconds until `upload_url` expires (3600 on the schema page, 900 in another example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// The largest file accepted, in bytes (e.g. 20971520).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
     /// A sentence saying what to do next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for UploadTicket {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UploadTicketFields;
+        impl<'de> de::Visitor<'de> for UploadTicketFields {
+            type Value = UploadTicket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadTicket")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadTicket, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "media_ids",
+                                "upload_url",
+                                "upload_method",
+                                "provider",
+                                "expires_in",
+                                "max_size",
+                                "next_step",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        3 => field_3 = Some(map.next_value()?),
+                        4 => field_4 = map.next_value()?,
+                        5 => field_5 = map.next_value()?,
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UploadTicket {
+                    media_id: de::required(field_0, "media_id")?,
+                    media_ids: field_1,
+                    upload_url: de::required(field_2, "upload_url")?,
+                    upload_method: de::required(field_3, "upload_method")?,
+                    provider: field_4,
+                    expires_in: field_5,
+                    max_size: field_6,
+                    next_step: field_7,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadTicketFields)
+    }
 }
 
 impl std::fmt::Debug for UploadTicket {
@@ -610,50 +1656,218 @@ impl std::fmt::Debug for UploadTicket {
 }
 
 /// The success envelope of `POST /media/upload`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UploadTicketEnvelope {
     pub data: types::UploadTicket,
     /// Always null on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for UploadTicketEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UploadTicketEnvelopeFields;
+        impl<'de> de::Visitor<'de> for UploadTicketEnvelopeFields {
+            type Value = UploadTicketEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadTicketEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadTicketEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UploadTicketEnvelope {
+                    data: de::required(field_0, "data")?,
+                    error: field_1,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadTicketEnvelopeFields)
+    }
+}
+
 /// The success envelope of `POST /media/upload-from-url`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UrlUploadEnvelope {
     pub data: types::UrlUploadedMedia,
     /// Always null on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
 }
 
+impl<'de> Deserialize<'de> for UrlUploadEnvelope {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UrlUploadEnvelopeFields;
+        impl<'de> de::Visitor<'de> for UrlUploadEnvelopeFields {
+            type Value = UrlUploadEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UrlUploadEnvelope")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UrlUploadEnvelope, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UrlUploadEnvelope {
+                    data: de::required(field_0, "data")?,
+                    error: field_1,
+                    meta: de::required(field_2, "meta")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UrlUploadEnvelopeFields)
+    }
+}
+
 /// The schema `#/components/schemas/UrlUploadedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct UrlUploadedMedia {
     pub media_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_status: Option<types::MediaStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<types::MediaType>,
     /// Where the image is served (unlike list and get, this response has a URL).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The URL it was fetched from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for UrlUploadedMedia {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct UrlUploadedMediaFields;
+        impl<'de> de::Visitor<'de> for UrlUploadedMediaFields {
+            type Value = UrlUploadedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UrlUploadedMedia")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UrlUploadedMedia, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                let mut field_8 = None;
+                let mut field_9 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "media_ids",
+                                "media_status",
+                                "type",
+                                "url",
+                                "filename",
+                                "size",
+                                "content_type",
+                                "source_url",
+                                "next_step",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        3 => field_3 = map.next_value()?,
+                        4 => field_4 = map.next_value()?,
+                        5 => field_5 = map.next_value()?,
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        8 => field_8 = map.next_value()?,
+                        9 => field_9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(UrlUploadedMedia {
+                    media_id: de::required(field_0, "media_id")?,
+                    media_ids: field_1,
+                    media_status: field_2,
+                    r#type: field_3,
+                    url: field_4,
+                    filename: field_5,
+                    size: field_6,
+                    content_type: field_7,
+                    source_url: field_8,
+                    next_step: field_9,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UrlUploadedMediaFields)
+    }
 }

@@ -10,78 +10,311 @@ use client_runtime::serde::{Deserialize, Serialize};
 use super::types;
 
 /// The schema `#/components/schemas/ErrorResponse`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct ErrorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorResponseError>,
 }
 
+impl<'de> Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct ErrorResponseFields;
+        impl<'de> de::Visitor<'de> for ErrorResponseFields {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/ErrorResponse")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut field_0 = None;
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["error"]))? {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(ErrorResponse { error: field_0 })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorResponseFields)
+    }
+}
+
 /// The schema `#/components/schemas/ErrorResponse/properties/error`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct ErrorResponseError {
     /// エラーコード
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// エラーメッセージ
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// エラーの補足情報（retry_afterやフィールド別エラー等）。エラー種別により含まれる場合があります。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl<'de> Deserialize<'de> for ErrorResponseError {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct ErrorResponseErrorFields;
+        impl<'de> de::Visitor<'de> for ErrorResponseErrorFields {
+            type Value = ErrorResponseError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(
+                    f,
+                    "#/components/schemas/ErrorResponse/properties/error",
+                )
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponseError, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(ErrorResponseError {
+                    code: field_0,
+                    message: field_1,
+                    details: field_2,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorResponseErrorFields)
+    }
+}
+
 /// The schema `#/paths/~1media/get/responses/200/content/application~1json/schema`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct ListMediaResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<types::Media>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<types::PaginationMeta>,
 }
 
+impl<'de> Deserialize<'de> for ListMediaResponse {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct ListMediaResponseFields;
+        impl<'de> de::Visitor<'de> for ListMediaResponseFields {
+            type Value = ListMediaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(
+                    f,
+                    "#/paths/~1media/get/responses/200/content/application~1json/schema",
+                )
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMediaResponse, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "meta"]))?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(ListMediaResponse {
+                    data: field_0,
+                    meta: field_1,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ListMediaResponseFields)
+    }
+}
+
 /// The schema `#/components/schemas/Media`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct Media {
     /// メディアID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ファイル名
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ファイルの公開URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// ファイルサイズ（バイト）
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// MIMEタイプ
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// フォルダID（ルート直下の場合はnull）
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// 作成日時（Y-m-d H:i:s）
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<client_runtime::LocalDateTime>,
     /// 動画MIMEタイプを指定した場合のみ付与される案内（動画要素では再生できない旨）。`/media/complete` のレスポンスでのみ付与され、一覧では返りません。
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaFields;
+        impl<'de> de::Visitor<'de> for MediaFields {
+            type Value = Media;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Media")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Media, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                let mut field_3 = None;
+                let mut field_4 = None;
+                let mut field_5 = None;
+                let mut field_6 = None;
+                let mut field_7 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "id",
+                                "name",
+                                "url",
+                                "size",
+                                "mime_type",
+                                "folder_id",
+                                "created_at",
+                                "notice",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        3 => field_3 = map.next_value()?,
+                        4 => field_4 = map.next_value()?,
+                        5 => field_5 = map.next_value()?,
+                        6 => field_6 = map.next_value()?,
+                        7 => field_7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(Media {
+                    id: field_0,
+                    name: field_1,
+                    url: field_2,
+                    size: field_3,
+                    mime_type: field_4,
+                    folder_id: field_5,
+                    created_at: field_6,
+                    notice: field_7,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaFields)
+    }
+}
+
 /// What `POST /media/complete` is told (\[guide\]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaCompleteInput {
     /// The `media_id` that `POST /media/upload-url` answered.
     pub media_id: String,
 }
 
+impl<'de> Deserialize<'de> for MediaCompleteInput {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaCompleteInputFields;
+        impl<'de> de::Visitor<'de> for MediaCompleteInputFields {
+            type Value = MediaCompleteInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaCompleteInput")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaCompleteInput, A::Error> {
+                let mut field_0 = None;
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["media_id"]))? {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaCompleteInput {
+                    media_id: de::required(field_0, "media_id")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaCompleteInputFields)
+    }
+}
+
 /// The answer of `POST /media/upload-url` (\[guide\]); other fields may be present.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaUploadUrl {
     /// The new media item's id; pass it to `POST /media/complete`.
@@ -89,8 +322,49 @@ pub struct MediaUploadUrl {
     pub presigned_post: types::PresignedPost,
 }
 
+impl<'de> Deserialize<'de> for MediaUploadUrl {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaUploadUrlFields;
+        impl<'de> de::Visitor<'de> for MediaUploadUrlFields {
+            type Value = MediaUploadUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaUploadUrl")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaUploadUrl, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["media_id", "presigned_post"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaUploadUrl {
+                    media_id: de::required(field_0, "media_id")?,
+                    presigned_post: de::required(field_1, "presigned_post")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaUploadUrlFields)
+    }
+}
+
 /// What `POST /media/upload-url` is told (\[guide\]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct MediaUploadUrlInput {
     /// ファイル名 (\[guide\]).
@@ -98,34 +372,167 @@ pub struct MediaUploadUrlInput {
     /// The MIME type, such as `image/png` (\[guide\]; \[spec\] says the request carries one).
     pub filetype: String,
     /// The folder to upload into (optional; the root folder when absent) (\[guide\]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for MediaUploadUrlInput {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct MediaUploadUrlInputFields;
+        impl<'de> de::Visitor<'de> for MediaUploadUrlInputFields {
+            type Value = MediaUploadUrlInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaUploadUrlInput")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaUploadUrlInput, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["filename", "filetype", "folder_id"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        2 => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(MediaUploadUrlInput {
+                    filename: de::required(field_0, "filename")?,
+                    filetype: de::required(field_1, "filetype")?,
+                    folder_id: field_2,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaUploadUrlInputFields)
+    }
+}
+
 /// The schema `#/components/schemas/PaginationMeta`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct PaginationMeta {
     /// 現在のページ番号
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_page: Option<i64>,
     /// 1ページあたりの件数
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// 全件数
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for PaginationMeta {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct PaginationMetaFields;
+        impl<'de> de::Visitor<'de> for PaginationMetaFields {
+            type Value = PaginationMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/PaginationMeta")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginationMeta, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                let mut field_2 = None;
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["current_page", "per_page", "total"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0 = map.next_value()?,
+                        1 => field_1 = map.next_value()?,
+                        2 => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(PaginationMeta {
+                    current_page: field_0,
+                    per_page: field_1,
+                    total: field_2,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(PaginationMetaFields)
+    }
 }
 
 /// Where and how to send the file (\[guide\]): a multipart POST to `url` with every entry of `fields`
 /// as a form field, then the file as `file`. Secret until it expires: never log it.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[serde(crate = "client_runtime::serde")]
 pub struct PresignedPost {
     /// The storage URL (another host than the API's).
     pub url: String,
     /// The signed form fields, sent as they are, before the file.
     pub fields: BTreeMap<String, String>,
+}
+
+impl<'de> Deserialize<'de> for PresignedPost {
+    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use client_runtime::__private::de;
+        struct PresignedPostFields;
+        impl<'de> de::Visitor<'de> for PresignedPostFields {
+            type Value = PresignedPost;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/PresignedPost")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PresignedPost, A::Error> {
+                let mut field_0 = None;
+                let mut field_1 = None;
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["url", "fields"]))?
+                {
+                    match key {
+                        0 => field_0 = Some(map.next_value()?),
+                        1 => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+
+                Ok(PresignedPost {
+                    url: de::required(field_0, "url")?,
+                    fields: de::required(field_1, "fields")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(PresignedPostFields)
+    }
 }
 
 impl std::fmt::Debug for PresignedPost {

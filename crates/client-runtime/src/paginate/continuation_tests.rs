@@ -305,7 +305,9 @@ impl Source for Anonymous {
     fn validate(&self) -> Result<(), InvalidRequest> {
         Ok(())
     }
-    fn fetch(&self, _: Cursor) -> FetchFuture<String, bool, ()> {
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, bool, ()> {
+        // Nothing can follow an item without an id: a second request means the listing went on.
+        assert!(matches!(cursor, Cursor::First), "asked for {cursor:?} after a page it cannot continue");
         let meta = ResponseMeta::new("listAnon", StatusCode::OK, HeaderMap::new(), 1);
         let fetched = Fetched { items: vec!["a".into()], body: true, meta, total: None, page_size: None, token: None };
         async move { Ok(fetched) }.boxed()

@@ -54,7 +54,7 @@ pub(crate) fn parse_links(value: &str) -> Vec<Link> {
             return links;
         }
         let Some(after_open) = rest.strip_prefix('<') else {
-            let skipped = skip_past_comma(rest);
+            let skipped = skip_to_comma(rest);
             // Each pass reads on, so no header makes this loop forever.
             if skipped.len() >= rest.len() {
                 return links;
@@ -76,7 +76,7 @@ pub(crate) fn parse_links(value: &str) -> Vec<Link> {
         links.push(Link { target, params });
         // Anything but a comma here is junk: skip it with the rest of this link-value.
         if !rest.trim_start().starts_with(',') {
-            rest = skip_past_comma(rest);
+            rest = skip_to_comma(rest);
         }
     }
 }
@@ -119,8 +119,9 @@ fn parse_param(input: &str) -> (Option<(String, String)>, &str) {
     (param, rest)
 }
 
-/// `input` after its next comma outside a quoted string (or nothing).
-fn skip_past_comma(input: &str) -> &str {
+/// `input` from its next comma outside a quoted string (or nothing); the caller's loop steps
+/// over the comma.
+fn skip_to_comma(input: &str) -> &str {
     let mut quoted = false;
     let mut escaped = false;
     for (i, c) in input.char_indices() {
@@ -128,7 +129,7 @@ fn skip_past_comma(input: &str) -> &str {
             _ if escaped => escaped = false,
             '\\' if quoted => escaped = true,
             '"' => quoted = !quoted,
-            ',' if !quoted => return &input[i + 1..],
+            ',' if !quoted => return &input[i..],
             _ => {}
         }
     }

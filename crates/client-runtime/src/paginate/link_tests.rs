@@ -68,6 +68,8 @@ fn malformed_headers_yield_what_can_be_read() {
     // Junk is skipped to the next comma outside quotes: a link inside its quoted text is not one.
     let quoted = "junk \"x, </inside>; rel=next\", </ok>; rel=next";
     assert_eq!(next(&[quoted]).as_deref(), Some("/ok"));
+    let escaped = "junk \"a \\\", </inside>; rel=next\", </ok>; rel=next";
+    assert_eq!(next(&[escaped]).as_deref(), Some("/ok"), "an escaped quote does not end the quoted text");
     assert_eq!(next(&["</a>; rel=next junk \"unterminated, </b>; rel=next"]).as_deref(), Some("/a"));
     assert_eq!(next(&["</a>; rel=\"next"]).as_deref(), Some("/a"), "an unterminated quote ends at the header's end");
     assert_eq!(next(&["</a>;;; =x; rel=next"]).as_deref(), Some("/a"));

@@ -88,6 +88,8 @@ async fn token_pages_served_again_under_their_token_end_with_stalled() {
     let (got, err) = drain(scripted(vec![page.clone(), page.clone(), page], false)).await;
     assert_eq!(got, ["a", "b"]);
     assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
+    let said = err.as_ref().map(ToString::to_string).unwrap_or_default();
+    assert!(said.contains("the same page under the same token: the cursor does not move"), "{said}");
     // The same items under new tokens: stalled after STALL_LIMIT pages that added nothing.
     let pages = (0..10)
         .map(|i| Some((vec!["a", "b"], Some(["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10"][i]))))
@@ -103,6 +105,8 @@ async fn token_pages_served_again_under_their_token_end_with_stalled() {
         "{err:?}"
     );
     assert!(src.fetches.load(Ordering::Relaxed) <= 2 + STALL_LIMIT as usize);
+    let said = err.as_ref().map(ToString::to_string).unwrap_or_default();
+    assert!(said.contains("new tokens for items already yielded"), "{said}");
     // New items under a new token each time: read to the end.
     let (got, err) =
         drain(scripted(vec![Some((vec!["a", "b"], Some("t1"))), Some((vec!["c"], Some("t2")))], false)).await;

@@ -8,7 +8,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::ident;
+use super::{ident, rust_type};
 use crate::model::Field;
 
 /// `impl Deserialize for #name`, decoding the object with `fields` (at least one).
@@ -16,6 +16,14 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
     // Named after the struct, so it can never shadow the struct itself (a schema called `Fields`).
     let visitor = format_ident!("{name}Fields");
     let locals: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("field_{i}")).collect();
+    // Typed, so rustc need not carry one open inference variable per field to the end.
+    let declared = fields.iter().zip(&locals).map(|(f, local)| {
+        let ty = rust_type(&f.rust_type);
+        match f.is_option() {
+            true => quote!(let mut #local: #ty = None;),
+            false => quote!(let mut #local: Option<#ty> = None;),
+        }
+    });
     let wire_names = fields.iter().map(|f| f.wire_name.as_str());
     let arms = fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| {
         let i = Literal::usize_unsuffixed(i);
@@ -44,7 +52,7 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
                         de::expecting_object(f, #schema)
                     }
                     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #( let mut #locals = None; )*
+                        #( #declared )*
                         while let Some(key) = map.next_key_seed(de::FieldIndex(&[#( #wire_names ),*]))? {
                             match key {
                                 #( #arms )*

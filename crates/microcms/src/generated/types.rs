@@ -29,7 +29,7 @@ impl<'de> Deserialize<'de> for DeletedMedia {
                 self,
                 mut map: A,
             ) -> Result<DeletedMedia, A::Error> {
-                let mut field_0 = None;
+                let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["id"]))? {
                     match key {
                         0 => field_0 = Some(map.next_value()?),
@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for Error {
                 self,
                 mut map: A,
             ) -> Result<Error, A::Error> {
-                let mut field_0 = None;
+                let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["message"]))? {
                     match key {
                         0 => field_0 = Some(map.next_value()?),
@@ -123,10 +123,10 @@ impl<'de> Deserialize<'de> for MediaListV1 {
                 self,
                 mut map: A,
             ) -> Result<MediaListV1, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
+                let mut field_0: Option<Vec<types::MediaV1>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(&["media", "totalCount", "limit", "offset"]),
@@ -184,9 +184,9 @@ impl<'de> Deserialize<'de> for MediaListV2 {
                 self,
                 mut map: A,
             ) -> Result<MediaListV2, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<Vec<types::MediaV2>> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["media", "totalCount", "token"]))?
                 {
@@ -244,10 +244,10 @@ impl<'de> Deserialize<'de> for MediaV1 {
                 self,
                 mut map: A,
             ) -> Result<MediaV1, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["id", "url", "width", "height"]))?
                 {
@@ -319,14 +319,14 @@ impl<'de> Deserialize<'de> for MediaV2 {
                 self,
                 mut map: A,
             ) -> Result<MediaV2, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<client_runtime::DateTime> = None;
+                let mut field_2: Option<client_runtime::DateTime> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Vec<String>> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -399,7 +399,7 @@ impl<'de> Deserialize<'de> for UploadedMedia {
                 self,
                 mut map: A,
             ) -> Result<UploadedMedia, A::Error> {
-                let mut field_0 = None;
+                let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["url"]))? {
                     match key {
                         0 => field_0 = Some(map.next_value()?),

@@ -65,20 +65,20 @@ impl<'de> Deserialize<'de> for CompletedMedia {
                 self,
                 mut map: A,
             ) -> Result<CompletedMedia, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
-                let mut field_8 = None;
-                let mut field_9 = None;
-                let mut field_10 = None;
-                let mut field_11 = None;
-                let mut field_12 = None;
-                let mut field_13 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<types::MediaStatus> = None;
+                let mut field_4: Option<types::MediaType> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<f64> = None;
+                let mut field_8: Option<i64> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<client_runtime::DateTime> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -172,9 +172,9 @@ impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
                 self,
                 mut map: A,
             ) -> Result<CompletedMediaEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<types::CompletedMedia> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -226,8 +226,8 @@ impl<'de> Deserialize<'de> for DeletedMedia {
                 self,
                 mut map: A,
             ) -> Result<DeletedMedia, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["media_id", "deleted"]))?
                 {
@@ -278,9 +278,9 @@ impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
                 self,
                 mut map: A,
             ) -> Result<DeletedMediaEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<types::DeletedMedia> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -338,9 +338,9 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 self,
                 mut map: A,
             ) -> Result<ErrorDetail, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<serde_json::Map<String, serde_json::Value>> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
                 {
@@ -394,9 +394,9 @@ impl<'de> Deserialize<'de> for ErrorEnvelope {
                 self,
                 mut map: A,
             ) -> Result<ErrorEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -470,17 +470,17 @@ impl<'de> Deserialize<'de> for Media {
                 self,
                 mut map: A,
             ) -> Result<Media, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
-                let mut field_8 = None;
-                let mut field_9 = None;
-                let mut field_10 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<types::MediaStatus> = None;
+                let mut field_2: Option<types::MediaType> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<client_runtime::DateTime> = None;
+                let mut field_10: Option<Vec<String>> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -565,9 +565,9 @@ impl<'de> Deserialize<'de> for MediaEnvelope {
                 self,
                 mut map: A,
             ) -> Result<MediaEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<types::Media> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -617,7 +617,7 @@ impl<'de> Deserialize<'de> for MediaInUseDetails {
                 self,
                 mut map: A,
             ) -> Result<MediaInUseDetails, A::Error> {
-                let mut field_0 = None;
+                let mut field_0: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["post_ids"]))? {
                     match key {
                         0 => field_0 = Some(map.next_value()?),
@@ -664,9 +664,9 @@ impl<'de> Deserialize<'de> for MediaInUseEnvelope {
                 self,
                 mut map: A,
             ) -> Result<MediaInUseEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_1: Option<types::MediaInUseError> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -719,9 +719,9 @@ impl<'de> Deserialize<'de> for MediaInUseError {
                 self,
                 mut map: A,
             ) -> Result<MediaInUseError, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<types::MediaInUseDetails> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
                 {
@@ -793,16 +793,16 @@ impl<'de> Deserialize<'de> for MediaItem {
                 self,
                 mut map: A,
             ) -> Result<MediaItem, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
-                let mut field_8 = None;
-                let mut field_9 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<types::MediaStatus> = None;
+                let mut field_2: Option<types::MediaType> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<client_runtime::DateTime> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -883,9 +883,9 @@ impl<'de> Deserialize<'de> for MediaList {
                 self,
                 mut map: A,
             ) -> Result<MediaList, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<Vec<types::MediaItem>> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<types::Pagination> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(&["items", "media_ids", "pagination"]),
@@ -941,9 +941,9 @@ impl<'de> Deserialize<'de> for MediaListEnvelope {
                 self,
                 mut map: A,
             ) -> Result<MediaListEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<types::MediaList> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -1122,9 +1122,9 @@ impl<'de> Deserialize<'de> for Meta {
                 self,
                 mut map: A,
             ) -> Result<Meta, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<client_runtime::DateTime> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(&["request_id", "requestId", "timestamp"]),
@@ -1178,8 +1178,8 @@ impl<'de> Deserialize<'de> for Pagination {
                 self,
                 mut map: A,
             ) -> Result<Pagination, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["limit", "offset"]))?
                 {
@@ -1290,8 +1290,8 @@ impl<'de> Deserialize<'de> for UploadFromUrlInput {
                 self,
                 mut map: A,
             ) -> Result<UploadFromUrlInput, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["url", "filename"]))?
                 {
@@ -1412,13 +1412,13 @@ impl<'de> Deserialize<'de> for UploadMediaInput {
                 self,
                 mut map: A,
             ) -> Result<UploadMediaInput, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<Vec<String>> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -1497,10 +1497,10 @@ impl<'de> Deserialize<'de> for UploadMethod {
                 self,
                 mut map: A,
             ) -> Result<UploadMethod, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
+                let mut field_0: Option<types::UploadHttpMethod> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<BTreeMap<String, String>> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -1584,14 +1584,14 @@ impl<'de> Deserialize<'de> for UploadTicket {
                 self,
                 mut map: A,
             ) -> Result<UploadTicket, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<types::UploadMethod> = None;
+                let mut field_4: Option<types::StorageProvider> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -1682,9 +1682,9 @@ impl<'de> Deserialize<'de> for UploadTicketEnvelope {
                 self,
                 mut map: A,
             ) -> Result<UploadTicketEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<types::UploadTicket> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -1737,9 +1737,9 @@ impl<'de> Deserialize<'de> for UrlUploadEnvelope {
                 self,
                 mut map: A,
             ) -> Result<UrlUploadEnvelope, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<types::UrlUploadedMedia> = None;
+                let mut field_1: Option<types::ErrorDetail> = None;
+                let mut field_2: Option<types::Meta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
                 {
@@ -1808,16 +1808,16 @@ impl<'de> Deserialize<'de> for UrlUploadedMedia {
                 self,
                 mut map: A,
             ) -> Result<UrlUploadedMedia, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
-                let mut field_8 = None;
-                let mut field_9 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<types::MediaStatus> = None;
+                let mut field_3: Option<types::MediaType> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(

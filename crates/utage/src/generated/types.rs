@@ -33,7 +33,7 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<ErrorResponse, A::Error> {
-                let mut field_0 = None;
+                let mut field_0: Option<types::ErrorResponseError> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["error"]))? {
                     match key {
                         0 => field_0 = map.next_value()?,
@@ -85,9 +85,9 @@ impl<'de> Deserialize<'de> for ErrorResponseError {
                 self,
                 mut map: A,
             ) -> Result<ErrorResponseError, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<serde_json::Map<String, serde_json::Value>> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
                 {
@@ -142,8 +142,8 @@ impl<'de> Deserialize<'de> for ListMediaResponse {
                 self,
                 mut map: A,
             ) -> Result<ListMediaResponse, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
+                let mut field_0: Option<Vec<types::Media>> = None;
+                let mut field_1: Option<types::PaginationMeta> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["data", "meta"]))?
                 {
@@ -213,14 +213,14 @@ impl<'de> Deserialize<'de> for Media {
                 self,
                 mut map: A,
             ) -> Result<Media, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
-                let mut field_3 = None;
-                let mut field_4 = None;
-                let mut field_5 = None;
-                let mut field_6 = None;
-                let mut field_7 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<client_runtime::LocalDateTime> = None;
+                let mut field_7: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(
@@ -293,7 +293,7 @@ impl<'de> Deserialize<'de> for MediaCompleteInput {
                 self,
                 mut map: A,
             ) -> Result<MediaCompleteInput, A::Error> {
-                let mut field_0 = None;
+                let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["media_id"]))? {
                     match key {
                         0 => field_0 = Some(map.next_value()?),
@@ -338,8 +338,8 @@ impl<'de> Deserialize<'de> for MediaUploadUrl {
                 self,
                 mut map: A,
             ) -> Result<MediaUploadUrl, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<types::PresignedPost> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["media_id", "presigned_post"]))?
                 {
@@ -392,9 +392,9 @@ impl<'de> Deserialize<'de> for MediaUploadUrlInput {
                 self,
                 mut map: A,
             ) -> Result<MediaUploadUrlInput, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(&["filename", "filetype", "folder_id"]),
@@ -453,9 +453,9 @@ impl<'de> Deserialize<'de> for PaginationMeta {
                 self,
                 mut map: A,
             ) -> Result<PaginationMeta, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
-                let mut field_2 = None;
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
                 while let Some(key) = map
                     .next_key_seed(
                         de::FieldIndex(&["current_page", "per_page", "total"]),
@@ -510,8 +510,8 @@ impl<'de> Deserialize<'de> for PresignedPost {
                 self,
                 mut map: A,
             ) -> Result<PresignedPost, A::Error> {
-                let mut field_0 = None;
-                let mut field_1 = None;
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<BTreeMap<String, String>> = None;
                 while let Some(key) = map
                     .next_key_seed(de::FieldIndex(&["url", "fields"]))?
                 {

@@ -250,6 +250,74 @@ async fn a_page_size_clamped_on_the_first_page_costs_no_extra_request() {
 }
 
 #[tokio::test]
+async fn a_page_size_clamped_mid_listing_goes_on_from_the_first_item_not_yet_yielded() {
+    // The server serves pages of 10 for its first `after` requests, then of 5, and says so.
+    // Items without ids cannot be de-duplicated: only positions keep them from repeating.
+    for (after, ids, total) in
+        [(1, true, false), (1, false, false), (2, false, false), (1, false, true), (3, true, true)]
+    {
+        let case = format!("clamped after {after} requests, ids {ids}, total {total}");
+        let src = Fixed { reports_total: total, ..fixed(42, BY_PAGE) };
+        let clamping = ClampingLater { inner: src.clone(), after, ids };
+        let got: Vec<String> = Items::new(clamping).concurrency(4).try_collect().await.expect(&case);
+        let got: Vec<&str> = got.iter().map(|i| i.trim_start_matches('-')).collect();
+        assert_eq!(got, names(0..42), "{case}");
+        if (after, total) == (1, false) {
+            // Page 1 (0..10); page 2 of 5 (5..10, all yielded); pages 3..9 (10..42, the last short).
+            assert_eq!(src.fetches.load(Ordering::Relaxed), 9, "{case}: nothing asked for twice");
+        }
+    }
+}
+
+/// `Fixed`, serving pages of 10 for its first `after` requests and of 5 from then on.
+struct ClampingLater {
+    inner: Fixed,
+    after: usize,
+    ids: bool,
+}
+
+impl Source for ClampingLater {
+    type Item = String;
+    type Body = ();
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        self.inner.operation()
+    }
+    fn style(&self) -> Style {
+        self.inner.style()
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        self.inner.requested_page_size()
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
+        let later = self.inner.fetches.load(Ordering::Relaxed) >= self.after;
+        let size = if later { 5 } else { 10 };
+        let cursor = match cursor {
+            Cursor::Page { page, per_page } => Cursor::Page { page, per_page: per_page.min(size) },
+            other => other,
+        };
+        let ids = self.ids;
+        self.inner
+            .fetch(cursor)
+            .map(move |r| r.map(|f| Fetched { page_size: Some(size), ..f }))
+            .map(move |r| {
+                r.map(|f| Fetched {
+                    items: f.items.into_iter().map(|i| if ids { i } else { format!("-{i}") }).collect(),
+                    ..f
+                })
+            })
+            .boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        // Items marked with a leading `-` have no id.
+        (!item.starts_with('-')).then_some(item.as_str())
+    }
+}
+
+#[tokio::test]
 async fn resuming_asks_first_for_the_window_where_the_checkpoint_left_off() {
     // The checkpoint's last item is still where it was: the first window holds it, and no
     // request is spent searching. Offset: 9..19, 18..25; pages: 1 (to find i9), 2, 3.

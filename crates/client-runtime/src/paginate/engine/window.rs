@@ -238,15 +238,24 @@ impl<S: Source> WindowState<S> {
         f: Fetched<S::Item, S::Body>,
     ) -> Result<Option<Page<S::Item, S::Body>>, PageError<S::Error>> {
         let is_page = self.is_page();
-        let mut size_changed = false;
+        // Set when the page size changed under a listing already under way: the position of the
+        // first item not yet yielded, which the listing goes on from.
+        let mut resize_from = None;
         // A server may clamp the page size (report less than asked); a larger one is not believed.
         if let (true, Some(reported)) = (is_page, f.page_size.filter(|s| (1..=self.size).contains(s))) {
             if reported != self.size {
                 // The server clamped the page size: positions follow what it used.
-                size_changed = (common.yielded > 0 || !self.inflight.is_empty()) && self.search.is_none();
                 self.size = reported;
                 win.start = win.page.saturating_sub(1).saturating_mul(reported);
                 self.next = Win { start: win.page.saturating_mul(reported), page: win.page.saturating_add(1) };
+                if (common.yielded > 0 || !self.inflight.is_empty()) && self.search.is_none() {
+                    // Pages asked for under the old size hold other positions: drop them. This
+                    // page starts at or before the frontier; what it holds before it was yielded
+                    // (by position: items without ids cannot be told apart by id).
+                    self.inflight = FuturesOrdered::new();
+                    self.skip_below = self.skip_below.max(self.frontier);
+                    resize_from = Some(self.frontier);
+                }
             }
         }
         let hashes: Vec<Option<u64>> = f.items.iter().map(|i| S::item_id(i).map(id_hash)).collect();
@@ -283,7 +292,7 @@ impl<S: Source> WindowState<S> {
             total: f.total,
         });
         self.total = f.total.or(self.total);
-        if !anchored || size_changed {
+        if !anchored {
             // A shift that brought nothing new counts towards the stall limit: a server that
             // answers every window so that it looks shifted cannot keep the listing going.
             common.progress(src.operation(), false, STALL_WHAT)?;
@@ -316,6 +325,13 @@ impl<S: Source> WindowState<S> {
         }
         self.skip_below = 0;
         self.frontier = win.start.saturating_add(n);
+        if let Some(from) = resize_from.filter(|from| *from > self.frontier) {
+            // The page ended before the frontier: go on from the page that holds it.
+            self.frontier = from;
+            self.skip_below = from;
+            let page = from / self.size + 1;
+            self.next = Win { start: (page - 1).saturating_mul(self.size), page };
+        }
         if let Some(last) = hashes.last() {
             self.last_hash = *last;
         }

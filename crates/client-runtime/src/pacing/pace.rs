@@ -82,10 +82,13 @@ mod tests {
     use crate::config::Quota;
     use std::time::Duration;
 
-    #[tokio::test]
+    // Paused time: a pacer that wrongly waits reaches its deadline at once and fails the test
+    // instead of hanging it.
+    #[tokio::test(start_paused = true)]
     async fn the_default_pacer_holds_a_request_past_its_quota_through_the_trait() {
         let pacer: &dyn Pace = &Pacer::new(vec![Quota::new(1, Duration::from_secs(60))], false);
-        let first = pacer.acquire(None).await.expect("the first slot is free");
+        let first = pacer.acquire(Some(Instant::now() + Duration::from_secs(1))).await.expect("the first slot is free");
+        assert_eq!(format!("{first:?}"), "PacePermit");
         drop(first);
         let soon = Some(Instant::now() + Duration::from_millis(10));
         let held = pacer.acquire(soon).await.expect_err("the quota is used up");

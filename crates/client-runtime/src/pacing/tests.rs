@@ -112,10 +112,14 @@ fn configuration_picks_the_quotas() {
     assert!(Pacing::quotas([Quota::new(0, secs(1)), Quota::new(1, Duration::ZERO)]).quotas_for(&documented).is_empty());
 }
 
-#[tokio::test]
+// Paused time: a pacer that wrongly waits reaches its deadline at once and fails the test
+// instead of hanging it.
+#[tokio::test(start_paused = true)]
 async fn acquire_fails_fast_past_the_deadline_and_waits_within_it() {
     let pacer = Pacer::new(vec![Quota::new(1, Duration::from_millis(100))], true);
-    drop(pacer.acquire(None).await);
+    let first = pacer.acquire(Some(Instant::now() + secs(1))).await.expect("the first slot is free");
+    assert_eq!(format!("{first:?}"), "Permit");
+    drop(first);
     let soon = Instant::now() + Duration::from_millis(10);
     let held = pacer.acquire(Some(soon)).await.map(drop).err();
     assert!(matches!(held, Some(Held { by: HeldBy::Quota(_), .. })), "{held:?}");

@@ -70,6 +70,8 @@ fn malformed_headers_yield_what_can_be_read() {
     assert_eq!(next(&[quoted]).as_deref(), Some("/ok"));
     let escaped = "junk \"a \\\", </inside>; rel=next\", </ok>; rel=next";
     assert_eq!(next(&[escaped]).as_deref(), Some("/ok"), "an escaped quote does not end the quoted text");
+    let bare = "junk \\\"x, </inside>; rel=next\", </ok>; rel=next";
+    assert_eq!(next(&[bare]).as_deref(), Some("/ok"), "outside quotes a backslash escapes nothing");
     assert_eq!(next(&["</a>; rel=next junk \"unterminated, </b>; rel=next"]).as_deref(), Some("/a"));
     assert_eq!(next(&["</a>; rel=\"next"]).as_deref(), Some("/a"), "an unterminated quote ends at the header's end");
     assert_eq!(next(&["</a>;;; =x; rel=next"]).as_deref(), Some("/a"));

@@ -201,7 +201,10 @@ fn fixture_output_compiles() {
     assert!(petstore_manifest.contains("\nother-types = []\n"), "{petstore_manifest}");
     // A tag named `default` does not take Cargo's own feature of that name.
     let constructs_manifest = std::fs::read_to_string(root.path().join("constructs/Cargo.toml")).expect("manifest");
-    assert!(constructs_manifest.contains("default = [\"default2\"]\ndefault2 = []\n"), "{constructs_manifest}");
+    assert!(
+        constructs_manifest.contains("default = [\"default2\", \"other-types\"]\ndefault2 = []\n"),
+        "{constructs_manifest}"
+    );
     for features in [
         &["--no-default-features", "--features", "store"][..],
         &["--no-default-features", "--features", "other-types"][..],

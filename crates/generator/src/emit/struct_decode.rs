@@ -41,9 +41,10 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
             false => quote!(#member: de::required(#local, #wire)?,),
         }
     });
+    // `__D` and `__A`: names no schema's type can take (the model never writes `__`).
     quote! {
         impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: client_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 use client_runtime::__private::de;
                 struct #visitor;
                 impl<'de> de::Visitor<'de> for #visitor {
@@ -51,7 +52,7 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         de::expecting_object(f, #schema)
                     }
-                    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #( #declared )*
                         while let Some(key) = map.next_key_seed(de::FieldIndex(&[#( #wire_names ),*]))? {
                             match key {

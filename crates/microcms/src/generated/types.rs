@@ -14,9 +14,9 @@ pub struct DeletedMedia {
 }
 
 impl<'de> Deserialize<'de> for DeletedMedia {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct DeletedMediaFields;
         impl<'de> de::Visitor<'de> for DeletedMediaFields {
@@ -25,10 +25,10 @@ impl<'de> Deserialize<'de> for DeletedMedia {
                 de::expecting_object(f, "#/components/schemas/DeletedMedia")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DeletedMedia, A::Error> {
+                mut map: __A,
+            ) -> Result<DeletedMedia, __A::Error> {
                 let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["id"]))? {
                     match key {
@@ -58,9 +58,9 @@ pub struct Error {
 }
 
 impl<'de> Deserialize<'de> for Error {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct ErrorFields;
         impl<'de> de::Visitor<'de> for ErrorFields {
@@ -69,10 +69,10 @@ impl<'de> Deserialize<'de> for Error {
                 de::expecting_object(f, "#/components/schemas/Error")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Error, A::Error> {
+                mut map: __A,
+            ) -> Result<Error, __A::Error> {
                 let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["message"]))? {
                     match key {
@@ -108,9 +108,9 @@ pub struct MediaListV1 {
 }
 
 impl<'de> Deserialize<'de> for MediaListV1 {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaListV1Fields;
         impl<'de> de::Visitor<'de> for MediaListV1Fields {
@@ -119,10 +119,10 @@ impl<'de> Deserialize<'de> for MediaListV1 {
                 de::expecting_object(f, "#/components/schemas/MediaListV1")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaListV1, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaListV1, __A::Error> {
                 let mut field_0: Option<Vec<types::MediaV1>> = None;
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<i64> = None;
@@ -169,9 +169,9 @@ pub struct MediaListV2 {
 }
 
 impl<'de> Deserialize<'de> for MediaListV2 {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaListV2Fields;
         impl<'de> de::Visitor<'de> for MediaListV2Fields {
@@ -180,10 +180,10 @@ impl<'de> Deserialize<'de> for MediaListV2 {
                 de::expecting_object(f, "#/components/schemas/MediaListV2")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaListV2, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaListV2, __A::Error> {
                 let mut field_0: Option<Vec<types::MediaV2>> = None;
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<String> = None;
@@ -229,9 +229,9 @@ pub struct MediaV1 {
 }
 
 impl<'de> Deserialize<'de> for MediaV1 {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaV1Fields;
         impl<'de> de::Visitor<'de> for MediaV1Fields {
@@ -240,10 +240,10 @@ impl<'de> Deserialize<'de> for MediaV1 {
                 de::expecting_object(f, "#/components/schemas/MediaV1")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaV1, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaV1, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<i64> = None;
@@ -304,9 +304,9 @@ pub struct MediaV2 {
 }
 
 impl<'de> Deserialize<'de> for MediaV2 {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaV2Fields;
         impl<'de> de::Visitor<'de> for MediaV2Fields {
@@ -315,10 +315,10 @@ impl<'de> Deserialize<'de> for MediaV2 {
                 de::expecting_object(f, "#/components/schemas/MediaV2")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaV2, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaV2, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<client_runtime::DateTime> = None;
                 let mut field_2: Option<client_runtime::DateTime> = None;
@@ -384,9 +384,9 @@ pub struct UploadedMedia {
 }
 
 impl<'de> Deserialize<'de> for UploadedMedia {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UploadedMediaFields;
         impl<'de> de::Visitor<'de> for UploadedMediaFields {
@@ -395,10 +395,10 @@ impl<'de> Deserialize<'de> for UploadedMedia {
                 de::expecting_object(f, "#/components/schemas/UploadedMedia")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadedMedia, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadedMedia, __A::Error> {
                 let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["url"]))? {
                     match key {

@@ -50,9 +50,9 @@ pub struct CompletedMedia {
 }
 
 impl<'de> Deserialize<'de> for CompletedMedia {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct CompletedMediaFields;
         impl<'de> de::Visitor<'de> for CompletedMediaFields {
@@ -61,10 +61,10 @@ impl<'de> Deserialize<'de> for CompletedMedia {
                 de::expecting_object(f, "#/components/schemas/CompletedMedia")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CompletedMedia, A::Error> {
+                mut map: __A,
+            ) -> Result<CompletedMedia, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<Vec<String>> = None;
@@ -157,9 +157,9 @@ pub struct CompletedMediaEnvelope {
 }
 
 impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct CompletedMediaEnvelopeFields;
         impl<'de> de::Visitor<'de> for CompletedMediaEnvelopeFields {
@@ -168,10 +168,10 @@ impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
                 de::expecting_object(f, "#/components/schemas/CompletedMediaEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CompletedMediaEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<CompletedMediaEnvelope, __A::Error> {
                 let mut field_0: Option<types::CompletedMedia> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -211,9 +211,9 @@ pub struct DeletedMedia {
 }
 
 impl<'de> Deserialize<'de> for DeletedMedia {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct DeletedMediaFields;
         impl<'de> de::Visitor<'de> for DeletedMediaFields {
@@ -222,10 +222,10 @@ impl<'de> Deserialize<'de> for DeletedMedia {
                 de::expecting_object(f, "#/components/schemas/DeletedMedia")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DeletedMedia, A::Error> {
+                mut map: __A,
+            ) -> Result<DeletedMedia, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<bool> = None;
                 while let Some(key) = map
@@ -263,9 +263,9 @@ pub struct DeletedMediaEnvelope {
 }
 
 impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct DeletedMediaEnvelopeFields;
         impl<'de> de::Visitor<'de> for DeletedMediaEnvelopeFields {
@@ -274,10 +274,10 @@ impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
                 de::expecting_object(f, "#/components/schemas/DeletedMediaEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DeletedMediaEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<DeletedMediaEnvelope, __A::Error> {
                 let mut field_0: Option<types::DeletedMedia> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -323,9 +323,9 @@ pub struct ErrorDetail {
 }
 
 impl<'de> Deserialize<'de> for ErrorDetail {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct ErrorDetailFields;
         impl<'de> de::Visitor<'de> for ErrorDetailFields {
@@ -334,10 +334,10 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 de::expecting_object(f, "#/components/schemas/ErrorDetail")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorDetail, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorDetail, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<serde_json::Map<String, serde_json::Value>> = None;
@@ -379,9 +379,9 @@ pub struct ErrorEnvelope {
 }
 
 impl<'de> Deserialize<'de> for ErrorEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct ErrorEnvelopeFields;
         impl<'de> de::Visitor<'de> for ErrorEnvelopeFields {
@@ -390,10 +390,10 @@ impl<'de> Deserialize<'de> for ErrorEnvelope {
                 de::expecting_object(f, "#/components/schemas/ErrorEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorEnvelope, __A::Error> {
                 let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -455,9 +455,9 @@ pub struct Media {
 }
 
 impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaFields;
         impl<'de> de::Visitor<'de> for MediaFields {
@@ -466,10 +466,10 @@ impl<'de> Deserialize<'de> for Media {
                 de::expecting_object(f, "#/components/schemas/Media")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Media, A::Error> {
+                mut map: __A,
+            ) -> Result<Media, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<types::MediaStatus> = None;
                 let mut field_2: Option<types::MediaType> = None;
@@ -550,9 +550,9 @@ pub struct MediaEnvelope {
 }
 
 impl<'de> Deserialize<'de> for MediaEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaEnvelopeFields;
         impl<'de> de::Visitor<'de> for MediaEnvelopeFields {
@@ -561,10 +561,10 @@ impl<'de> Deserialize<'de> for MediaEnvelope {
                 de::expecting_object(f, "#/components/schemas/MediaEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaEnvelope, __A::Error> {
                 let mut field_0: Option<types::Media> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -602,9 +602,9 @@ pub struct MediaInUseDetails {
 }
 
 impl<'de> Deserialize<'de> for MediaInUseDetails {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaInUseDetailsFields;
         impl<'de> de::Visitor<'de> for MediaInUseDetailsFields {
@@ -613,10 +613,10 @@ impl<'de> Deserialize<'de> for MediaInUseDetails {
                 de::expecting_object(f, "#/components/schemas/MediaInUseDetails")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaInUseDetails, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaInUseDetails, __A::Error> {
                 let mut field_0: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["post_ids"]))? {
                     match key {
@@ -649,9 +649,9 @@ pub struct MediaInUseEnvelope {
 }
 
 impl<'de> Deserialize<'de> for MediaInUseEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaInUseEnvelopeFields;
         impl<'de> de::Visitor<'de> for MediaInUseEnvelopeFields {
@@ -660,10 +660,10 @@ impl<'de> Deserialize<'de> for MediaInUseEnvelope {
                 de::expecting_object(f, "#/components/schemas/MediaInUseEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaInUseEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaInUseEnvelope, __A::Error> {
                 let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
                 let mut field_1: Option<types::MediaInUseError> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -704,9 +704,9 @@ pub struct MediaInUseError {
 }
 
 impl<'de> Deserialize<'de> for MediaInUseError {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaInUseErrorFields;
         impl<'de> de::Visitor<'de> for MediaInUseErrorFields {
@@ -715,10 +715,10 @@ impl<'de> Deserialize<'de> for MediaInUseError {
                 de::expecting_object(f, "#/components/schemas/MediaInUseError")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaInUseError, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaInUseError, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<types::MediaInUseDetails> = None;
@@ -778,9 +778,9 @@ pub struct MediaItem {
 }
 
 impl<'de> Deserialize<'de> for MediaItem {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaItemFields;
         impl<'de> de::Visitor<'de> for MediaItemFields {
@@ -789,10 +789,10 @@ impl<'de> Deserialize<'de> for MediaItem {
                 de::expecting_object(f, "#/components/schemas/MediaItem")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaItem, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaItem, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<types::MediaStatus> = None;
                 let mut field_2: Option<types::MediaType> = None;
@@ -868,9 +868,9 @@ pub struct MediaList {
 }
 
 impl<'de> Deserialize<'de> for MediaList {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaListFields;
         impl<'de> de::Visitor<'de> for MediaListFields {
@@ -879,10 +879,10 @@ impl<'de> Deserialize<'de> for MediaList {
                 de::expecting_object(f, "#/components/schemas/MediaList")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaList, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaList, __A::Error> {
                 let mut field_0: Option<Vec<types::MediaItem>> = None;
                 let mut field_1: Option<Vec<String>> = None;
                 let mut field_2: Option<types::Pagination> = None;
@@ -926,9 +926,9 @@ pub struct MediaListEnvelope {
 }
 
 impl<'de> Deserialize<'de> for MediaListEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaListEnvelopeFields;
         impl<'de> de::Visitor<'de> for MediaListEnvelopeFields {
@@ -937,10 +937,10 @@ impl<'de> Deserialize<'de> for MediaListEnvelope {
                 de::expecting_object(f, "#/components/schemas/MediaListEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaListEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaListEnvelope, __A::Error> {
                 let mut field_0: Option<types::MediaList> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -1107,9 +1107,9 @@ pub struct Meta {
 }
 
 impl<'de> Deserialize<'de> for Meta {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MetaFields;
         impl<'de> de::Visitor<'de> for MetaFields {
@@ -1118,10 +1118,10 @@ impl<'de> Deserialize<'de> for Meta {
                 de::expecting_object(f, "#/components/schemas/Meta")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Meta, A::Error> {
+                mut map: __A,
+            ) -> Result<Meta, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<client_runtime::DateTime> = None;
@@ -1163,9 +1163,9 @@ pub struct Pagination {
 }
 
 impl<'de> Deserialize<'de> for Pagination {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct PaginationFields;
         impl<'de> de::Visitor<'de> for PaginationFields {
@@ -1174,10 +1174,10 @@ impl<'de> Deserialize<'de> for Pagination {
                 de::expecting_object(f, "#/components/schemas/Pagination")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Pagination, A::Error> {
+                mut map: __A,
+            ) -> Result<Pagination, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<i64> = None;
                 while let Some(key) = map
@@ -1275,9 +1275,9 @@ pub struct UploadFromUrlInput {
 }
 
 impl<'de> Deserialize<'de> for UploadFromUrlInput {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UploadFromUrlInputFields;
         impl<'de> de::Visitor<'de> for UploadFromUrlInputFields {
@@ -1286,10 +1286,10 @@ impl<'de> Deserialize<'de> for UploadFromUrlInput {
                 de::expecting_object(f, "#/components/schemas/UploadFromUrlInput")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadFromUrlInput, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadFromUrlInput, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 while let Some(key) = map
@@ -1397,9 +1397,9 @@ pub struct UploadMediaInput {
 }
 
 impl<'de> Deserialize<'de> for UploadMediaInput {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UploadMediaInputFields;
         impl<'de> de::Visitor<'de> for UploadMediaInputFields {
@@ -1408,10 +1408,10 @@ impl<'de> Deserialize<'de> for UploadMediaInput {
                 de::expecting_object(f, "#/components/schemas/UploadMediaInput")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadMediaInput, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadMediaInput, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<i64> = None;
@@ -1482,9 +1482,9 @@ pub struct UploadMethod {
 }
 
 impl<'de> Deserialize<'de> for UploadMethod {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UploadMethodFields;
         impl<'de> de::Visitor<'de> for UploadMethodFields {
@@ -1493,10 +1493,10 @@ impl<'de> Deserialize<'de> for UploadMethod {
                 de::expecting_object(f, "#/components/schemas/UploadMethod")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadMethod, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadMethod, __A::Error> {
                 let mut field_0: Option<types::UploadHttpMethod> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -1569,9 +1569,9 @@ pub struct UploadTicket {
 }
 
 impl<'de> Deserialize<'de> for UploadTicket {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UploadTicketFields;
         impl<'de> de::Visitor<'de> for UploadTicketFields {
@@ -1580,10 +1580,10 @@ impl<'de> Deserialize<'de> for UploadTicket {
                 de::expecting_object(f, "#/components/schemas/UploadTicket")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadTicket, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadTicket, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Vec<String>> = None;
                 let mut field_2: Option<String> = None;
@@ -1667,9 +1667,9 @@ pub struct UploadTicketEnvelope {
 }
 
 impl<'de> Deserialize<'de> for UploadTicketEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UploadTicketEnvelopeFields;
         impl<'de> de::Visitor<'de> for UploadTicketEnvelopeFields {
@@ -1678,10 +1678,10 @@ impl<'de> Deserialize<'de> for UploadTicketEnvelope {
                 de::expecting_object(f, "#/components/schemas/UploadTicketEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UploadTicketEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<UploadTicketEnvelope, __A::Error> {
                 let mut field_0: Option<types::UploadTicket> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -1722,9 +1722,9 @@ pub struct UrlUploadEnvelope {
 }
 
 impl<'de> Deserialize<'de> for UrlUploadEnvelope {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UrlUploadEnvelopeFields;
         impl<'de> de::Visitor<'de> for UrlUploadEnvelopeFields {
@@ -1733,10 +1733,10 @@ impl<'de> Deserialize<'de> for UrlUploadEnvelope {
                 de::expecting_object(f, "#/components/schemas/UrlUploadEnvelope")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UrlUploadEnvelope, A::Error> {
+                mut map: __A,
+            ) -> Result<UrlUploadEnvelope, __A::Error> {
                 let mut field_0: Option<types::UrlUploadedMedia> = None;
                 let mut field_1: Option<types::ErrorDetail> = None;
                 let mut field_2: Option<types::Meta> = None;
@@ -1793,9 +1793,9 @@ pub struct UrlUploadedMedia {
 }
 
 impl<'de> Deserialize<'de> for UrlUploadedMedia {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct UrlUploadedMediaFields;
         impl<'de> de::Visitor<'de> for UrlUploadedMediaFields {
@@ -1804,10 +1804,10 @@ impl<'de> Deserialize<'de> for UrlUploadedMedia {
                 de::expecting_object(f, "#/components/schemas/UrlUploadedMedia")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UrlUploadedMedia, A::Error> {
+                mut map: __A,
+            ) -> Result<UrlUploadedMedia, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<Vec<String>> = None;
                 let mut field_2: Option<types::MediaStatus> = None;

@@ -18,9 +18,9 @@ pub struct ErrorResponse {
 }
 
 impl<'de> Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct ErrorResponseFields;
         impl<'de> de::Visitor<'de> for ErrorResponseFields {
@@ -29,10 +29,10 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 de::expecting_object(f, "#/components/schemas/ErrorResponse")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorResponse, __A::Error> {
                 let mut field_0: Option<types::ErrorResponseError> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["error"]))? {
                     match key {
@@ -67,9 +67,9 @@ pub struct ErrorResponseError {
 }
 
 impl<'de> Deserialize<'de> for ErrorResponseError {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct ErrorResponseErrorFields;
         impl<'de> de::Visitor<'de> for ErrorResponseErrorFields {
@@ -81,10 +81,10 @@ impl<'de> Deserialize<'de> for ErrorResponseError {
                 )
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorResponseError, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorResponseError, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<serde_json::Map<String, serde_json::Value>> = None;
@@ -124,9 +124,9 @@ pub struct ListMediaResponse {
 }
 
 impl<'de> Deserialize<'de> for ListMediaResponse {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct ListMediaResponseFields;
         impl<'de> de::Visitor<'de> for ListMediaResponseFields {
@@ -138,10 +138,10 @@ impl<'de> Deserialize<'de> for ListMediaResponse {
                 )
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ListMediaResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<ListMediaResponse, __A::Error> {
                 let mut field_0: Option<Vec<types::Media>> = None;
                 let mut field_1: Option<types::PaginationMeta> = None;
                 while let Some(key) = map
@@ -198,9 +198,9 @@ pub struct Media {
 }
 
 impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaFields;
         impl<'de> de::Visitor<'de> for MediaFields {
@@ -209,10 +209,10 @@ impl<'de> Deserialize<'de> for Media {
                 de::expecting_object(f, "#/components/schemas/Media")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Media, A::Error> {
+                mut map: __A,
+            ) -> Result<Media, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -278,9 +278,9 @@ pub struct MediaCompleteInput {
 }
 
 impl<'de> Deserialize<'de> for MediaCompleteInput {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaCompleteInputFields;
         impl<'de> de::Visitor<'de> for MediaCompleteInputFields {
@@ -289,10 +289,10 @@ impl<'de> Deserialize<'de> for MediaCompleteInput {
                 de::expecting_object(f, "#/components/schemas/MediaCompleteInput")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaCompleteInput, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaCompleteInput, __A::Error> {
                 let mut field_0: Option<String> = None;
                 while let Some(key) = map.next_key_seed(de::FieldIndex(&["media_id"]))? {
                     match key {
@@ -323,9 +323,9 @@ pub struct MediaUploadUrl {
 }
 
 impl<'de> Deserialize<'de> for MediaUploadUrl {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaUploadUrlFields;
         impl<'de> de::Visitor<'de> for MediaUploadUrlFields {
@@ -334,10 +334,10 @@ impl<'de> Deserialize<'de> for MediaUploadUrl {
                 de::expecting_object(f, "#/components/schemas/MediaUploadUrl")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaUploadUrl, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaUploadUrl, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<types::PresignedPost> = None;
                 while let Some(key) = map
@@ -377,9 +377,9 @@ pub struct MediaUploadUrlInput {
 }
 
 impl<'de> Deserialize<'de> for MediaUploadUrlInput {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct MediaUploadUrlInputFields;
         impl<'de> de::Visitor<'de> for MediaUploadUrlInputFields {
@@ -388,10 +388,10 @@ impl<'de> Deserialize<'de> for MediaUploadUrlInput {
                 de::expecting_object(f, "#/components/schemas/MediaUploadUrlInput")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<MediaUploadUrlInput, A::Error> {
+                mut map: __A,
+            ) -> Result<MediaUploadUrlInput, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<String> = None;
                 let mut field_2: Option<String> = None;
@@ -438,9 +438,9 @@ pub struct PaginationMeta {
 }
 
 impl<'de> Deserialize<'de> for PaginationMeta {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct PaginationMetaFields;
         impl<'de> de::Visitor<'de> for PaginationMetaFields {
@@ -449,10 +449,10 @@ impl<'de> Deserialize<'de> for PaginationMeta {
                 de::expecting_object(f, "#/components/schemas/PaginationMeta")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PaginationMeta, A::Error> {
+                mut map: __A,
+            ) -> Result<PaginationMeta, __A::Error> {
                 let mut field_0: Option<i64> = None;
                 let mut field_1: Option<i64> = None;
                 let mut field_2: Option<i64> = None;
@@ -495,9 +495,9 @@ pub struct PresignedPost {
 }
 
 impl<'de> Deserialize<'de> for PresignedPost {
-    fn deserialize<D: client_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
         struct PresignedPostFields;
         impl<'de> de::Visitor<'de> for PresignedPostFields {
@@ -506,10 +506,10 @@ impl<'de> Deserialize<'de> for PresignedPost {
                 de::expecting_object(f, "#/components/schemas/PresignedPost")
             }
 
-            fn visit_map<A: de::MapAccess<'de>>(
+            fn visit_map<__A: de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PresignedPost, A::Error> {
+                mut map: __A,
+            ) -> Result<PresignedPost, __A::Error> {
                 let mut field_0: Option<String> = None;
                 let mut field_1: Option<BTreeMap<String, String>> = None;
                 while let Some(key) = map

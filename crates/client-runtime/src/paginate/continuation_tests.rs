@@ -364,3 +364,46 @@ async fn an_after_item_listing_that_cannot_tell_has_more_goes_on_to_an_empty_pag
     assert_eq!(Untold::has_more(&json!({ "has_more": false })), None);
     assert_eq!(Untold::has_more(&json!({ "has_more": true })), None);
 }
+
+/// A next-URL listing of one item whose second, empty page still links on: to another origin.
+struct EmptyLinksAway(Arc<AtomicUsize>);
+
+impl Source for EmptyLinksAway {
+    type Item = String;
+    type Body = Value;
+    type Error = ();
+    fn operation(&self) -> &'static str {
+        "listAway"
+    }
+    fn style(&self) -> Style {
+        Style::NextUrl
+    }
+    fn requested_page_size(&self) -> Option<u64> {
+        None
+    }
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        Ok(())
+    }
+    fn fetch(&self, _: Cursor) -> FetchFuture<String, Value, ()> {
+        let call = super::count_request(&self.0);
+        let (items, next) = match call {
+            0 => (vec!["a".to_owned()], format!("{API}/v1/items?start=1")),
+            _ => (Vec::new(), "https://evil.example/v1/items?start=2".to_owned()),
+        };
+        let here = Url::parse(&format!("{API}/v1/items")).unwrap_or_else(|_| unreachable!());
+        let meta = ResponseMeta::new("listAway", StatusCode::OK, HeaderMap::new(), 1).with_url(here);
+        let fetched = Fetched { items, body: json!({}), meta, total: None, page_size: None, token: Some(next) };
+        async move { Ok(fetched) }.boxed()
+    }
+    fn item_id(item: &String) -> Option<&str> {
+        Some(item)
+    }
+}
+
+#[tokio::test]
+async fn an_empty_page_ends_a_next_url_listing_wherever_its_link_points() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let got: Result<Vec<String>, _> = Pages::new(EmptyLinksAway(Arc::clone(&fetches))).items().try_collect().await;
+    assert_eq!(got.map_err(|e| e.to_string()), Ok(vec!["a".to_owned()]), "the end, not a foreign link");
+    assert_eq!(fetches.load(Ordering::Relaxed), 2);
+}

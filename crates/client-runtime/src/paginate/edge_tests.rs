@@ -342,6 +342,20 @@ async fn an_offset_listing_with_a_total_asks_for_no_window_past_it() {
 }
 
 #[tokio::test]
+async fn a_page_number_listing_with_a_total_asks_for_no_page_past_it() {
+    // Pages of 10: a total of 30 is three pages, at any concurrency; 31 needs a fourth.
+    for (n, pages) in [(30, 3), (31, 4), (10, 1), (0, 1)] {
+        for concurrency in [1, 4] {
+            let src = fixed(n, BY_PAGE);
+            let got: Vec<String> =
+                Items::new(src.clone()).concurrency(concurrency).try_collect().await.expect("listing");
+            assert_eq!(got, names(0..n));
+            assert_eq!(src.fetches.load(Ordering::Relaxed), pages, "{n} items, concurrency {concurrency}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_offset_guard_names_its_limit_and_the_provider_hint() {
     struct Hinted(Fixed);
     impl Source for Hinted {

@@ -158,37 +158,21 @@ fn style(style: &PagingStyle) -> TokenStream {
 }
 
 /// A next-URL listing's follow-up: the caller's request sent to the URL the engine resolved
-/// and checked, decoded by the very code `send()` is printed from (statuses, typed errors).
+/// and checked, through the request's own `exchange` (the statuses and typed errors `send()`
+/// decodes).
 fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &TokenStream) -> TokenStream {
     let request = ident(&op.request_type);
     let error = ident(&op.error_type);
-    let send = super::responses::send(op, &error);
     quote! {
         /// Sends the request to a next page's URL (absolute, on the API's origin) and splits the body.
         pub fn fetch_url(
             request: #request,
             url: String,
         ) -> paginate::FetchFuture<#item, #body, #error> {
-            /// The request as the caller built it, sent to `url` instead of its own path.
-            struct AtUrl {
-                client: Client,
-                request: #request,
-                url: String,
-            }
-
-            impl AtUrl {
-                fn to_request(&self) -> Result<client_runtime::__private::Request, client_runtime::InvalidRequest> {
-                    let mut request = self.request.to_request()?;
-                    request.set_url(&self.url)?;
-                    Ok(request)
-                }
-
-                #send
-            }
-
             Box::pin(async move {
-                let at = AtUrl { client: request.client.clone(), request, url };
-                let (mut body, meta) = at.send().await?.into_parts();
+                let mut next = request.to_request().map_err(client_runtime::Error::InvalidRequest)?;
+                next.set_url(&url).map_err(client_runtime::Error::InvalidRequest)?;
+                let (mut body, meta) = #request::exchange(&request.client, next).await?.into_parts();
                 #split
             })
         }

@@ -360,7 +360,9 @@ async fn an_after_item_listing_that_cannot_tell_has_more_goes_on_to_an_empty_pag
     let got: Result<Vec<String>, _> = Pages::new(Untold(src.clone())).items().try_collect().await;
     assert_eq!(got.ok(), Some(names(25)));
     assert_eq!(src.fetches.load(Ordering::Relaxed), 4, "three pages, then the empty one that ends it");
-    // The trait's default reads nothing from the body: not even a body that says.
+    // The trait's defaults: no start of the caller's, and nothing read from the body, not even
+    // a body that says.
+    assert_eq!(Untold(src.clone()).requested_start(), None);
     assert_eq!(Untold::has_more(&json!({ "has_more": false })), None);
     assert_eq!(Untold::has_more(&json!({ "has_more": true })), None);
 }

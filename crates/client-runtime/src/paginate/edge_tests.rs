@@ -222,6 +222,9 @@ async fn a_page_size_clamped_on_the_first_page_costs_no_extra_request() {
         fn operation(&self) -> &'static str {
             self.0.operation()
         }
+        fn requested_start(&self) -> Option<u64> {
+            self.0.requested_start()
+        }
         fn style(&self) -> Style {
             self.0.style()
         }
@@ -247,6 +250,11 @@ async fn a_page_size_clamped_on_the_first_page_costs_no_extra_request() {
     assert_eq!(got, names(0..12));
     // Page 1 (asked for 10, served 5), then pages 2 and 3 of 5: nothing is read twice.
     assert_eq!(src.fetches.load(Ordering::Relaxed), 3);
+    // A caller's page is the server's page under the size it used: page 3 of 5 starts at item 10.
+    let src = Fixed { start: Some(3), ..fixed(22, BY_PAGE) };
+    let got: Vec<String> = Items::new(Clamping(src.clone())).try_collect().await.expect("listing");
+    assert_eq!(got, names(10..22));
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 3, "pages 3, 4 and 5 of 5");
 }
 
 #[tokio::test]

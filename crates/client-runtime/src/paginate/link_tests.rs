@@ -68,7 +68,7 @@ fn malformed_headers_yield_what_can_be_read() {
     // Junk is skipped to the next comma outside quotes: a link inside its quoted text is not one.
     let quoted = "junk \"x, </inside>; rel=next\", </ok>; rel=next";
     assert_eq!(next(&[quoted]).as_deref(), Some("/ok"));
-    let escaped = "junk \"a \\\", </inside>; rel=next\", </ok>; rel=next";
+    let escaped = "junk \"a \\\", </inside>; rel=next, b\", </ok>; rel=next";
     assert_eq!(next(&[escaped]).as_deref(), Some("/ok"), "an escaped quote does not end the quoted text");
     let bare = "junk \\\"x, </inside>; rel=next\", </ok>; rel=next";
     assert_eq!(next(&[bare]).as_deref(), Some("/ok"), "outside quotes a backslash escapes nothing");

@@ -19,8 +19,42 @@ const PLAIN_KEYWORDS: &[&str] = &["crate", "self", "super", "Self", "_"];
 /// Names `types.rs` itself uses unqualified (the prelude's and its imports); a schema of the same
 /// name gets a suffix. Other generated files reach schemas through `types::`, so `Error` or
 /// `Client` are fine schema names.
-const RESERVED_TYPE_NAMES: &[&str] =
-    &["Option", "Result", "String", "Vec", "Box", "Self", "BTreeMap", "Serialize", "Deserialize"];
+/// Names a schema's type must not take: what generated code names unqualified (the prelude's
+/// types, traits and variants, and its imports). Microsoft Graph has a schema `From`, which
+/// would hide the trait a string enum's `impl From<String>` names.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "BTreeMap",
+    "Serialize",
+    "Deserialize",
+    "From",
+    "Into",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+    "Iterator",
+    "IntoIterator",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+];
 
 /// Turns every non-ASCII letter or digit into a word of its own (`名前` → `U540D U524D`), so the
 /// name stays ASCII, unique and stable.

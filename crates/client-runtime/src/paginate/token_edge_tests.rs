@@ -357,3 +357,27 @@ async fn a_restart_past_what_the_engine_remembers_skips_to_a_remembered_item_and
     assert_eq!(got.len(), expected.len(), "every item once");
     assert!(got == expected, "in the server's order, none repeated");
 }
+
+#[tokio::test]
+async fn a_restart_that_finds_new_items_early_counts_old_pages_after_them_as_stalls() {
+    // Ten items yielded, then the token lapses. The restarted listing finds a new item on its
+    // first page: catching up is over, and from then on pages of items already yielded are
+    // stalls, however few of the ten were read again.
+    let pages = vec![
+        Some((vec!["a", "b"], Some("t1"))),
+        Some((vec!["c", "d"], Some("t2"))),
+        Some((vec!["e", "f"], Some("t3"))),
+        Some((vec!["g", "h"], Some("t4"))),
+        Some((vec!["i", "j"], Some("t5"))),
+        None,
+        Some((vec!["a", "x"], Some("u1"))),
+        Some((vec!["a", "b"], Some("u2"))),
+        Some((vec!["c", "d"], Some("u3"))),
+        Some((vec!["e", "f"], Some("u4"))),
+    ];
+    let src = scripted(pages, true);
+    let (got, err) = drain(src.clone()).await;
+    assert_eq!(got, ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "x"]);
+    assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 10);
+}

@@ -381,3 +381,22 @@ async fn a_restart_that_finds_new_items_early_counts_old_pages_after_them_as_sta
     assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
     assert_eq!(src.fetches.load(Ordering::Relaxed), 10);
 }
+
+#[tokio::test]
+async fn a_restart_that_only_serves_old_items_under_new_tokens_stalls_once_it_caught_up() {
+    // Four items yielded, then the token lapses. The restarted listing serves those four again
+    // (catching up: progress), then keeps serving them under new tokens: each page past the
+    // four is a stall, and three end the listing.
+    let mut pages = vec![Some((vec!["a", "b"], Some("t1"))), Some((vec!["c", "d"], Some("t2"))), None];
+    let tokens = ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"];
+    for (i, token) in tokens.into_iter().enumerate() {
+        let page = if i % 2 == 0 { vec!["a", "b"] } else { vec!["c", "d"] };
+        pages.push(Some((page, Some(token))));
+    }
+    let src = scripted(pages, true);
+    let (got, err) = drain(src.clone()).await;
+    assert_eq!(got, ["a", "b", "c", "d"]);
+    assert!(matches!(err.as_ref().and_then(PageError::pagination), Some(PaginationError::Stalled { .. })), "{err:?}");
+    // Two pages, the lapse, two pages caught up, three stalls.
+    assert_eq!(src.fetches.load(Ordering::Relaxed), 8);
+}

@@ -74,6 +74,7 @@ fn malformed_headers_yield_what_can_be_read() {
     assert_eq!(next(&[bare]).as_deref(), Some("/ok"), "outside quotes a backslash escapes nothing");
     assert_eq!(next(&["</a>; rel=next junk \"unterminated, </b>; rel=next"]).as_deref(), Some("/a"));
     assert_eq!(next(&["</a>; rel=\"next"]).as_deref(), Some("/a"), "an unterminated quote ends at the header's end");
+    assert_eq!(next(&["</a>; rel=prev </b>; rel=next"]), None, "a link not after a comma is junk of the one before");
     assert_eq!(next(&["</a>;;; =x; rel=next"]).as_deref(), Some("/a"));
     assert_eq!(next(&["</a>; rel"]), None, "a rel without a value");
     // No input panics or loops.

@@ -326,6 +326,17 @@ impl Source for ClampingLater {
 }
 
 #[tokio::test]
+async fn a_checkpoint_at_the_start_resumes_as_a_fresh_listing_whatever_id_it_holds() {
+    // Position 0 yielded nothing: its id (a hand-made checkpoint) has no item before it to find.
+    for style in [BY_OFFSET, BY_PAGE] {
+        let src = fixed(25, style);
+        let checkpoint = Checkpoint { position: 0, last_id: Some(id_hash("i7")), page_size: 10, yielded: 0 };
+        let got: Vec<String> = Items::new(src.clone()).resume_from(checkpoint).try_collect().await.expect("resumed");
+        assert_eq!(got, names(0..25), "{style:?}");
+    }
+}
+
+#[tokio::test]
 async fn resuming_asks_first_for_the_window_where_the_checkpoint_left_off() {
     // The checkpoint's last item is still where it was: the first window holds it, and no
     // request is spent searching. Offset: 9..19, 18..25; pages: 1 (to find i9), 2, 3.

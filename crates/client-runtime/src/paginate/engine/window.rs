@@ -137,8 +137,8 @@ impl<S: Source> WindowState<S> {
                 let page = self.frontier / self.size + 1;
                 Win { start: (page - 1).saturating_mul(self.size), page }
             }
-            _ if self.proof == Proof::NotNeeded => Win { start: self.frontier, page: 0 },
-            _ => Win { start: self.frontier.saturating_sub(1), page: 0 },
+            // No window before this one to overlap (a checkpoint with an id returned above).
+            _ => Win { start: self.frontier, page: 0 },
         };
         Ok(())
     }

@@ -213,46 +213,17 @@ async fn a_listing_starts_at_the_callers_offset_or_page() {
 
 #[tokio::test]
 async fn a_page_size_clamped_on_the_first_page_costs_no_extra_request() {
-    /// Serves at most 5 items a page, and says so (as UTAGE reports the `per_page` it used).
-    struct Clamping(Fixed);
-    impl Source for Clamping {
-        type Item = String;
-        type Body = ();
-        type Error = ();
-        fn operation(&self) -> &'static str {
-            self.0.operation()
-        }
-        fn requested_start(&self) -> Option<u64> {
-            self.0.requested_start()
-        }
-        fn style(&self) -> Style {
-            self.0.style()
-        }
-        fn requested_page_size(&self) -> Option<u64> {
-            self.0.requested_page_size()
-        }
-        fn validate(&self) -> Result<(), InvalidRequest> {
-            Ok(())
-        }
-        fn fetch(&self, cursor: Cursor) -> FetchFuture<String, (), ()> {
-            let cursor = match cursor {
-                Cursor::Page { page, per_page } => Cursor::Page { page, per_page: per_page.min(5) },
-                other => other,
-            };
-            self.0.fetch(cursor).map(|r| r.map(|f| Fetched { page_size: Some(5), ..f })).boxed()
-        }
-        fn item_id(item: &String) -> Option<&str> {
-            Some(item)
-        }
-    }
+    // Serves at most 5 items a page from the first request on, and says so (as UTAGE reports the
+    // `per_page` it used).
+    let clamping = |inner: &Fixed| ClampingLater { inner: inner.clone(), after: 0, ids: true };
     let src = fixed(12, BY_PAGE);
-    let got: Vec<String> = Items::new(Clamping(src.clone())).try_collect().await.expect("listing");
+    let got: Vec<String> = Items::new(clamping(&src)).try_collect().await.expect("listing");
     assert_eq!(got, names(0..12));
     // Page 1 (asked for 10, served 5), then pages 2 and 3 of 5: nothing is read twice.
     assert_eq!(src.fetches.load(Ordering::Relaxed), 3);
     // A caller's page is the server's page under the size it used: page 3 of 5 starts at item 10.
     let src = Fixed { start: Some(3), ..fixed(22, BY_PAGE) };
-    let got: Vec<String> = Items::new(Clamping(src.clone())).try_collect().await.expect("listing");
+    let got: Vec<String> = Items::new(clamping(&src)).try_collect().await.expect("listing");
     assert_eq!(got, names(10..22));
     assert_eq!(src.fetches.load(Ordering::Relaxed), 3, "pages 3, 4 and 5 of 5");
 }
@@ -277,7 +248,8 @@ async fn a_page_size_clamped_mid_listing_goes_on_from_the_first_item_not_yet_yie
     }
 }
 
-/// `Fixed`, serving pages of 10 for its first `after` requests and of 5 from then on.
+/// `Fixed`, serving pages of 10 for its first `after` requests and of 5 from then on, and saying
+/// so; its items have no id unless `ids`.
 struct ClampingLater {
     inner: Fixed,
     after: usize,
@@ -290,6 +262,9 @@ impl Source for ClampingLater {
     type Error = ();
     fn operation(&self) -> &'static str {
         self.inner.operation()
+    }
+    fn requested_start(&self) -> Option<u64> {
+        self.inner.requested_start()
     }
     fn style(&self) -> Style {
         self.inner.style()

@@ -90,13 +90,13 @@ fn collect(files: &[syn::File], out: &mut BTreeSet<String>) {
         for f in methods(imp) {
             let name = f.sig.ident.to_string();
             if name == "send" {
-                // `Result<Response<T>, Error<XError>>`
+                // `ResponseFuture<T, XError>`: the error type is one name, so the last comma.
                 let ret = match &f.sig.output {
                     syn::ReturnType::Type(_, ty) => text(ty),
                     syn::ReturnType::Default => String::new(),
                 };
-                let inner = ret.trim_start_matches("Result<Response<").trim_end_matches(">>");
-                if let Some((ok, error)) = inner.rsplit_once(">,Error<") {
+                let inner = ret.strip_prefix("ResponseFuture<").and_then(|r| r.strip_suffix('>')).unwrap_or_default();
+                if let Some((ok, error)) = inner.rsplit_once(',') {
                     out.insert(format!("success {op}: {ok}"));
                     error_op.insert(error.to_owned(), op.clone());
                 }

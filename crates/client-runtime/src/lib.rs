@@ -19,9 +19,9 @@
 //! generated crate hands over, or from its handwritten [`paginate::Source`] impls.
 //!
 //! What a caller names: the builder ([`ClientBuilder`]) and what it takes ([`RequestOptions`], the
-//! policies in [`retry`] and [`pacing`]), [`Response`] and its [`ResponseMeta`] (`.http()`), the
-//! errors, [`Download`], the listings of [`paginate`], and [`http`]'s status, header and method
-//! types, the same ones reqwest uses. The module `__private` holds what only generated code uses;
+//! policies in [`retry`] and [`pacing`]), what `send()` returns ([`ResponseFuture`]), [`Response`]
+//! and its [`ResponseMeta`] (`.http()`), the errors, [`Download`], the listings of [`paginate`],
+//! and [`http`]'s status, header and method types, the same ones reqwest uses. The module `__private` holds what only generated code uses;
 //! it is hidden from these docs and outside semver.
 //!
 //! Decoded values: [`DateTime`], [`Date`] and [`LocalDateTime`] are what `format: date-time`,
@@ -45,7 +45,9 @@ mod redirect;
 mod request;
 mod response;
 pub mod retry;
+mod sending;
 mod struct_de;
+mod struct_ser;
 mod time_value;
 mod transport;
 mod upload;
@@ -74,6 +76,7 @@ pub use retry::{
     Backoff, BudgetState, ClassifyRetry, ComputeBackoff, ConstantBackoff, Jitter, RetryBucket, RetryBudget,
     RetryPolicy, StandardClassifier, TokenBucket,
 };
+pub use sending::ResponseFuture;
 pub use time_value::{Date, DateTime, Lenient, LocalDateTime, TimeFormat};
 pub use upload::StorageError;
 
@@ -90,13 +93,18 @@ pub mod __private {
     pub use crate::query::{bracket_pairs, form_pairs, scalar_text, QueryStyle};
     pub use crate::request::{check_range, path_segment, MultipartPart, Request, StreamForm};
     pub use crate::response::{parse_retry_after, request_id_from_body, RawResponse};
+    pub use crate::sending::{fetch_page, send, send_download, to_url, Decode};
     pub use crate::transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};
     pub use reqwest;
 
-    /// What generated structs decode with (see the module's docs).
+    /// What generated structs decode with: one slot per field, one generic `object`.
     pub mod de {
-        pub use crate::struct_de::{expecting_object, required, FieldIndex};
-        pub use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+        pub use crate::struct_de::{object, Optional, Required};
+    }
+
+    /// What generated structs serialize with: one `Field` per field, one generic `object`.
+    pub mod ser {
+        pub use crate::struct_ser::{object, optional, value};
     }
 
     /// The parts of a one-call upload the provider crates assemble theirs from.

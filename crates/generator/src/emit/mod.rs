@@ -10,7 +10,7 @@ mod pagination;
 mod pagination_read;
 mod responses;
 mod single_file;
-mod struct_decode;
+mod struct_serde;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

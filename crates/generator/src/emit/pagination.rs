@@ -62,7 +62,7 @@ pub fn source(op: &Operation) -> TokenStream {
                     cursor => Self::fetch_request(self.request_for(cursor)),
                 }
             },
-            fetch_url(op, &item, &body, &split),
+            fetch_url(op, &item, &body),
         ),
         _ => (quote!(Self::fetch_request(self.request_for(cursor))), TokenStream::new()),
     };
@@ -91,13 +91,18 @@ pub fn source(op: &Operation) -> TokenStream {
             pub fn fetch_request(
                 request: #request,
             ) -> paginate::FetchFuture<#item, #body, #error> {
-                Box::pin(async move {
-                    let (mut body, meta) = request.send().await?.into_parts();
-                    #split
-                })
+                client_runtime::__private::fetch_page(request.send(), Self::split)
             }
 
             #fetch_url
+
+            /// Moves the page's items out of the body and reads its paging facts.
+            fn split(
+                mut body: #body,
+                meta: client_runtime::ResponseMeta,
+            ) -> paginate::Fetched<#item, #body> {
+                #split
+            }
         }
 
         impl paginate::Source for #source {
@@ -158,9 +163,9 @@ fn style(style: &PagingStyle) -> TokenStream {
 }
 
 /// A next-URL listing's follow-up: the caller's request sent to the URL the engine resolved
-/// and checked, through the request's own `exchange` (the statuses and typed errors `send()`
+/// and checked, decoded by the request's own `decode` (the statuses and typed errors `send()`
 /// decodes).
-fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &TokenStream) -> TokenStream {
+fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream) -> TokenStream {
     let request = ident(&op.request_type);
     let error = ident(&op.error_type);
     quote! {
@@ -169,12 +174,9 @@ fn fetch_url(op: &Operation, item: &TokenStream, body: &TokenStream, split: &Tok
             request: #request,
             url: String,
         ) -> paginate::FetchFuture<#item, #body, #error> {
-            Box::pin(async move {
-                let mut next = request.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-                next.set_url(&url).map_err(client_runtime::Error::InvalidRequest)?;
-                let (mut body, meta) = #request::exchange(&request.client, next).await?.into_parts();
-                #split
-            })
+            let next = client_runtime::__private::to_url(request.to_request(), &url);
+            let response = client_runtime::__private::send(request.client.transport(), next, #request::decode);
+            client_runtime::__private::fetch_page(response, Self::split)
         }
     }
 }
@@ -302,14 +304,14 @@ fn split(op: &Operation, paging: &Pagination) -> TokenStream {
     };
     quote! {
         let items = #items;
-        Ok(paginate::Fetched {
+        paginate::Fetched {
             items,
             total: #total,
             page_size: #page_size,
             token: #token,
             body,
             meta,
-        })
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{ident, rust_type};
-use crate::model::{Operation, PagingStyle, ResponseBody, ResponseCase, StatusMatch};
+use crate::model::{Operation, ResponseBody, ResponseCase, StatusMatch};
 
 pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
     let ok = rust_type(&op.success_type);
@@ -47,43 +47,26 @@ pub fn send(op: &Operation, error: &proc_macro2::Ident) -> TokenStream {
         }
     };
     // A file response is handed over as it arrives, not read into memory.
-    let execute = if op.streams_success() { quote!(download) } else { quote!(execute) };
-    let send_doc = quote! {
+    let send = if op.streams_success() { quote!(send_download) } else { quote!(send) };
+    // `send()` hands the runtime the built request and `decode`: one async path for every
+    // operation (see the runtime's `sending`), so each operation is two plain functions. A next
+    // page's request (`fetch_url`) is decoded by the same `decode`.
+    quote! {
         /// Sends the request, retrying and pacing as the client is configured to, and decodes the
         /// response by its status.
-    };
-    if !follows_next_urls(op) {
-        return quote! {
-            #send_doc
-            pub async fn send(self) -> Result<client_runtime::Response<#ok>, client_runtime::Error<#error>> {
-                let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-                let raw = self.client.transport().#execute::<#error>(request).await?;
-                #decode
-            }
-        };
-    }
-    // A next page's request is this one sent to another URL: both go through one `exchange`.
-    quote! {
-        #send_doc
-        pub async fn send(self) -> Result<client_runtime::Response<#ok>, client_runtime::Error<#error>> {
-            let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-            Self::exchange(&self.client, request).await
+        pub fn send(self) -> client_runtime::ResponseFuture<#ok, #error> {
+            client_runtime::__private::#send(self.client.transport(), self.to_request(), Self::decode)
         }
 
-        /// Sends a built request (this one, or a next page's) and decodes the response by its status.
-        async fn exchange(
-            client: &Client,
-            request: client_runtime::__private::Request,
+        /// Reads a response by its status: the success type, or the typed error.
+        // The error is what `send()` resolves to, the runtime's `Error<E>`, large or not.
+        #[allow(clippy::result_large_err)]
+        fn decode(
+            raw: client_runtime::__private::RawResponse,
         ) -> Result<client_runtime::Response<#ok>, client_runtime::Error<#error>> {
-            let raw = client.transport().#execute::<#error>(request).await?;
             #decode
         }
     }
-}
-
-/// Whether the operation's listing follows next-page URLs (and so sends built requests twice over).
-fn follows_next_urls(op: &Operation) -> bool {
-    matches!(op.pagination.as_ref().map(|p| &p.style), Some(PagingStyle::NextUrl { .. }))
 }
 
 fn success_decode(op: &Operation, case: &ResponseCase, multi: bool) -> TokenStream {

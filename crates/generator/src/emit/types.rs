@@ -76,11 +76,24 @@ fn struct_def(
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_option);
     let default = all_optional.then(|| quote!(Default,));
-    // Decoding is written out (cheaper to compile) except where serde's `flatten` collects the
-    // undeclared properties, or there is no field to match.
+    // Serialization is written out (cheaper to compile) except where serde's `flatten` collects
+    // the undeclared properties, or there is no field to list.
     let written = additional.is_none() && !fields.is_empty();
-    let derived = (!written).then(|| quote!(Deserialize));
-    let decode = written.then(|| super::struct_decode::deserialize_impl(name, schema, fields));
+    let (serde_derives, serde_crate, impls) = match written {
+        true => (
+            TokenStream::new(),
+            TokenStream::new(),
+            [
+                super::struct_serde::serialize_impl(name, fields),
+                super::struct_serde::deserialize_impl(name, schema, fields),
+            ]
+            .into_iter()
+            .collect(),
+        ),
+        false => {
+            (quote!(Serialize, Deserialize), quote!(#[serde(crate = "client_runtime::serde")]), TokenStream::new())
+        }
+    };
     let members = fields.iter().map(|f| field(f, !written));
     let extra = additional.map(|extra| {
         let ty = rust_type(&extra.rust_type);
@@ -97,14 +110,14 @@ fn struct_def(
     let redacting_debug = secret.then(|| redacting_debug(name, fields, additional));
     quote! {
         #docs
-        #[derive(Clone, #debug PartialEq, #default Serialize, #derived)]
-        #[serde(crate = "client_runtime::serde")]
+        #[derive(Clone, #debug PartialEq, #default #serde_derives)]
+        #serde_crate
         pub struct #name {
             #( #members )*
             #extra
         }
 
-        #decode
+        #impls
         #redacting_debug
     }
 }
@@ -134,8 +147,9 @@ fn redacting_debug(name: &proc_macro2::Ident, fields: &[Field], additional: Opti
     }
 }
 
-/// A struct member; `derived_decode` when the struct derives `Deserialize` (which reads `default`).
-fn field(f: &Field, derived_decode: bool) -> TokenStream {
+/// A struct member; `derived` when the struct derives its serde impls (which read the
+/// member's `#[serde]` attributes).
+fn field(f: &Field, derived: bool) -> TokenStream {
     let mut notes = Vec::new();
     if f.deprecated {
         notes.push("Deprecated.".to_owned());
@@ -147,26 +161,30 @@ fn field(f: &Field, derived_decode: bool) -> TokenStream {
     let docs = doc_attrs(&paragraphs([f.description.as_deref(), Some(notes.as_str())]));
     let name = ident(&f.rust_name);
     let ty = rust_type(&f.rust_type);
+    let serde = derived.then(|| serde_attrs(f)).flatten();
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// A derived struct member's `#[serde(…)]`: its wire name, and how an optional one is read
+/// and written.
+fn serde_attrs(f: &Field) -> Option<TokenStream> {
     let mut serde = Vec::new();
     if bare(&f.rust_name) != f.wire_name {
         let wire = &f.wire_name;
         serde.push(quote!(rename = #wire));
     }
     if f.is_option() {
-        if derived_decode {
-            serde.push(quote!(default));
-        }
+        serde.push(quote!(default));
         // A required-but-nullable field is sent as `null`; an optional one is left out.
         if !f.required {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
         }
     }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde( #(#serde),* )]));
-    quote! {
-        #docs
-        #serde
-        pub #name: #ty,
-    }
+    (!serde.is_empty()).then(|| quote!(#[serde( #(#serde),* )]))
 }
 
 fn enum_def(docs: TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {

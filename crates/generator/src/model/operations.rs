@@ -171,7 +171,7 @@ fn arguments(params: &[Param], body: Option<&RequestBody>) -> Vec<Arg> {
 /// Fields and methods every generated request builder has (its own, `Clone`'s and the
 /// pagination traits'), which a parameter's field, setter or getter must not shadow.
 const RESERVED_MEMBERS: &[&str] =
-    &["client", "body", "new", "send", "to_request", "clone", "items", "pages", "into_source"];
+    &["client", "body", "new", "send", "decode", "to_request", "clone", "items", "pages", "into_source"];
 
 /// Gives each parameter a name whose field, setter and `set_`/`get_` methods collide with no
 /// other member of the builder.

@@ -6,11 +6,20 @@ use client_runtime::serde::{Deserialize, Serialize};
 use super::types;
 
 /// The schema `#/components/schemas/DeletedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeletedMedia {
     /// The ID of the deleted media.
     pub id: String,
+}
+
+impl Serialize for DeletedMedia {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(serializer, "DeletedMedia", &[ser::value("id", &self.id)])
+    }
 }
 
 impl<'de> Deserialize<'de> for DeletedMedia {
@@ -18,43 +27,32 @@ impl<'de> Deserialize<'de> for DeletedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct DeletedMediaFields;
-        impl<'de> de::Visitor<'de> for DeletedMediaFields {
-            type Value = DeletedMedia;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/DeletedMedia")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<DeletedMedia, __A::Error> {
-                let mut field_0: Option<String> = None;
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["id"]))? {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(DeletedMedia {
-                    id: de::required(field_0, "id")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(DeletedMediaFields)
+        let mut field_0 = de::Required::<String>::new("id");
+        de::object(
+            deserializer,
+            "#/components/schemas/DeletedMedia",
+            &["id"],
+            &mut [&mut field_0],
+        )?;
+        Ok(Self { id: field_0.take() })
     }
 }
 
 /// The error body of the Management API.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// What went wrong.
     pub message: String,
+}
+
+impl Serialize for Error {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(serializer, "Error", &[ser::value("message", &self.message)])
+    }
 }
 
 impl<'de> Deserialize<'de> for Error {
@@ -62,44 +60,22 @@ impl<'de> Deserialize<'de> for Error {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct ErrorFields;
-        impl<'de> de::Visitor<'de> for ErrorFields {
-            type Value = Error;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/Error")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Error, __A::Error> {
-                let mut field_0: Option<String> = None;
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["message"]))? {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(Error {
-                    message: de::required(field_0, "message")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(ErrorFields)
+        let mut field_0 = de::Required::<String>::new("message");
+        de::object(
+            deserializer,
+            "#/components/schemas/Error",
+            &["message"],
+            &mut [&mut field_0],
+        )?;
+        Ok(Self { message: field_0.take() })
     }
 }
 
 /// The schema `#/components/schemas/MediaListV1`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaListV1 {
     pub media: Vec<types::MediaV1>,
     /// The number of media matching the request.
-    #[serde(rename = "totalCount")]
     pub total_count: i64,
     /// The limit applied.
     pub limit: i64,
@@ -107,65 +83,75 @@ pub struct MediaListV1 {
     pub offset: i64,
 }
 
+impl Serialize for MediaListV1 {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaListV1",
+            &[
+                ser::value("media", &self.media),
+                ser::value("totalCount", &self.total_count),
+                ser::value("limit", &self.limit),
+                ser::value("offset", &self.offset),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for MediaListV1 {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaListV1Fields;
-        impl<'de> de::Visitor<'de> for MediaListV1Fields {
-            type Value = MediaListV1;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaListV1")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaListV1, __A::Error> {
-                let mut field_0: Option<Vec<types::MediaV1>> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["media", "totalCount", "limit", "offset"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        3 => field_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaListV1 {
-                    media: de::required(field_0, "media")?,
-                    total_count: de::required(field_1, "totalCount")?,
-                    limit: de::required(field_2, "limit")?,
-                    offset: de::required(field_3, "offset")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaListV1Fields)
+        let mut field_0 = de::Required::<Vec<types::MediaV1>>::new("media");
+        let mut field_1 = de::Required::<i64>::new("totalCount");
+        let mut field_2 = de::Required::<i64>::new("limit");
+        let mut field_3 = de::Required::<i64>::new("offset");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaListV1",
+            &["media", "totalCount", "limit", "offset"],
+            &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
+        )?;
+        Ok(Self {
+            media: field_0.take(),
+            total_count: field_1.take(),
+            limit: field_2.take(),
+            offset: field_3.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/MediaListV2`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaListV2 {
     pub media: Vec<types::MediaV2>,
     /// The number of media matching the request.
-    #[serde(rename = "totalCount")]
     pub total_count: i64,
     /// The continuation token. Always returned, even when there is no further media; valid for about 15 seconds.
     pub token: String,
+}
+
+impl Serialize for MediaListV2 {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaListV2",
+            &[
+                ser::value("media", &self.media),
+                ser::value("totalCount", &self.total_count),
+                ser::value("token", &self.token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaListV2 {
@@ -173,59 +159,53 @@ impl<'de> Deserialize<'de> for MediaListV2 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaListV2Fields;
-        impl<'de> de::Visitor<'de> for MediaListV2Fields {
-            type Value = MediaListV2;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaListV2")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaListV2, __A::Error> {
-                let mut field_0: Option<Vec<types::MediaV2>> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["media", "totalCount", "token"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaListV2 {
-                    media: de::required(field_0, "media")?,
-                    total_count: de::required(field_1, "totalCount")?,
-                    token: de::required(field_2, "token")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaListV2Fields)
+        let mut field_0 = de::Required::<Vec<types::MediaV2>>::new("media");
+        let mut field_1 = de::Required::<i64>::new("totalCount");
+        let mut field_2 = de::Required::<String>::new("token");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaListV2",
+            &["media", "totalCount", "token"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            media: field_0.take(),
+            total_count: field_1.take(),
+            token: field_2.take(),
+        })
     }
 }
 
 /// One media item as returned by `GET /api/v1/media`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaV1 {
     /// The media ID.
     pub id: String,
     /// The media URL.
     pub url: String,
     /// Width in pixels (images).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Height in pixels (images).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
+}
+
+impl Serialize for MediaV1 {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaV1",
+            &[
+                ser::value("id", &self.id),
+                ser::value("url", &self.url),
+                ser::optional("width", &self.width),
+                ser::optional("height", &self.height),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaV1 {
@@ -233,74 +213,67 @@ impl<'de> Deserialize<'de> for MediaV1 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaV1Fields;
-        impl<'de> de::Visitor<'de> for MediaV1Fields {
-            type Value = MediaV1;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaV1")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaV1, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["id", "url", "width", "height"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = map.next_value()?,
-                        3 => field_3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaV1 {
-                    id: de::required(field_0, "id")?,
-                    url: de::required(field_1, "url")?,
-                    width: field_2,
-                    height: field_3,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaV1Fields)
+        let mut field_0 = de::Required::<String>::new("id");
+        let mut field_1 = de::Required::<String>::new("url");
+        let mut field_2 = de::Optional::<i64>::new();
+        let mut field_3 = de::Optional::<i64>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaV1",
+            &["id", "url", "width", "height"],
+            &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
+        )?;
+        Ok(Self {
+            id: field_0.take(),
+            url: field_1.take(),
+            width: field_2.take(),
+            height: field_3.take(),
+        })
     }
 }
 
 /// One media item as returned by `GET /api/v2/media`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaV2 {
     /// The media ID.
     pub id: String,
     /// When the media was uploaded.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<client_runtime::DateTime>,
     /// When the media was last updated.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<client_runtime::DateTime>,
     /// The media URL.
     pub url: String,
     /// Width in pixels (images).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Height in pixels (images).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
     /// Tags attached to the media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl Serialize for MediaV2 {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaV2",
+            &[
+                ser::value("id", &self.id),
+                ser::optional("createdAt", &self.created_at),
+                ser::optional("updatedAt", &self.updated_at),
+                ser::value("url", &self.url),
+                ser::optional("width", &self.width),
+                ser::optional("height", &self.height),
+                ser::optional("alt", &self.alt),
+                ser::optional("tags", &self.tags),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaV2 {
@@ -308,79 +281,57 @@ impl<'de> Deserialize<'de> for MediaV2 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaV2Fields;
-        impl<'de> de::Visitor<'de> for MediaV2Fields {
-            type Value = MediaV2;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaV2")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaV2, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<client_runtime::DateTime> = None;
-                let mut field_2: Option<client_runtime::DateTime> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<Vec<String>> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "id",
-                                "createdAt",
-                                "updatedAt",
-                                "url",
-                                "width",
-                                "height",
-                                "alt",
-                                "tags",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        3 => field_3 = Some(map.next_value()?),
-                        4 => field_4 = map.next_value()?,
-                        5 => field_5 = map.next_value()?,
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaV2 {
-                    id: de::required(field_0, "id")?,
-                    created_at: field_1,
-                    updated_at: field_2,
-                    url: de::required(field_3, "url")?,
-                    width: field_4,
-                    height: field_5,
-                    alt: field_6,
-                    tags: field_7,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaV2Fields)
+        let mut field_0 = de::Required::<String>::new("id");
+        let mut field_1 = de::Optional::<client_runtime::DateTime>::new();
+        let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
+        let mut field_3 = de::Required::<String>::new("url");
+        let mut field_4 = de::Optional::<i64>::new();
+        let mut field_5 = de::Optional::<i64>::new();
+        let mut field_6 = de::Optional::<String>::new();
+        let mut field_7 = de::Optional::<Vec<String>>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaV2",
+            &["id", "createdAt", "updatedAt", "url", "width", "height", "alt", "tags"],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+            ],
+        )?;
+        Ok(Self {
+            id: field_0.take(),
+            created_at: field_1.take(),
+            updated_at: field_2.take(),
+            url: field_3.take(),
+            width: field_4.take(),
+            height: field_5.take(),
+            alt: field_6.take(),
+            tags: field_7.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/UploadedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadedMedia {
     /// The URL of the uploaded media.
     pub url: String,
+}
+
+impl Serialize for UploadedMedia {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(serializer, "UploadedMedia", &[ser::value("url", &self.url)])
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadedMedia {
@@ -388,33 +339,13 @@ impl<'de> Deserialize<'de> for UploadedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UploadedMediaFields;
-        impl<'de> de::Visitor<'de> for UploadedMediaFields {
-            type Value = UploadedMedia;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UploadedMedia")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UploadedMedia, __A::Error> {
-                let mut field_0: Option<String> = None;
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["url"]))? {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UploadedMedia {
-                    url: de::required(field_0, "url")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UploadedMediaFields)
+        let mut field_0 = de::Required::<String>::new("url");
+        de::object(
+            deserializer,
+            "#/components/schemas/UploadedMedia",
+            &["url"],
+            &mut [&mut field_0],
+        )?;
+        Ok(Self { url: field_0.take() })
     }
 }

@@ -12,41 +12,56 @@ use super::types;
 /// The answer of `complete`, documented in two shapes: `media_id`, `media_ids`, `status`, `type`,
 /// `width`, `height`, `duration`, `size`, `content_type`, `created_at`, `next_step`; or `id`,
 /// `status`, `type`, `thumbnail_url`, `message`. Every field but `status` is therefore optional.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CompletedMedia {
     /// The media item's id (first shape).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// The media item's id (second shape).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
     pub status: types::MediaStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<types::MediaType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Seconds (videos).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<client_runtime::DateTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
     /// Second shape only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Second shape only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for CompletedMedia {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "CompletedMedia",
+            &[
+                ser::optional("media_id", &self.media_id),
+                ser::optional("id", &self.id),
+                ser::optional("media_ids", &self.media_ids),
+                ser::value("status", &self.status),
+                ser::optional("type", &self.r#type),
+                ser::optional("width", &self.width),
+                ser::optional("height", &self.height),
+                ser::optional("duration", &self.duration),
+                ser::optional("size", &self.size),
+                ser::optional("content_type", &self.content_type),
+                ser::optional("created_at", &self.created_at),
+                ser::optional("next_step", &self.next_step),
+                ser::optional("thumbnail_url", &self.thumbnail_url),
+                ser::optional("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CompletedMedia {
@@ -54,106 +69,100 @@ impl<'de> Deserialize<'de> for CompletedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct CompletedMediaFields;
-        impl<'de> de::Visitor<'de> for CompletedMediaFields {
-            type Value = CompletedMedia;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/CompletedMedia")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<CompletedMedia, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Vec<String>> = None;
-                let mut field_3: Option<types::MediaStatus> = None;
-                let mut field_4: Option<types::MediaType> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<i64> = None;
-                let mut field_7: Option<f64> = None;
-                let mut field_8: Option<i64> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<client_runtime::DateTime> = None;
-                let mut field_11: Option<String> = None;
-                let mut field_12: Option<String> = None;
-                let mut field_13: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "id",
-                                "media_ids",
-                                "status",
-                                "type",
-                                "width",
-                                "height",
-                                "duration",
-                                "size",
-                                "content_type",
-                                "created_at",
-                                "next_step",
-                                "thumbnail_url",
-                                "message",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        3 => field_3 = Some(map.next_value()?),
-                        4 => field_4 = map.next_value()?,
-                        5 => field_5 = map.next_value()?,
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        8 => field_8 = map.next_value()?,
-                        9 => field_9 = map.next_value()?,
-                        10 => field_10 = map.next_value()?,
-                        11 => field_11 = map.next_value()?,
-                        12 => field_12 = map.next_value()?,
-                        13 => field_13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(CompletedMedia {
-                    media_id: field_0,
-                    id: field_1,
-                    media_ids: field_2,
-                    status: de::required(field_3, "status")?,
-                    r#type: field_4,
-                    width: field_5,
-                    height: field_6,
-                    duration: field_7,
-                    size: field_8,
-                    content_type: field_9,
-                    created_at: field_10,
-                    next_step: field_11,
-                    thumbnail_url: field_12,
-                    message: field_13,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(CompletedMediaFields)
+        let mut field_0 = de::Optional::<String>::new();
+        let mut field_1 = de::Optional::<String>::new();
+        let mut field_2 = de::Optional::<Vec<String>>::new();
+        let mut field_3 = de::Required::<types::MediaStatus>::new("status");
+        let mut field_4 = de::Optional::<types::MediaType>::new();
+        let mut field_5 = de::Optional::<i64>::new();
+        let mut field_6 = de::Optional::<i64>::new();
+        let mut field_7 = de::Optional::<f64>::new();
+        let mut field_8 = de::Optional::<i64>::new();
+        let mut field_9 = de::Optional::<String>::new();
+        let mut field_10 = de::Optional::<client_runtime::DateTime>::new();
+        let mut field_11 = de::Optional::<String>::new();
+        let mut field_12 = de::Optional::<String>::new();
+        let mut field_13 = de::Optional::<String>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/CompletedMedia",
+            &[
+                "media_id",
+                "id",
+                "media_ids",
+                "status",
+                "type",
+                "width",
+                "height",
+                "duration",
+                "size",
+                "content_type",
+                "created_at",
+                "next_step",
+                "thumbnail_url",
+                "message",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+                &mut field_8,
+                &mut field_9,
+                &mut field_10,
+                &mut field_11,
+                &mut field_12,
+                &mut field_13,
+            ],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            id: field_1.take(),
+            media_ids: field_2.take(),
+            status: field_3.take(),
+            r#type: field_4.take(),
+            width: field_5.take(),
+            height: field_6.take(),
+            duration: field_7.take(),
+            size: field_8.take(),
+            content_type: field_9.take(),
+            created_at: field_10.take(),
+            next_step: field_11.take(),
+            thumbnail_url: field_12.take(),
+            message: field_13.take(),
+        })
     }
 }
 
 /// The success envelope of `POST /media/{media_id}/complete`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CompletedMediaEnvelope {
     pub data: types::CompletedMedia,
     /// Always null on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
+}
+
+impl Serialize for CompletedMediaEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "CompletedMediaEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::optional("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
@@ -161,48 +170,25 @@ impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct CompletedMediaEnvelopeFields;
-        impl<'de> de::Visitor<'de> for CompletedMediaEnvelopeFields {
-            type Value = CompletedMediaEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/CompletedMediaEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<CompletedMediaEnvelope, __A::Error> {
-                let mut field_0: Option<types::CompletedMedia> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(CompletedMediaEnvelope {
-                    data: de::required(field_0, "data")?,
-                    error: field_1,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(CompletedMediaEnvelopeFields)
+        let mut field_0 = de::Required::<types::CompletedMedia>::new("data");
+        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/CompletedMediaEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/DeletedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeletedMedia {
     /// The deleted item.
     pub media_id: String,
@@ -210,56 +196,68 @@ pub struct DeletedMedia {
     pub deleted: bool,
 }
 
+impl Serialize for DeletedMedia {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "DeletedMedia",
+            &[
+                ser::value("media_id", &self.media_id),
+                ser::value("deleted", &self.deleted),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for DeletedMedia {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct DeletedMediaFields;
-        impl<'de> de::Visitor<'de> for DeletedMediaFields {
-            type Value = DeletedMedia;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/DeletedMedia")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<DeletedMedia, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["media_id", "deleted"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(DeletedMedia {
-                    media_id: de::required(field_0, "media_id")?,
-                    deleted: de::required(field_1, "deleted")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(DeletedMediaFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        let mut field_1 = de::Required::<bool>::new("deleted");
+        de::object(
+            deserializer,
+            "#/components/schemas/DeletedMedia",
+            &["media_id", "deleted"],
+            &mut [&mut field_0, &mut field_1],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            deleted: field_1.take(),
+        })
     }
 }
 
 /// The success envelope of `DELETE /media/{media_id}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeletedMediaEnvelope {
     pub data: types::DeletedMedia,
     /// Always null on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
+}
+
+impl Serialize for DeletedMediaEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "DeletedMediaEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::optional("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
@@ -267,48 +265,25 @@ impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct DeletedMediaEnvelopeFields;
-        impl<'de> de::Visitor<'de> for DeletedMediaEnvelopeFields {
-            type Value = DeletedMediaEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/DeletedMediaEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<DeletedMediaEnvelope, __A::Error> {
-                let mut field_0: Option<types::DeletedMedia> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(DeletedMediaEnvelope {
-                    data: de::required(field_0, "data")?,
-                    error: field_1,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(DeletedMediaEnvelopeFields)
+        let mut field_0 = de::Required::<types::DeletedMedia>::new("data");
+        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/DeletedMediaEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/ErrorDetail`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorDetail {
     /// Machine-readable error code. The docs name `bad_request` (400), `invalid_field_name` (400),
     /// `unauthorized` (401), `invalid_api_key`, `not_found` (404), `media_in_use` (409),
@@ -318,8 +293,25 @@ pub struct ErrorDetail {
     /// Human-readable message.
     pub message: String,
     /// Extra information, such as `retry_after`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Serialize for ErrorDetail {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "ErrorDetail",
+            &[
+                ser::value("code", &self.code),
+                ser::value("message", &self.message),
+                ser::optional("details", &self.details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ErrorDetail {
@@ -327,48 +319,27 @@ impl<'de> Deserialize<'de> for ErrorDetail {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct ErrorDetailFields;
-        impl<'de> de::Visitor<'de> for ErrorDetailFields {
-            type Value = ErrorDetail;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/ErrorDetail")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ErrorDetail, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(ErrorDetail {
-                    code: de::required(field_0, "code")?,
-                    message: de::required(field_1, "message")?,
-                    details: field_2,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(ErrorDetailFields)
+        let mut field_0 = de::Required::<String>::new("code");
+        let mut field_1 = de::Required::<String>::new("message");
+        let mut field_2 = de::Optional::<
+            serde_json::Map<String, serde_json::Value>,
+        >::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/ErrorDetail",
+            &["code", "message", "details"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            code: field_0.take(),
+            message: field_1.take(),
+            details: field_2.take(),
+        })
     }
 }
 
 /// The error envelope.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorEnvelope {
     /// Always null on error.
     ///
@@ -378,53 +349,50 @@ pub struct ErrorEnvelope {
     pub meta: types::Meta,
 }
 
+impl Serialize for ErrorEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "ErrorEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::value("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for ErrorEnvelope {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct ErrorEnvelopeFields;
-        impl<'de> de::Visitor<'de> for ErrorEnvelopeFields {
-            type Value = ErrorEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/ErrorEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ErrorEnvelope, __A::Error> {
-                let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(ErrorEnvelope {
-                    data: field_0,
-                    error: de::required(field_1, "error")?,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(ErrorEnvelopeFields)
+        let mut field_0 = de::Optional::<
+            serde_json::Map<String, serde_json::Value>,
+        >::new();
+        let mut field_1 = de::Required::<types::ErrorDetail>::new("error");
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/ErrorEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// One media item as `GET /media/{media_id}` returns it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Media {
     /// Canonical media identifier (use in media_ids arrays)
     pub media_id: String,
@@ -454,99 +422,119 @@ pub struct Media {
     pub media_ids: Vec<String>,
 }
 
+impl Serialize for Media {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "Media",
+            &[
+                ser::value("media_id", &self.media_id),
+                ser::value("status", &self.status),
+                ser::value("type", &self.r#type),
+                ser::value("filename", &self.filename),
+                ser::value("content_type", &self.content_type),
+                ser::value("size", &self.size),
+                ser::value("width", &self.width),
+                ser::value("height", &self.height),
+                ser::value("duration", &self.duration),
+                ser::value("created_at", &self.created_at),
+                ser::value("media_ids", &self.media_ids),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for Media {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaFields;
-        impl<'de> de::Visitor<'de> for MediaFields {
-            type Value = Media;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/Media")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Media, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<types::MediaStatus> = None;
-                let mut field_2: Option<types::MediaType> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<i64> = None;
-                let mut field_7: Option<i64> = None;
-                let mut field_8: Option<f64> = None;
-                let mut field_9: Option<client_runtime::DateTime> = None;
-                let mut field_10: Option<Vec<String>> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "status",
-                                "type",
-                                "filename",
-                                "content_type",
-                                "size",
-                                "width",
-                                "height",
-                                "duration",
-                                "created_at",
-                                "media_ids",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        3 => field_3 = Some(map.next_value()?),
-                        4 => field_4 = Some(map.next_value()?),
-                        5 => field_5 = Some(map.next_value()?),
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        8 => field_8 = map.next_value()?,
-                        9 => field_9 = Some(map.next_value()?),
-                        10 => field_10 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(Media {
-                    media_id: de::required(field_0, "media_id")?,
-                    status: de::required(field_1, "status")?,
-                    r#type: de::required(field_2, "type")?,
-                    filename: de::required(field_3, "filename")?,
-                    content_type: de::required(field_4, "content_type")?,
-                    size: de::required(field_5, "size")?,
-                    width: field_6,
-                    height: field_7,
-                    duration: field_8,
-                    created_at: de::required(field_9, "created_at")?,
-                    media_ids: de::required(field_10, "media_ids")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        let mut field_1 = de::Required::<types::MediaStatus>::new("status");
+        let mut field_2 = de::Required::<types::MediaType>::new("type");
+        let mut field_3 = de::Required::<String>::new("filename");
+        let mut field_4 = de::Required::<String>::new("content_type");
+        let mut field_5 = de::Required::<i64>::new("size");
+        let mut field_6 = de::Optional::<i64>::new();
+        let mut field_7 = de::Optional::<i64>::new();
+        let mut field_8 = de::Optional::<f64>::new();
+        let mut field_9 = de::Required::<client_runtime::DateTime>::new("created_at");
+        let mut field_10 = de::Required::<Vec<String>>::new("media_ids");
+        de::object(
+            deserializer,
+            "#/components/schemas/Media",
+            &[
+                "media_id",
+                "status",
+                "type",
+                "filename",
+                "content_type",
+                "size",
+                "width",
+                "height",
+                "duration",
+                "created_at",
+                "media_ids",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+                &mut field_8,
+                &mut field_9,
+                &mut field_10,
+            ],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            status: field_1.take(),
+            r#type: field_2.take(),
+            filename: field_3.take(),
+            content_type: field_4.take(),
+            size: field_5.take(),
+            width: field_6.take(),
+            height: field_7.take(),
+            duration: field_8.take(),
+            created_at: field_9.take(),
+            media_ids: field_10.take(),
+        })
     }
 }
 
 /// The success envelope of `GET /media/{media_id}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaEnvelope {
     pub data: types::Media,
     /// Always null on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
+}
+
+impl Serialize for MediaEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::optional("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaEnvelope {
@@ -554,51 +542,42 @@ impl<'de> Deserialize<'de> for MediaEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaEnvelopeFields;
-        impl<'de> de::Visitor<'de> for MediaEnvelopeFields {
-            type Value = MediaEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaEnvelope, __A::Error> {
-                let mut field_0: Option<types::Media> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaEnvelope {
-                    data: de::required(field_0, "data")?,
-                    error: field_1,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaEnvelopeFields)
+        let mut field_0 = de::Required::<types::Media>::new("data");
+        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/MediaInUseDetails`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaInUseDetails {
     /// The scheduled posts the media is attached to.
     pub post_ids: Vec<String>,
+}
+
+impl Serialize for MediaInUseDetails {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaInUseDetails",
+            &[ser::value("post_ids", &self.post_ids)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaInUseDetails {
@@ -606,46 +585,42 @@ impl<'de> Deserialize<'de> for MediaInUseDetails {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaInUseDetailsFields;
-        impl<'de> de::Visitor<'de> for MediaInUseDetailsFields {
-            type Value = MediaInUseDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaInUseDetails")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaInUseDetails, __A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["post_ids"]))? {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaInUseDetails {
-                    post_ids: de::required(field_0, "post_ids")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaInUseDetailsFields)
+        let mut field_0 = de::Required::<Vec<String>>::new("post_ids");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaInUseDetails",
+            &["post_ids"],
+            &mut [&mut field_0],
+        )?;
+        Ok(Self { post_ids: field_0.take() })
     }
 }
 
 /// The 409 envelope of `DELETE /media/{media_id}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaInUseEnvelope {
     /// Always null on error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     pub error: types::MediaInUseError,
     pub meta: types::Meta,
+}
+
+impl Serialize for MediaInUseEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaInUseEnvelope",
+            &[
+                ser::optional("data", &self.data),
+                ser::value("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaInUseEnvelope {
@@ -653,48 +628,27 @@ impl<'de> Deserialize<'de> for MediaInUseEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaInUseEnvelopeFields;
-        impl<'de> de::Visitor<'de> for MediaInUseEnvelopeFields {
-            type Value = MediaInUseEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaInUseEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaInUseEnvelope, __A::Error> {
-                let mut field_0: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut field_1: Option<types::MediaInUseError> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaInUseEnvelope {
-                    data: field_0,
-                    error: de::required(field_1, "error")?,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaInUseEnvelopeFields)
+        let mut field_0 = de::Optional::<
+            serde_json::Map<String, serde_json::Value>,
+        >::new();
+        let mut field_1 = de::Required::<types::MediaInUseError>::new("error");
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaInUseEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/MediaInUseError`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaInUseError {
     /// `media_in_use`.
     pub code: String,
@@ -703,53 +657,48 @@ pub struct MediaInUseError {
     pub details: types::MediaInUseDetails,
 }
 
+impl Serialize for MediaInUseError {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaInUseError",
+            &[
+                ser::value("code", &self.code),
+                ser::value("message", &self.message),
+                ser::value("details", &self.details),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for MediaInUseError {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaInUseErrorFields;
-        impl<'de> de::Visitor<'de> for MediaInUseErrorFields {
-            type Value = MediaInUseError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaInUseError")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaInUseError, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<types::MediaInUseDetails> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaInUseError {
-                    code: de::required(field_0, "code")?,
-                    message: de::required(field_1, "message")?,
-                    details: de::required(field_2, "details")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaInUseErrorFields)
+        let mut field_0 = de::Required::<String>::new("code");
+        let mut field_1 = de::Required::<String>::new("message");
+        let mut field_2 = de::Required::<types::MediaInUseDetails>::new("details");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaInUseError",
+            &["code", "message", "details"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            code: field_0.take(),
+            message: field_1.take(),
+            details: field_2.take(),
+        })
     }
 }
 
 /// One media file of the library.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaItem {
     /// Canonical media identifier (use in media_ids arrays)
     pub media_id: String,
@@ -777,89 +726,91 @@ pub struct MediaItem {
     pub created_at: client_runtime::DateTime,
 }
 
+impl Serialize for MediaItem {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaItem",
+            &[
+                ser::value("media_id", &self.media_id),
+                ser::value("status", &self.status),
+                ser::value("type", &self.r#type),
+                ser::value("filename", &self.filename),
+                ser::value("content_type", &self.content_type),
+                ser::value("size", &self.size),
+                ser::value("width", &self.width),
+                ser::value("height", &self.height),
+                ser::value("duration", &self.duration),
+                ser::value("created_at", &self.created_at),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for MediaItem {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaItemFields;
-        impl<'de> de::Visitor<'de> for MediaItemFields {
-            type Value = MediaItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaItem")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaItem, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<types::MediaStatus> = None;
-                let mut field_2: Option<types::MediaType> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<i64> = None;
-                let mut field_7: Option<i64> = None;
-                let mut field_8: Option<f64> = None;
-                let mut field_9: Option<client_runtime::DateTime> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "status",
-                                "type",
-                                "filename",
-                                "content_type",
-                                "size",
-                                "width",
-                                "height",
-                                "duration",
-                                "created_at",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        3 => field_3 = Some(map.next_value()?),
-                        4 => field_4 = Some(map.next_value()?),
-                        5 => field_5 = Some(map.next_value()?),
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        8 => field_8 = map.next_value()?,
-                        9 => field_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaItem {
-                    media_id: de::required(field_0, "media_id")?,
-                    status: de::required(field_1, "status")?,
-                    r#type: de::required(field_2, "type")?,
-                    filename: de::required(field_3, "filename")?,
-                    content_type: de::required(field_4, "content_type")?,
-                    size: de::required(field_5, "size")?,
-                    width: field_6,
-                    height: field_7,
-                    duration: field_8,
-                    created_at: de::required(field_9, "created_at")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaItemFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        let mut field_1 = de::Required::<types::MediaStatus>::new("status");
+        let mut field_2 = de::Required::<types::MediaType>::new("type");
+        let mut field_3 = de::Required::<String>::new("filename");
+        let mut field_4 = de::Required::<String>::new("content_type");
+        let mut field_5 = de::Required::<i64>::new("size");
+        let mut field_6 = de::Optional::<i64>::new();
+        let mut field_7 = de::Optional::<i64>::new();
+        let mut field_8 = de::Optional::<f64>::new();
+        let mut field_9 = de::Required::<client_runtime::DateTime>::new("created_at");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaItem",
+            &[
+                "media_id",
+                "status",
+                "type",
+                "filename",
+                "content_type",
+                "size",
+                "width",
+                "height",
+                "duration",
+                "created_at",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+                &mut field_8,
+                &mut field_9,
+            ],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            status: field_1.take(),
+            r#type: field_2.take(),
+            filename: field_3.take(),
+            content_type: field_4.take(),
+            size: field_5.take(),
+            width: field_6.take(),
+            height: field_7.take(),
+            duration: field_8.take(),
+            created_at: field_9.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/MediaList`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaList {
     pub items: Vec<types::MediaItem>,
     /// Every UUID in `items[]`, in the same order.
@@ -867,55 +818,48 @@ pub struct MediaList {
     pub pagination: types::Pagination,
 }
 
+impl Serialize for MediaList {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaList",
+            &[
+                ser::value("items", &self.items),
+                ser::value("media_ids", &self.media_ids),
+                ser::value("pagination", &self.pagination),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for MediaList {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaListFields;
-        impl<'de> de::Visitor<'de> for MediaListFields {
-            type Value = MediaList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaList")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaList, __A::Error> {
-                let mut field_0: Option<Vec<types::MediaItem>> = None;
-                let mut field_1: Option<Vec<String>> = None;
-                let mut field_2: Option<types::Pagination> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["items", "media_ids", "pagination"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaList {
-                    items: de::required(field_0, "items")?,
-                    media_ids: de::required(field_1, "media_ids")?,
-                    pagination: de::required(field_2, "pagination")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaListFields)
+        let mut field_0 = de::Required::<Vec<types::MediaItem>>::new("items");
+        let mut field_1 = de::Required::<Vec<String>>::new("media_ids");
+        let mut field_2 = de::Required::<types::Pagination>::new("pagination");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaList",
+            &["items", "media_ids", "pagination"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            items: field_0.take(),
+            media_ids: field_1.take(),
+            pagination: field_2.take(),
+        })
     }
 }
 
 /// The success envelope of `GET /media`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaListEnvelope {
     pub data: types::MediaList,
     /// Always null on success.
@@ -925,47 +869,43 @@ pub struct MediaListEnvelope {
     pub meta: types::Meta,
 }
 
+impl Serialize for MediaListEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaListEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::value("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for MediaListEnvelope {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaListEnvelopeFields;
-        impl<'de> de::Visitor<'de> for MediaListEnvelopeFields {
-            type Value = MediaListEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaListEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaListEnvelope, __A::Error> {
-                let mut field_0: Option<types::MediaList> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaListEnvelope {
-                    data: de::required(field_0, "data")?,
-                    error: field_1,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaListEnvelopeFields)
+        let mut field_0 = de::Required::<types::MediaList>::new("data");
+        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaListEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
@@ -1092,18 +1032,32 @@ impl<'de> Deserialize<'de> for MediaType {
 /// Request metadata present in every response. Most pages spell the id `request_id` (e.g.
 /// `"a1b2c3d4"`); the authentication and pagination pages spell it `requestId` (e.g.
 /// `"req_abc123"`), sometimes without `timestamp`. Both are accepted.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Meta {
     /// Identifies the request; quote it to support.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The same id, as the authentication and pagination pages spell it.
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id2: Option<String>,
     /// When the response was produced.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<client_runtime::DateTime>,
+}
+
+impl Serialize for Meta {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "Meta",
+            &[
+                ser::optional("request_id", &self.request_id),
+                ser::optional("requestId", &self.request_id2),
+                ser::optional("timestamp", &self.timestamp),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Meta {
@@ -1111,50 +1065,25 @@ impl<'de> Deserialize<'de> for Meta {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MetaFields;
-        impl<'de> de::Visitor<'de> for MetaFields {
-            type Value = Meta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/Meta")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Meta, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<client_runtime::DateTime> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["request_id", "requestId", "timestamp"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(Meta {
-                    request_id: field_0,
-                    request_id2: field_1,
-                    timestamp: field_2,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MetaFields)
+        let mut field_0 = de::Optional::<String>::new();
+        let mut field_1 = de::Optional::<String>::new();
+        let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/Meta",
+            &["request_id", "requestId", "timestamp"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            request_id: field_0.take(),
+            request_id2: field_1.take(),
+            timestamp: field_2.take(),
+        })
     }
 }
 
 /// The window this page covers. There is no total count.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
     /// The limit applied.
     pub limit: i64,
@@ -1162,44 +1091,37 @@ pub struct Pagination {
     pub offset: i64,
 }
 
+impl Serialize for Pagination {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "Pagination",
+            &[ser::value("limit", &self.limit), ser::value("offset", &self.offset)],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for Pagination {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct PaginationFields;
-        impl<'de> de::Visitor<'de> for PaginationFields {
-            type Value = Pagination;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/Pagination")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Pagination, __A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["limit", "offset"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(Pagination {
-                    limit: de::required(field_0, "limit")?,
-                    offset: de::required(field_1, "offset")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(PaginationFields)
+        let mut field_0 = de::Required::<i64>::new("limit");
+        let mut field_1 = de::Required::<i64>::new("offset");
+        de::object(
+            deserializer,
+            "#/components/schemas/Pagination",
+            &["limit", "offset"],
+            &mut [&mut field_0, &mut field_1],
+        )?;
+        Ok(Self {
+            limit: field_0.take(),
+            offset: field_1.take(),
+        })
     }
 }
 
@@ -1264,14 +1186,26 @@ impl<'de> Deserialize<'de> for StorageProvider {
 }
 
 /// The schema `#/components/schemas/UploadFromUrlInput`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadFromUrlInput {
     /// A public HTTPS URL (private, loopback and link-local addresses are refused).
     pub url: String,
     /// The file name; taken from the URL's path when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+impl Serialize for UploadFromUrlInput {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UploadFromUrlInput",
+            &[ser::value("url", &self.url), ser::optional("filename", &self.filename)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadFromUrlInput {
@@ -1279,39 +1213,18 @@ impl<'de> Deserialize<'de> for UploadFromUrlInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UploadFromUrlInputFields;
-        impl<'de> de::Visitor<'de> for UploadFromUrlInputFields {
-            type Value = UploadFromUrlInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UploadFromUrlInput")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UploadFromUrlInput, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["url", "filename"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UploadFromUrlInput {
-                    url: de::required(field_0, "url")?,
-                    filename: field_1,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UploadFromUrlInputFields)
+        let mut field_0 = de::Required::<String>::new("url");
+        let mut field_1 = de::Optional::<String>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/UploadFromUrlInput",
+            &["url", "filename"],
+            &mut [&mut field_0, &mut field_1],
+        )?;
+        Ok(Self {
+            url: field_0.take(),
+            filename: field_1.take(),
+        })
     }
 }
 
@@ -1372,8 +1285,7 @@ impl<'de> Deserialize<'de> for UploadHttpMethod {
 }
 
 /// The file to be uploaded, announced before its bytes are sent.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadMediaInput {
     /// The file name, with its extension (at most 255 characters).
     pub filename: String,
@@ -1383,17 +1295,35 @@ pub struct UploadMediaInput {
     /// Bytes; at most 20 MB (20,971,520) for images and documents, 500 MB (524,288,000) for video.
     pub size: i64,
     /// Pixels (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Pixels (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Seconds (optional; videos).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// One example of the docs sends this; the field table does not list it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platforms: Option<Vec<String>>,
+}
+
+impl Serialize for UploadMediaInput {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UploadMediaInput",
+            &[
+                ser::value("filename", &self.filename),
+                ser::value("content_type", &self.content_type),
+                ser::value("size", &self.size),
+                ser::optional("width", &self.width),
+                ser::optional("height", &self.height),
+                ser::optional("duration", &self.duration),
+                ser::optional("platforms", &self.platforms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadMediaInput {
@@ -1401,84 +1331,77 @@ impl<'de> Deserialize<'de> for UploadMediaInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UploadMediaInputFields;
-        impl<'de> de::Visitor<'de> for UploadMediaInputFields {
-            type Value = UploadMediaInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UploadMediaInput")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UploadMediaInput, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<Vec<String>> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "filename",
-                                "content_type",
-                                "size",
-                                "width",
-                                "height",
-                                "duration",
-                                "platforms",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = Some(map.next_value()?),
-                        3 => field_3 = map.next_value()?,
-                        4 => field_4 = map.next_value()?,
-                        5 => field_5 = map.next_value()?,
-                        6 => field_6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UploadMediaInput {
-                    filename: de::required(field_0, "filename")?,
-                    content_type: de::required(field_1, "content_type")?,
-                    size: de::required(field_2, "size")?,
-                    width: field_3,
-                    height: field_4,
-                    duration: field_5,
-                    platforms: field_6,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UploadMediaInputFields)
+        let mut field_0 = de::Required::<String>::new("filename");
+        let mut field_1 = de::Required::<String>::new("content_type");
+        let mut field_2 = de::Required::<i64>::new("size");
+        let mut field_3 = de::Optional::<i64>::new();
+        let mut field_4 = de::Optional::<i64>::new();
+        let mut field_5 = de::Optional::<f64>::new();
+        let mut field_6 = de::Optional::<Vec<String>>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/UploadMediaInput",
+            &[
+                "filename",
+                "content_type",
+                "size",
+                "width",
+                "height",
+                "duration",
+                "platforms",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+            ],
+        )?;
+        Ok(Self {
+            filename: field_0.take(),
+            content_type: field_1.take(),
+            size: field_2.take(),
+            width: field_3.take(),
+            height: field_4.take(),
+            duration: field_5.take(),
+            platforms: field_6.take(),
+        })
     }
 }
 
 /// How step 2 sends the bytes: `PUT` with `headers` (the body is the file), or a multipart `POST`
 /// with the file in the form field `field_name`.
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct UploadMethod {
     pub method: types::UploadHttpMethod,
     /// The content type the upload is sent with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The form field of the file (multipart `POST` only; `file` on the upload-media page).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Headers to send with the `PUT` (PUT only); they may carry the signature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for UploadMethod {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UploadMethod",
+            &[
+                ser::value("method", &self.method),
+                ser::optional("content_type", &self.content_type),
+                ser::optional("field_name", &self.field_name),
+                ser::optional("headers", &self.headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadMethod {
@@ -1486,49 +1409,22 @@ impl<'de> Deserialize<'de> for UploadMethod {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UploadMethodFields;
-        impl<'de> de::Visitor<'de> for UploadMethodFields {
-            type Value = UploadMethod;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UploadMethod")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UploadMethod, __A::Error> {
-                let mut field_0: Option<types::UploadHttpMethod> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<BTreeMap<String, String>> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &["method", "content_type", "field_name", "headers"],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        3 => field_3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UploadMethod {
-                    method: de::required(field_0, "method")?,
-                    content_type: field_1,
-                    field_name: field_2,
-                    headers: field_3,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UploadMethodFields)
+        let mut field_0 = de::Required::<types::UploadHttpMethod>::new("method");
+        let mut field_1 = de::Optional::<String>::new();
+        let mut field_2 = de::Optional::<String>::new();
+        let mut field_3 = de::Optional::<BTreeMap<String, String>>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/UploadMethod",
+            &["method", "content_type", "field_name", "headers"],
+            &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
+        )?;
+        Ok(Self {
+            method: field_0.take(),
+            content_type: field_1.take(),
+            field_name: field_2.take(),
+            headers: field_3.take(),
+        })
     }
 }
 
@@ -1544,28 +1440,45 @@ impl std::fmt::Debug for UploadMethod {
 }
 
 /// Where and how to send the bytes of an announced upload.
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct UploadTicket {
     /// The new media item's id; it exists from now on.
     pub media_id: String,
     /// One page says `[media_id]` is returned here too; the schema page does not list it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
     /// The signed storage URL (secret until it expires; never log it).
     pub upload_url: String,
     pub upload_method: types::UploadMethod,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<types::StorageProvider>,
     /// Seconds until `upload_url` expires (3600 on the schema page, 900 in another example).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// The largest file accepted, in bytes (e.g. 20971520).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
     /// A sentence saying what to do next.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+}
+
+impl Serialize for UploadTicket {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UploadTicket",
+            &[
+                ser::value("media_id", &self.media_id),
+                ser::optional("media_ids", &self.media_ids),
+                ser::value("upload_url", &self.upload_url),
+                ser::value("upload_method", &self.upload_method),
+                ser::optional("provider", &self.provider),
+                ser::optional("expires_in", &self.expires_in),
+                ser::optional("max_size", &self.max_size),
+                ser::optional("next_step", &self.next_step),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadTicket {
@@ -1573,70 +1486,48 @@ impl<'de> Deserialize<'de> for UploadTicket {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UploadTicketFields;
-        impl<'de> de::Visitor<'de> for UploadTicketFields {
-            type Value = UploadTicket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UploadTicket")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UploadTicket, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<types::UploadMethod> = None;
-                let mut field_4: Option<types::StorageProvider> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<i64> = None;
-                let mut field_7: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "media_ids",
-                                "upload_url",
-                                "upload_method",
-                                "provider",
-                                "expires_in",
-                                "max_size",
-                                "next_step",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        3 => field_3 = Some(map.next_value()?),
-                        4 => field_4 = map.next_value()?,
-                        5 => field_5 = map.next_value()?,
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UploadTicket {
-                    media_id: de::required(field_0, "media_id")?,
-                    media_ids: field_1,
-                    upload_url: de::required(field_2, "upload_url")?,
-                    upload_method: de::required(field_3, "upload_method")?,
-                    provider: field_4,
-                    expires_in: field_5,
-                    max_size: field_6,
-                    next_step: field_7,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UploadTicketFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        let mut field_1 = de::Optional::<Vec<String>>::new();
+        let mut field_2 = de::Required::<String>::new("upload_url");
+        let mut field_3 = de::Required::<types::UploadMethod>::new("upload_method");
+        let mut field_4 = de::Optional::<types::StorageProvider>::new();
+        let mut field_5 = de::Optional::<i64>::new();
+        let mut field_6 = de::Optional::<i64>::new();
+        let mut field_7 = de::Optional::<String>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/UploadTicket",
+            &[
+                "media_id",
+                "media_ids",
+                "upload_url",
+                "upload_method",
+                "provider",
+                "expires_in",
+                "max_size",
+                "next_step",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+            ],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            media_ids: field_1.take(),
+            upload_url: field_2.take(),
+            upload_method: field_3.take(),
+            provider: field_4.take(),
+            expires_in: field_5.take(),
+            max_size: field_6.take(),
+            next_step: field_7.take(),
+        })
     }
 }
 
@@ -1656,14 +1547,30 @@ impl std::fmt::Debug for UploadTicket {
 }
 
 /// The success envelope of `POST /media/upload`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadTicketEnvelope {
     pub data: types::UploadTicket,
     /// Always null on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
+}
+
+impl Serialize for UploadTicketEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UploadTicketEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::optional("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadTicketEnvelope {
@@ -1671,54 +1578,48 @@ impl<'de> Deserialize<'de> for UploadTicketEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UploadTicketEnvelopeFields;
-        impl<'de> de::Visitor<'de> for UploadTicketEnvelopeFields {
-            type Value = UploadTicketEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UploadTicketEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UploadTicketEnvelope, __A::Error> {
-                let mut field_0: Option<types::UploadTicket> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UploadTicketEnvelope {
-                    data: de::required(field_0, "data")?,
-                    error: field_1,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UploadTicketEnvelopeFields)
+        let mut field_0 = de::Required::<types::UploadTicket>::new("data");
+        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/UploadTicketEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// The success envelope of `POST /media/upload-from-url`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UrlUploadEnvelope {
     pub data: types::UrlUploadedMedia,
     /// Always null on success.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorDetail>,
     pub meta: types::Meta,
+}
+
+impl Serialize for UrlUploadEnvelope {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UrlUploadEnvelope",
+            &[
+                ser::value("data", &self.data),
+                ser::optional("error", &self.error),
+                ser::value("meta", &self.meta),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UrlUploadEnvelope {
@@ -1726,70 +1627,63 @@ impl<'de> Deserialize<'de> for UrlUploadEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UrlUploadEnvelopeFields;
-        impl<'de> de::Visitor<'de> for UrlUploadEnvelopeFields {
-            type Value = UrlUploadEnvelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UrlUploadEnvelope")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UrlUploadEnvelope, __A::Error> {
-                let mut field_0: Option<types::UrlUploadedMedia> = None;
-                let mut field_1: Option<types::ErrorDetail> = None;
-                let mut field_2: Option<types::Meta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UrlUploadEnvelope {
-                    data: de::required(field_0, "data")?,
-                    error: field_1,
-                    meta: de::required(field_2, "meta")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UrlUploadEnvelopeFields)
+        let mut field_0 = de::Required::<types::UrlUploadedMedia>::new("data");
+        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+        let mut field_2 = de::Required::<types::Meta>::new("meta");
+        de::object(
+            deserializer,
+            "#/components/schemas/UrlUploadEnvelope",
+            &["data", "error", "meta"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            error: field_1.take(),
+            meta: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/UrlUploadedMedia`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UrlUploadedMedia {
     pub media_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_status: Option<types::MediaStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<types::MediaType>,
     /// Where the image is served (unlike list and get, this response has a URL).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The URL it was fetched from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+}
+
+impl Serialize for UrlUploadedMedia {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "UrlUploadedMedia",
+            &[
+                ser::value("media_id", &self.media_id),
+                ser::optional("media_ids", &self.media_ids),
+                ser::optional("media_status", &self.media_status),
+                ser::optional("type", &self.r#type),
+                ser::optional("url", &self.url),
+                ser::optional("filename", &self.filename),
+                ser::optional("size", &self.size),
+                ser::optional("content_type", &self.content_type),
+                ser::optional("source_url", &self.source_url),
+                ser::optional("next_step", &self.next_step),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UrlUploadedMedia {
@@ -1797,77 +1691,55 @@ impl<'de> Deserialize<'de> for UrlUploadedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct UrlUploadedMediaFields;
-        impl<'de> de::Visitor<'de> for UrlUploadedMediaFields {
-            type Value = UrlUploadedMedia;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/UrlUploadedMedia")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<UrlUploadedMedia, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
-                let mut field_2: Option<types::MediaStatus> = None;
-                let mut field_3: Option<types::MediaType> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<i64> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "media_ids",
-                                "media_status",
-                                "type",
-                                "url",
-                                "filename",
-                                "size",
-                                "content_type",
-                                "source_url",
-                                "next_step",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        3 => field_3 = map.next_value()?,
-                        4 => field_4 = map.next_value()?,
-                        5 => field_5 = map.next_value()?,
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        8 => field_8 = map.next_value()?,
-                        9 => field_9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(UrlUploadedMedia {
-                    media_id: de::required(field_0, "media_id")?,
-                    media_ids: field_1,
-                    media_status: field_2,
-                    r#type: field_3,
-                    url: field_4,
-                    filename: field_5,
-                    size: field_6,
-                    content_type: field_7,
-                    source_url: field_8,
-                    next_step: field_9,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(UrlUploadedMediaFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        let mut field_1 = de::Optional::<Vec<String>>::new();
+        let mut field_2 = de::Optional::<types::MediaStatus>::new();
+        let mut field_3 = de::Optional::<types::MediaType>::new();
+        let mut field_4 = de::Optional::<String>::new();
+        let mut field_5 = de::Optional::<String>::new();
+        let mut field_6 = de::Optional::<i64>::new();
+        let mut field_7 = de::Optional::<String>::new();
+        let mut field_8 = de::Optional::<String>::new();
+        let mut field_9 = de::Optional::<String>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/UrlUploadedMedia",
+            &[
+                "media_id",
+                "media_ids",
+                "media_status",
+                "type",
+                "url",
+                "filename",
+                "size",
+                "content_type",
+                "source_url",
+                "next_step",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+                &mut field_8,
+                &mut field_9,
+            ],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            media_ids: field_1.take(),
+            media_status: field_2.take(),
+            r#type: field_3.take(),
+            url: field_4.take(),
+            filename: field_5.take(),
+            size: field_6.take(),
+            content_type: field_7.take(),
+            source_url: field_8.take(),
+            next_step: field_9.take(),
+        })
     }
 }

@@ -10,11 +10,19 @@ use client_runtime::serde::{Deserialize, Serialize};
 use super::types;
 
 /// The schema `#/components/schemas/ErrorResponse`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<types::ErrorResponseError>,
+}
+
+impl Serialize for ErrorResponse {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(serializer, "ErrorResponse", &[ser::optional("error", &self.error)])
+    }
 }
 
 impl<'de> Deserialize<'de> for ErrorResponse {
@@ -22,48 +30,44 @@ impl<'de> Deserialize<'de> for ErrorResponse {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct ErrorResponseFields;
-        impl<'de> de::Visitor<'de> for ErrorResponseFields {
-            type Value = ErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/ErrorResponse")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ErrorResponse, __A::Error> {
-                let mut field_0: Option<types::ErrorResponseError> = None;
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["error"]))? {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(ErrorResponse { error: field_0 })
-            }
-        }
-
-        deserializer.deserialize_map(ErrorResponseFields)
+        let mut field_0 = de::Optional::<types::ErrorResponseError>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/ErrorResponse",
+            &["error"],
+            &mut [&mut field_0],
+        )?;
+        Ok(Self { error: field_0.take() })
     }
 }
 
 /// The schema `#/components/schemas/ErrorResponse/properties/error`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorResponseError {
     /// エラーコード
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// エラーメッセージ
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// エラーの補足情報（retry_afterやフィールド別エラー等）。エラー種別により含まれる場合があります。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Serialize for ErrorResponseError {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "ErrorResponseError",
+            &[
+                ser::optional("code", &self.code),
+                ser::optional("message", &self.message),
+                ser::optional("details", &self.details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ErrorResponseError {
@@ -71,56 +75,44 @@ impl<'de> Deserialize<'de> for ErrorResponseError {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct ErrorResponseErrorFields;
-        impl<'de> de::Visitor<'de> for ErrorResponseErrorFields {
-            type Value = ErrorResponseError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(
-                    f,
-                    "#/components/schemas/ErrorResponse/properties/error",
-                )
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ErrorResponseError, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(ErrorResponseError {
-                    code: field_0,
-                    message: field_1,
-                    details: field_2,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(ErrorResponseErrorFields)
+        let mut field_0 = de::Optional::<String>::new();
+        let mut field_1 = de::Optional::<String>::new();
+        let mut field_2 = de::Optional::<
+            serde_json::Map<String, serde_json::Value>,
+        >::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/ErrorResponse/properties/error",
+            &["code", "message", "details"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            code: field_0.take(),
+            message: field_1.take(),
+            details: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/paths/~1media/get/responses/200/content/application~1json/schema`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListMediaResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<types::Media>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<types::PaginationMeta>,
+}
+
+impl Serialize for ListMediaResponse {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "ListMediaResponse",
+            &[ser::optional("data", &self.data), ser::optional("meta", &self.meta)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListMediaResponse {
@@ -128,73 +120,63 @@ impl<'de> Deserialize<'de> for ListMediaResponse {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct ListMediaResponseFields;
-        impl<'de> de::Visitor<'de> for ListMediaResponseFields {
-            type Value = ListMediaResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(
-                    f,
-                    "#/paths/~1media/get/responses/200/content/application~1json/schema",
-                )
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ListMediaResponse, __A::Error> {
-                let mut field_0: Option<Vec<types::Media>> = None;
-                let mut field_1: Option<types::PaginationMeta> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "meta"]))?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(ListMediaResponse {
-                    data: field_0,
-                    meta: field_1,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(ListMediaResponseFields)
+        let mut field_0 = de::Optional::<Vec<types::Media>>::new();
+        let mut field_1 = de::Optional::<types::PaginationMeta>::new();
+        de::object(
+            deserializer,
+            "#/paths/~1media/get/responses/200/content/application~1json/schema",
+            &["data", "meta"],
+            &mut [&mut field_0, &mut field_1],
+        )?;
+        Ok(Self {
+            data: field_0.take(),
+            meta: field_1.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/Media`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Media {
     /// メディアID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ファイル名
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ファイルの公開URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// ファイルサイズ（バイト）
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// MIMEタイプ
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// フォルダID（ルート直下の場合はnull）
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// 作成日時（Y-m-d H:i:s）
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<client_runtime::LocalDateTime>,
     /// 動画MIMEタイプを指定した場合のみ付与される案内（動画要素では再生できない旨）。`/media/complete` のレスポンスでのみ付与され、一覧では返りません。
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
+}
+
+impl Serialize for Media {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "Media",
+            &[
+                ser::optional("id", &self.id),
+                ser::optional("name", &self.name),
+                ser::optional("url", &self.url),
+                ser::optional("size", &self.size),
+                ser::optional("mime_type", &self.mime_type),
+                ser::optional("folder_id", &self.folder_id),
+                ser::optional("created_at", &self.created_at),
+                ser::optional("notice", &self.notice),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Media {
@@ -202,79 +184,70 @@ impl<'de> Deserialize<'de> for Media {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaFields;
-        impl<'de> de::Visitor<'de> for MediaFields {
-            type Value = Media;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/Media")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Media, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<i64> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<client_runtime::LocalDateTime> = None;
-                let mut field_7: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "id",
-                                "name",
-                                "url",
-                                "size",
-                                "mime_type",
-                                "folder_id",
-                                "created_at",
-                                "notice",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        3 => field_3 = map.next_value()?,
-                        4 => field_4 = map.next_value()?,
-                        5 => field_5 = map.next_value()?,
-                        6 => field_6 = map.next_value()?,
-                        7 => field_7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(Media {
-                    id: field_0,
-                    name: field_1,
-                    url: field_2,
-                    size: field_3,
-                    mime_type: field_4,
-                    folder_id: field_5,
-                    created_at: field_6,
-                    notice: field_7,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaFields)
+        let mut field_0 = de::Optional::<String>::new();
+        let mut field_1 = de::Optional::<String>::new();
+        let mut field_2 = de::Optional::<String>::new();
+        let mut field_3 = de::Optional::<i64>::new();
+        let mut field_4 = de::Optional::<String>::new();
+        let mut field_5 = de::Optional::<String>::new();
+        let mut field_6 = de::Optional::<client_runtime::LocalDateTime>::new();
+        let mut field_7 = de::Optional::<String>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/Media",
+            &[
+                "id",
+                "name",
+                "url",
+                "size",
+                "mime_type",
+                "folder_id",
+                "created_at",
+                "notice",
+            ],
+            &mut [
+                &mut field_0,
+                &mut field_1,
+                &mut field_2,
+                &mut field_3,
+                &mut field_4,
+                &mut field_5,
+                &mut field_6,
+                &mut field_7,
+            ],
+        )?;
+        Ok(Self {
+            id: field_0.take(),
+            name: field_1.take(),
+            url: field_2.take(),
+            size: field_3.take(),
+            mime_type: field_4.take(),
+            folder_id: field_5.take(),
+            created_at: field_6.take(),
+            notice: field_7.take(),
+        })
     }
 }
 
 /// What `POST /media/complete` is told (\[guide\]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaCompleteInput {
     /// The `media_id` that `POST /media/upload-url` answered.
     pub media_id: String,
+}
+
+impl Serialize for MediaCompleteInput {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaCompleteInput",
+            &[ser::value("media_id", &self.media_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaCompleteInput {
@@ -282,44 +255,40 @@ impl<'de> Deserialize<'de> for MediaCompleteInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaCompleteInputFields;
-        impl<'de> de::Visitor<'de> for MediaCompleteInputFields {
-            type Value = MediaCompleteInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaCompleteInput")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaCompleteInput, __A::Error> {
-                let mut field_0: Option<String> = None;
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["media_id"]))? {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaCompleteInput {
-                    media_id: de::required(field_0, "media_id")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaCompleteInputFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaCompleteInput",
+            &["media_id"],
+            &mut [&mut field_0],
+        )?;
+        Ok(Self { media_id: field_0.take() })
     }
 }
 
 /// The answer of `POST /media/upload-url` (\[guide\]); other fields may be present.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaUploadUrl {
     /// The new media item's id; pass it to `POST /media/complete`.
     pub media_id: String,
     pub presigned_post: types::PresignedPost,
+}
+
+impl Serialize for MediaUploadUrl {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaUploadUrl",
+            &[
+                ser::value("media_id", &self.media_id),
+                ser::value("presigned_post", &self.presigned_post),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaUploadUrl {
@@ -327,53 +296,48 @@ impl<'de> Deserialize<'de> for MediaUploadUrl {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaUploadUrlFields;
-        impl<'de> de::Visitor<'de> for MediaUploadUrlFields {
-            type Value = MediaUploadUrl;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaUploadUrl")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaUploadUrl, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<types::PresignedPost> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["media_id", "presigned_post"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaUploadUrl {
-                    media_id: de::required(field_0, "media_id")?,
-                    presigned_post: de::required(field_1, "presigned_post")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaUploadUrlFields)
+        let mut field_0 = de::Required::<String>::new("media_id");
+        let mut field_1 = de::Required::<types::PresignedPost>::new("presigned_post");
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaUploadUrl",
+            &["media_id", "presigned_post"],
+            &mut [&mut field_0, &mut field_1],
+        )?;
+        Ok(Self {
+            media_id: field_0.take(),
+            presigned_post: field_1.take(),
+        })
     }
 }
 
 /// What `POST /media/upload-url` is told (\[guide\]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaUploadUrlInput {
     /// ファイル名 (\[guide\]).
     pub filename: String,
     /// The MIME type, such as `image/png` (\[guide\]; \[spec\] says the request carries one).
     pub filetype: String,
     /// The folder to upload into (optional; the root folder when absent) (\[guide\]).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
+}
+
+impl Serialize for MediaUploadUrlInput {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "MediaUploadUrlInput",
+            &[
+                ser::value("filename", &self.filename),
+                ser::value("filetype", &self.filetype),
+                ser::optional("folder_id", &self.folder_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaUploadUrlInput {
@@ -381,60 +345,50 @@ impl<'de> Deserialize<'de> for MediaUploadUrlInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct MediaUploadUrlInputFields;
-        impl<'de> de::Visitor<'de> for MediaUploadUrlInputFields {
-            type Value = MediaUploadUrlInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/MediaUploadUrlInput")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MediaUploadUrlInput, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["filename", "filetype", "folder_id"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        2 => field_2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(MediaUploadUrlInput {
-                    filename: de::required(field_0, "filename")?,
-                    filetype: de::required(field_1, "filetype")?,
-                    folder_id: field_2,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(MediaUploadUrlInputFields)
+        let mut field_0 = de::Required::<String>::new("filename");
+        let mut field_1 = de::Required::<String>::new("filetype");
+        let mut field_2 = de::Optional::<String>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/MediaUploadUrlInput",
+            &["filename", "filetype", "folder_id"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            filename: field_0.take(),
+            filetype: field_1.take(),
+            folder_id: field_2.take(),
+        })
     }
 }
 
 /// The schema `#/components/schemas/PaginationMeta`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationMeta {
     /// 現在のページ番号
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_page: Option<i64>,
     /// 1ページあたりの件数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// 全件数
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+impl Serialize for PaginationMeta {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "PaginationMeta",
+            &[
+                ser::optional("current_page", &self.current_page),
+                ser::optional("per_page", &self.per_page),
+                ser::optional("total", &self.total),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PaginationMeta {
@@ -442,51 +396,26 @@ impl<'de> Deserialize<'de> for PaginationMeta {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct PaginationMetaFields;
-        impl<'de> de::Visitor<'de> for PaginationMetaFields {
-            type Value = PaginationMeta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/PaginationMeta")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PaginationMeta, __A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["current_page", "per_page", "total"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0 = map.next_value()?,
-                        1 => field_1 = map.next_value()?,
-                        2 => field_2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(PaginationMeta {
-                    current_page: field_0,
-                    per_page: field_1,
-                    total: field_2,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(PaginationMetaFields)
+        let mut field_0 = de::Optional::<i64>::new();
+        let mut field_1 = de::Optional::<i64>::new();
+        let mut field_2 = de::Optional::<i64>::new();
+        de::object(
+            deserializer,
+            "#/components/schemas/PaginationMeta",
+            &["current_page", "per_page", "total"],
+            &mut [&mut field_0, &mut field_1, &mut field_2],
+        )?;
+        Ok(Self {
+            current_page: field_0.take(),
+            per_page: field_1.take(),
+            total: field_2.take(),
+        })
     }
 }
 
 /// Where and how to send the file (\[guide\]): a multipart POST to `url` with every entry of `fields`
 /// as a form field, then the file as `file`. Secret until it expires: never log it.
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(crate = "client_runtime::serde")]
+#[derive(Clone, PartialEq)]
 pub struct PresignedPost {
     /// The storage URL (another host than the API's).
     pub url: String,
@@ -494,44 +423,37 @@ pub struct PresignedPost {
     pub fields: BTreeMap<String, String>,
 }
 
+impl Serialize for PresignedPost {
+    fn serialize<__S: client_runtime::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use client_runtime::__private::ser;
+        ser::object(
+            serializer,
+            "PresignedPost",
+            &[ser::value("url", &self.url), ser::value("fields", &self.fields)],
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for PresignedPost {
     fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        struct PresignedPostFields;
-        impl<'de> de::Visitor<'de> for PresignedPostFields {
-            type Value = PresignedPost;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                de::expecting_object(f, "#/components/schemas/PresignedPost")
-            }
-
-            fn visit_map<__A: de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PresignedPost, __A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<BTreeMap<String, String>> = None;
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["url", "fields"]))?
-                {
-                    match key {
-                        0 => field_0 = Some(map.next_value()?),
-                        1 => field_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-
-                Ok(PresignedPost {
-                    url: de::required(field_0, "url")?,
-                    fields: de::required(field_1, "fields")?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(PresignedPostFields)
+        let mut field_0 = de::Required::<String>::new("url");
+        let mut field_1 = de::Required::<BTreeMap<String, String>>::new("fields");
+        de::object(
+            deserializer,
+            "#/components/schemas/PresignedPost",
+            &["url", "fields"],
+            &mut [&mut field_0, &mut field_1],
+        )?;
+        Ok(Self {
+            url: field_0.take(),
+            fields: field_1.take(),
+        })
     }
 }
 

@@ -72,14 +72,24 @@ impl DeleteMediaRequest {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<types::DeletedMedia, DeleteMediaError> {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::DeletedMedia>,
         client_runtime::Error<DeleteMediaError>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self.client.transport().execute::<DeleteMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),
             400 => Err(raw.api_error(DeleteMediaError::BadRequest)),

@@ -160,14 +160,24 @@ impl ListMediaV1Request {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<types::MediaListV1, ListMediaV1Error> {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::MediaListV1>,
         client_runtime::Error<ListMediaV1Error>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self.client.transport().execute::<ListMediaV1Error>(request).await?;
         match raw.status() {
             200 => raw.json(),
             400 => Err(raw.api_error(ListMediaV1Error::BadRequest)),
@@ -229,19 +239,24 @@ impl ListMediaV1Paging {
     pub fn fetch_request(
         request: ListMediaV1Request,
     ) -> paginate::FetchFuture<types::MediaV1, types::MediaListV1, ListMediaV1Error> {
-        Box::pin(async move {
-            let (mut body, meta) = request.send().await?.into_parts();
-            let items = std::mem::take(&mut body.media);
-            Ok(paginate::Fetched {
-                items,
-                total: Some(body.total_count)
-                    .and_then(client_runtime::__private::count_from_wire),
-                page_size: None,
-                token: None,
-                body,
-                meta,
-            })
-        })
+        client_runtime::__private::fetch_page(request.send(), Self::split)
+    }
+
+    /// Moves the page's items out of the body and reads its paging facts.
+    fn split(
+        mut body: types::MediaListV1,
+        meta: client_runtime::ResponseMeta,
+    ) -> paginate::Fetched<types::MediaV1, types::MediaListV1> {
+        let items = std::mem::take(&mut body.media);
+        paginate::Fetched {
+            items,
+            total: Some(body.total_count)
+                .and_then(client_runtime::__private::count_from_wire),
+            page_size: None,
+            token: None,
+            body,
+            meta,
+        }
     }
 }
 

@@ -230,14 +230,24 @@ impl ListMediaV2Request {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<types::MediaListV2, ListMediaV2Error> {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::MediaListV2>,
         client_runtime::Error<ListMediaV2Error>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self.client.transport().execute::<ListMediaV2Error>(request).await?;
         match raw.status() {
             200 => raw.json(),
             400 => Err(raw.api_error(ListMediaV2Error::BadRequest)),
@@ -293,19 +303,24 @@ impl ListMediaV2Paging {
     pub fn fetch_request(
         request: ListMediaV2Request,
     ) -> paginate::FetchFuture<types::MediaV2, types::MediaListV2, ListMediaV2Error> {
-        Box::pin(async move {
-            let (mut body, meta) = request.send().await?.into_parts();
-            let items = std::mem::take(&mut body.media);
-            Ok(paginate::Fetched {
-                items,
-                total: Some(body.total_count)
-                    .and_then(client_runtime::__private::count_from_wire),
-                page_size: None,
-                token: Some(body.token.clone()),
-                body,
-                meta,
-            })
-        })
+        client_runtime::__private::fetch_page(request.send(), Self::split)
+    }
+
+    /// Moves the page's items out of the body and reads its paging facts.
+    fn split(
+        mut body: types::MediaListV2,
+        meta: client_runtime::ResponseMeta,
+    ) -> paginate::Fetched<types::MediaV2, types::MediaListV2> {
+        let items = std::mem::take(&mut body.media);
+        paginate::Fetched {
+            items,
+            total: Some(body.total_count)
+                .and_then(client_runtime::__private::count_from_wire),
+            page_size: None,
+            token: Some(body.token.clone()),
+            body,
+            meta,
+        }
     }
 }
 

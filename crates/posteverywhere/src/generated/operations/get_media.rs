@@ -80,14 +80,24 @@ impl GetMediaRequest {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<types::MediaEnvelope, GetMediaError> {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::MediaEnvelope>,
         client_runtime::Error<GetMediaError>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self.client.transport().execute::<GetMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),
             401 => Err(raw.api_error(GetMediaError::Unauthorized)),

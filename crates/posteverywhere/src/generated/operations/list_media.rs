@@ -157,14 +157,24 @@ impl ListMediaRequest {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<types::MediaListEnvelope, ListMediaError> {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::MediaListEnvelope>,
         client_runtime::Error<ListMediaError>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self.client.transport().execute::<ListMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),
             401 => Err(raw.api_error(ListMediaError::Unauthorized)),
@@ -221,18 +231,23 @@ impl ListMediaPaging {
         types::MediaListEnvelope,
         ListMediaError,
     > {
-        Box::pin(async move {
-            let (mut body, meta) = request.send().await?.into_parts();
-            let items = std::mem::take(&mut body.data.items);
-            Ok(paginate::Fetched {
-                items,
-                total: None,
-                page_size: None,
-                token: None,
-                body,
-                meta,
-            })
-        })
+        client_runtime::__private::fetch_page(request.send(), Self::split)
+    }
+
+    /// Moves the page's items out of the body and reads its paging facts.
+    fn split(
+        mut body: types::MediaListEnvelope,
+        meta: client_runtime::ResponseMeta,
+    ) -> paginate::Fetched<types::MediaItem, types::MediaListEnvelope> {
+        let items = std::mem::take(&mut body.data.items);
+        paginate::Fetched {
+            items,
+            total: None,
+            page_size: None,
+            token: None,
+            body,
+            meta,
+        }
     }
 }
 

@@ -76,18 +76,27 @@ impl CreateMediaUploadUrlRequest {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<
+        types::MediaUploadUrl,
+        CreateMediaUploadUrlError,
+    > {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::MediaUploadUrl>,
         client_runtime::Error<CreateMediaUploadUrlError>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self
-            .client
-            .transport()
-            .execute::<CreateMediaUploadUrlError>(request)
-            .await?;
         match raw.status() {
             401 => Err(raw.api_error(CreateMediaUploadUrlError::Unauthorized)),
             429 => Err(raw.api_error(CreateMediaUploadUrlError::TooManyRequests)),

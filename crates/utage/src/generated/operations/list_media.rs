@@ -180,14 +180,24 @@ impl ListMediaRequest {
 
     /// Sends the request, retrying and pacing as the client is configured to, and decodes the
     /// response by its status.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> client_runtime::ResponseFuture<types::ListMediaResponse, ListMediaError> {
+        client_runtime::__private::send(
+            self.client.transport(),
+            self.to_request(),
+            Self::decode,
+        )
+    }
+
+    /// Reads a response by its status: the success type, or the typed error.
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: client_runtime::__private::RawResponse,
     ) -> Result<
         client_runtime::Response<types::ListMediaResponse>,
         client_runtime::Error<ListMediaError>,
     > {
-        let request = self.to_request().map_err(client_runtime::Error::InvalidRequest)?;
-        let raw = self.client.transport().execute::<ListMediaError>(request).await?;
         match raw.status() {
             200 => raw.json(),
             401 => Err(raw.api_error(ListMediaError::Unauthorized)),
@@ -240,26 +250,31 @@ impl ListMediaPaging {
     pub fn fetch_request(
         request: ListMediaRequest,
     ) -> paginate::FetchFuture<types::Media, types::ListMediaResponse, ListMediaError> {
-        Box::pin(async move {
-            let (mut body, meta) = request.send().await?.into_parts();
-            let items = body.data.take().unwrap_or_default();
-            Ok(paginate::Fetched {
-                items,
-                total: body
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total)
-                    .and_then(client_runtime::__private::count_from_wire),
-                page_size: body
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.per_page)
-                    .and_then(client_runtime::__private::count_from_wire),
-                token: None,
-                body,
-                meta,
-            })
-        })
+        client_runtime::__private::fetch_page(request.send(), Self::split)
+    }
+
+    /// Moves the page's items out of the body and reads its paging facts.
+    fn split(
+        mut body: types::ListMediaResponse,
+        meta: client_runtime::ResponseMeta,
+    ) -> paginate::Fetched<types::Media, types::ListMediaResponse> {
+        let items = body.data.take().unwrap_or_default();
+        paginate::Fetched {
+            items,
+            total: body
+                .meta
+                .as_ref()
+                .and_then(|v| v.total)
+                .and_then(client_runtime::__private::count_from_wire),
+            page_size: body
+                .meta
+                .as_ref()
+                .and_then(|v| v.per_page)
+                .and_then(client_runtime::__private::count_from_wire),
+            token: None,
+            body,
+            meta,
+        }
     }
 }
 

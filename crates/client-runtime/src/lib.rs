@@ -97,9 +97,11 @@ pub mod __private {
     pub use crate::transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};
     pub use reqwest;
 
-    /// What generated structs decode with: one slot per field, one generic `object`.
+    /// What generated structs decode with: a slot per field, read by key position.
     pub mod de {
-        pub use crate::struct_de::{object, Optional, Required};
+        pub use crate::struct_de::{
+            expecting_object, present, skip, Deserializer, FieldIndex, Optional, Required, Visitor,
+        };
     }
 
     /// What generated structs serialize with: one `Field` per field, one generic `object`.

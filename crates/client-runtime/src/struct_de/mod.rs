@@ -1,33 +1,31 @@
-//! What generated structs decode with. A generated struct's `Deserialize` names one slot per
-//! field and calls [`object`]; everything generic over the deserializer is here, written once.
-//! `#[derive(Deserialize)]` writes that generic code again for every struct (a field enum with
-//! its own visitor, a visitor for arrays, duplicate checks), and even a written-out `visit_map`
-//! per struct is a generic function rustc checks again for each: most of what a crate of two
-//! thousand schemas cost to check. Each field's value reaches its slot through `erased_serde`,
-//! so a slot is compiled once per field type, not once per field type and deserializer.
+//! What generated structs decode with. A generated struct's `Deserialize` is one small
+//! `visit_map`: a slot per field, one `match` from a key's position (in the struct's list of
+//! wire names) to the slot that reads the value, one check that every required field came,
+//! and the struct built from the slots. `#[derive(Deserialize)]` writes much more per struct (a
+//! field enum with its own visitor, a visitor for arrays, a `?` and an error path per field):
+//! most of what a crate of two thousand schemas cost to check. Slots and keys are generic code
+//! here, written once.
 //!
 //! Decoding is what the derive gives for the attributes the generator used: keys renamed,
 //! unknown keys skipped, an absent or `null` optional field `None`, an absent required one an
 //! error naming it, objects only (an object schema is never sent as an array). A key sent
-//! twice keeps its last value, as `serde_json::Value` does. A value's error is the
-//! deserializer's own (its message and, for JSON, its position), not a copy of its text.
+//! twice keeps its last value, as `serde_json::Value` does. Values decode straight from the
+//! deserializer, as fast as the derive.
 
-mod capture;
 mod keys;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, IgnoredAny, MapAccess};
 use serde::Deserialize;
 
-use keys::FieldIndex;
+pub use keys::FieldIndex;
+pub use serde::de::{Deserializer, Visitor};
 
-/// Where one field's value goes while its object is read.
-pub trait Slot<'de> {
-    /// Decodes the field's value into the slot.
-    fn fill(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error>;
+/// A slot that may be left empty by an object without its field.
+pub trait Slot {
     /// The wire name of a required field the object did not have.
     fn missing(&self) -> Option<&'static str>;
 }
@@ -54,12 +52,18 @@ impl<T> Required<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Slot<'de> for Required<T> {
-    fn fill(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
-        self.value = Some(erased_serde::deserialize(value)?);
+impl<T> Required<T> {
+    /// Reads the value of the key just read.
+    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        self.value = Some(map.next_value()?);
         Ok(())
     }
+}
 
+impl<T> Slot for Required<T> {
     fn missing(&self) -> Option<&'static str> {
         self.value.is_none().then_some(self.wire_name)
     }
@@ -79,70 +83,37 @@ impl<T> Optional<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Slot<'de> for Optional<T> {
-    fn fill(&mut self, value: &mut dyn erased_serde::Deserializer<'de>) -> Result<(), erased_serde::Error> {
-        self.0 = erased_serde::deserialize(value)?;
+impl<T> Optional<T> {
+    /// Reads the value of the key just read (`null` is `None`).
+    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        self.0 = map.next_value()?;
         Ok(())
     }
+}
 
+impl<T> Slot for Optional<T> {
     fn missing(&self) -> Option<&'static str> {
         None
     }
 }
 
-/// Reads an object into `slots`, matched to the keys by position in `wire_names` (one slot per
-/// name, in order). `schema` is the pointer an error names when the value is not an object.
-pub fn object<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    schema: &'static str,
-    wire_names: &'static [&'static str],
-    slots: &mut [&mut dyn Slot<'de>],
-) -> Result<(), D::Error> {
-    deserializer.deserialize_map(ObjectVisitor { schema, keys: FieldIndex(wire_names), slots })
+/// Skips the value of a key the struct does not declare.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
 }
 
-struct ObjectVisitor<'a, 'b, 'de> {
-    schema: &'static str,
-    keys: FieldIndex,
-    slots: &'a mut [&'b mut dyn Slot<'de>],
-}
-
-impl<'de> Visitor<'de> for ObjectVisitor<'_, '_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object (the schema `{}`)", self.schema)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(index) = map.next_key_seed(self.keys)? {
-            match self.slots.get_mut(index) {
-                Some(slot) => map.next_value_seed(Fill(&mut **slot))?,
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        match self.slots.iter().find_map(|slot| slot.missing()) {
-            Some(wire_name) => Err(de::Error::missing_field(wire_name)),
-            None => Ok(()),
-        }
+/// After the last key: the error the derive gives for the first required field absent.
+pub fn present<E: de::Error>(slots: &[&dyn Slot]) -> Result<(), E> {
+    match slots.iter().find_map(|slot| slot.missing()) {
+        Some(wire_name) => Err(E::missing_field(wire_name)),
+        None => Ok(()),
     }
 }
 
-/// One value into one slot.
-struct Fill<'a, 'de>(&'a mut dyn Slot<'de>);
-
-impl<'de> DeserializeSeed<'de> for Fill<'_, 'de> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let mut original = None;
-        let filled = self
-            .0
-            .fill(&mut <dyn erased_serde::Deserializer>::erase(capture::Capture::new(deserializer, &mut original)));
-        // The deserializer's own error when it made one; an error of the erasure itself (none
-        // is known) by its text.
-        filled.map_err(|erased| original.take().unwrap_or_else(|| de::Error::custom(erased)))
-    }
+/// What a struct's visitor says it expected when given something other than an object.
+pub fn expecting_object(f: &mut fmt::Formatter<'_>, schema: &str) -> fmt::Result {
+    write!(f, "an object (the schema `{schema}`)")
 }

@@ -14,18 +14,31 @@ struct Item {
 
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut id = Required::<String>::new("id");
-        let mut title = Optional::<String>::new();
-        let mut created_at = Optional::<u64>::new();
-        let mut parent = Optional::<Box<Item>>::new();
-        let names = &["id", "title", "createdAt", "parent"];
-        object(
-            deserializer,
-            "#/components/schemas/Item",
-            names,
-            &mut [&mut id, &mut title, &mut created_at, &mut parent],
-        )?;
-        Ok(Item { id: id.take(), title: title.take(), created_at: created_at.take(), parent: parent.take() })
+        struct ItemFields;
+        impl<'de> Visitor<'de> for ItemFields {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                expecting_object(f, "#/components/schemas/Item")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+                let mut id = Required::<String>::new("id");
+                let mut title = Optional::<String>::new();
+                let mut created_at = Optional::<u64>::new();
+                let mut parent = Optional::<Box<Item>>::new();
+                while let Some(key) = map.next_key_seed(FieldIndex(&["id", "title", "createdAt", "parent"]))? {
+                    match key {
+                        0 => id.read(&mut map),
+                        1 => title.read(&mut map),
+                        2 => created_at.read(&mut map),
+                        3 => parent.read(&mut map),
+                        _ => skip(&mut map),
+                    }?;
+                }
+                present(&[&id, &title, &created_at, &parent])?;
+                Ok(Item { id: id.take(), title: title.take(), created_at: created_at.take(), parent: parent.take() })
+            }
+        }
+        deserializer.deserialize_map(ItemFields)
     }
 }
 

@@ -1,14 +1,14 @@
-//! A struct's `Serialize` and `Deserialize`, written out instead of derived: one call into the
-//! runtime's `__private::ser::object` / `__private::de::object` with a list of the fields. The
-//! derives' output per struct (generic over every serializer and deserializer: a field enum
-//! with its own visitor, an array visitor, a `?` per field) is what rustc spent most of a large
-//! crate's check on; here each struct is one small non-generic list, and the generic code is
-//! the runtime's, compiled once. Both read and write exactly as the derives did with the
+//! A struct's `Serialize` and `Deserialize`, written out instead of derived. The derives'
+//! output per struct (a field enum with its own visitor, an array visitor, a `?` and an error
+//! path per field) is what rustc spent most of a large crate's check on. Serializing is one
+//! call into the runtime's `__private::ser::object` with a list of the fields (each value
+//! erased: request bodies are small); decoding is one small `visit_map` over slots the runtime
+//! defines (not erased: responses are where speed matters). Both read and write exactly as the derives did with the
 //! attributes the generator gave (renames, unknown keys skipped, absent or `null` optional
 //! fields `None`, an absent required field an error naming it, `None` optional fields left
 //! out, required-but-nullable ones written as `null`).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{ident, rust_type};
@@ -38,6 +38,8 @@ pub fn serialize_impl(name: &Ident, fields: &[Field]) -> TokenStream {
 
 /// `impl Deserialize for #name`, decoding the object with `fields` (at least one).
 pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenStream {
+    // Named after the struct, so it can never shadow the struct itself (a schema called `Fields`).
+    let visitor = format_ident!("{name}Fields");
     let slots: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("field_{i}")).collect();
     let declared = fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire_name;
@@ -54,18 +56,40 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
         }
     });
     let wire_names = fields.iter().map(|f| f.wire_name.as_str());
+    let arms = slots.iter().enumerate().map(|(i, slot)| {
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#i => #slot.read(&mut map),)
+    });
     let members = fields.iter().zip(&slots).map(|(f, slot)| {
         let member = ident(&f.rust_name);
         quote!(#member: #slot.take(),)
     });
-    // `__D`: a name no schema's type can take (the model never writes `__`).
+    // One `?` for all the arms, and none per field: each `?` is an exit rustc checks with every
+    // slot still to drop. `__D` and `__A`: names no schema's type can take (the model never
+    // writes `__`).
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 use client_runtime::__private::de;
-                #( #declared )*
-                de::object(deserializer, #schema, &[#( #wire_names ),*], &mut [#( &mut #slots ),*])?;
-                Ok(Self { #( #members )* })
+                struct #visitor;
+                impl<'de> de::Visitor<'de> for #visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        de::expecting_object(f, #schema)
+                    }
+                    fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
+                        #( #declared )*
+                        while let Some(key) = map.next_key_seed(de::FieldIndex(&[#( #wire_names ),*]))? {
+                            match key {
+                                #( #arms )*
+                                _ => de::skip(&mut map),
+                            }?;
+                        }
+                        de::present::<__A::Error>(&[#( &#slots ),*])?;
+                        Ok(#name { #( #members )* })
+                    }
+                }
+                deserializer.deserialize_map(#visitor)
             }
         }
     }

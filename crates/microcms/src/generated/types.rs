@@ -27,14 +27,31 @@ impl<'de> Deserialize<'de> for DeletedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("id");
-        de::object(
-            deserializer,
-            "#/components/schemas/DeletedMedia",
-            &["id"],
-            &mut [&mut field_0],
-        )?;
-        Ok(Self { id: field_0.take() })
+        struct DeletedMediaFields;
+        impl<'de> de::Visitor<'de> for DeletedMediaFields {
+            type Value = DeletedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/DeletedMedia")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeletedMedia, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("id");
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["id"]))? {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0])?;
+                Ok(DeletedMedia { id: field_0.take() })
+            }
+        }
+
+        deserializer.deserialize_map(DeletedMediaFields)
     }
 }
 
@@ -60,14 +77,31 @@ impl<'de> Deserialize<'de> for Error {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("message");
-        de::object(
-            deserializer,
-            "#/components/schemas/Error",
-            &["message"],
-            &mut [&mut field_0],
-        )?;
-        Ok(Self { message: field_0.take() })
+        struct ErrorFields;
+        impl<'de> de::Visitor<'de> for ErrorFields {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Error")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Error, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("message");
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["message"]))? {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0])?;
+                Ok(Error { message: field_0.take() })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorFields)
     }
 }
 
@@ -107,22 +141,46 @@ impl<'de> Deserialize<'de> for MediaListV1 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<Vec<types::MediaV1>>::new("media");
-        let mut field_1 = de::Required::<i64>::new("totalCount");
-        let mut field_2 = de::Required::<i64>::new("limit");
-        let mut field_3 = de::Required::<i64>::new("offset");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaListV1",
-            &["media", "totalCount", "limit", "offset"],
-            &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
-        )?;
-        Ok(Self {
-            media: field_0.take(),
-            total_count: field_1.take(),
-            limit: field_2.take(),
-            offset: field_3.take(),
-        })
+        struct MediaListV1Fields;
+        impl<'de> de::Visitor<'de> for MediaListV1Fields {
+            type Value = MediaListV1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaListV1")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaListV1, __A::Error> {
+                let mut field_0 = de::Required::<Vec<types::MediaV1>>::new("media");
+                let mut field_1 = de::Required::<i64>::new("totalCount");
+                let mut field_2 = de::Required::<i64>::new("limit");
+                let mut field_3 = de::Required::<i64>::new("offset");
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["media", "totalCount", "limit", "offset"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2, &field_3])?;
+                Ok(MediaListV1 {
+                    media: field_0.take(),
+                    total_count: field_1.take(),
+                    limit: field_2.take(),
+                    offset: field_3.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListV1Fields)
     }
 }
 
@@ -159,20 +217,41 @@ impl<'de> Deserialize<'de> for MediaListV2 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<Vec<types::MediaV2>>::new("media");
-        let mut field_1 = de::Required::<i64>::new("totalCount");
-        let mut field_2 = de::Required::<String>::new("token");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaListV2",
-            &["media", "totalCount", "token"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            media: field_0.take(),
-            total_count: field_1.take(),
-            token: field_2.take(),
-        })
+        struct MediaListV2Fields;
+        impl<'de> de::Visitor<'de> for MediaListV2Fields {
+            type Value = MediaListV2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaListV2")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaListV2, __A::Error> {
+                let mut field_0 = de::Required::<Vec<types::MediaV2>>::new("media");
+                let mut field_1 = de::Required::<i64>::new("totalCount");
+                let mut field_2 = de::Required::<String>::new("token");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["media", "totalCount", "token"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaListV2 {
+                    media: field_0.take(),
+                    total_count: field_1.take(),
+                    token: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListV2Fields)
     }
 }
 
@@ -213,22 +292,44 @@ impl<'de> Deserialize<'de> for MediaV1 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("id");
-        let mut field_1 = de::Required::<String>::new("url");
-        let mut field_2 = de::Optional::<i64>::new();
-        let mut field_3 = de::Optional::<i64>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaV1",
-            &["id", "url", "width", "height"],
-            &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
-        )?;
-        Ok(Self {
-            id: field_0.take(),
-            url: field_1.take(),
-            width: field_2.take(),
-            height: field_3.take(),
-        })
+        struct MediaV1Fields;
+        impl<'de> de::Visitor<'de> for MediaV1Fields {
+            type Value = MediaV1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaV1")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaV1, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("id");
+                let mut field_1 = de::Required::<String>::new("url");
+                let mut field_2 = de::Optional::<i64>::new();
+                let mut field_3 = de::Optional::<i64>::new();
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["id", "url", "width", "height"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2, &field_3])?;
+                Ok(MediaV1 {
+                    id: field_0.take(),
+                    url: field_1.take(),
+                    width: field_2.take(),
+                    height: field_3.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaV1Fields)
     }
 }
 
@@ -281,39 +382,82 @@ impl<'de> Deserialize<'de> for MediaV2 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("id");
-        let mut field_1 = de::Optional::<client_runtime::DateTime>::new();
-        let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
-        let mut field_3 = de::Required::<String>::new("url");
-        let mut field_4 = de::Optional::<i64>::new();
-        let mut field_5 = de::Optional::<i64>::new();
-        let mut field_6 = de::Optional::<String>::new();
-        let mut field_7 = de::Optional::<Vec<String>>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaV2",
-            &["id", "createdAt", "updatedAt", "url", "width", "height", "alt", "tags"],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-            ],
-        )?;
-        Ok(Self {
-            id: field_0.take(),
-            created_at: field_1.take(),
-            updated_at: field_2.take(),
-            url: field_3.take(),
-            width: field_4.take(),
-            height: field_5.take(),
-            alt: field_6.take(),
-            tags: field_7.take(),
-        })
+        struct MediaV2Fields;
+        impl<'de> de::Visitor<'de> for MediaV2Fields {
+            type Value = MediaV2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaV2")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaV2, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("id");
+                let mut field_1 = de::Optional::<client_runtime::DateTime>::new();
+                let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
+                let mut field_3 = de::Required::<String>::new("url");
+                let mut field_4 = de::Optional::<i64>::new();
+                let mut field_5 = de::Optional::<i64>::new();
+                let mut field_6 = de::Optional::<String>::new();
+                let mut field_7 = de::Optional::<Vec<String>>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "id",
+                                "createdAt",
+                                "updatedAt",
+                                "url",
+                                "width",
+                                "height",
+                                "alt",
+                                "tags",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                    ],
+                )?;
+                Ok(MediaV2 {
+                    id: field_0.take(),
+                    created_at: field_1.take(),
+                    updated_at: field_2.take(),
+                    url: field_3.take(),
+                    width: field_4.take(),
+                    height: field_5.take(),
+                    alt: field_6.take(),
+                    tags: field_7.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaV2Fields)
     }
 }
 
@@ -339,13 +483,32 @@ impl<'de> Deserialize<'de> for UploadedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("url");
-        de::object(
-            deserializer,
-            "#/components/schemas/UploadedMedia",
-            &["url"],
-            &mut [&mut field_0],
-        )?;
-        Ok(Self { url: field_0.take() })
+        struct UploadedMediaFields;
+        impl<'de> de::Visitor<'de> for UploadedMediaFields {
+            type Value = UploadedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadedMedia")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadedMedia, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("url");
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["url"]))? {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0])?;
+                Ok(UploadedMedia {
+                    url: field_0.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadedMediaFields)
     }
 }

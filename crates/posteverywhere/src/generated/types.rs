@@ -69,72 +69,112 @@ impl<'de> Deserialize<'de> for CompletedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<String>::new();
-        let mut field_1 = de::Optional::<String>::new();
-        let mut field_2 = de::Optional::<Vec<String>>::new();
-        let mut field_3 = de::Required::<types::MediaStatus>::new("status");
-        let mut field_4 = de::Optional::<types::MediaType>::new();
-        let mut field_5 = de::Optional::<i64>::new();
-        let mut field_6 = de::Optional::<i64>::new();
-        let mut field_7 = de::Optional::<f64>::new();
-        let mut field_8 = de::Optional::<i64>::new();
-        let mut field_9 = de::Optional::<String>::new();
-        let mut field_10 = de::Optional::<client_runtime::DateTime>::new();
-        let mut field_11 = de::Optional::<String>::new();
-        let mut field_12 = de::Optional::<String>::new();
-        let mut field_13 = de::Optional::<String>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/CompletedMedia",
-            &[
-                "media_id",
-                "id",
-                "media_ids",
-                "status",
-                "type",
-                "width",
-                "height",
-                "duration",
-                "size",
-                "content_type",
-                "created_at",
-                "next_step",
-                "thumbnail_url",
-                "message",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-                &mut field_8,
-                &mut field_9,
-                &mut field_10,
-                &mut field_11,
-                &mut field_12,
-                &mut field_13,
-            ],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            id: field_1.take(),
-            media_ids: field_2.take(),
-            status: field_3.take(),
-            r#type: field_4.take(),
-            width: field_5.take(),
-            height: field_6.take(),
-            duration: field_7.take(),
-            size: field_8.take(),
-            content_type: field_9.take(),
-            created_at: field_10.take(),
-            next_step: field_11.take(),
-            thumbnail_url: field_12.take(),
-            message: field_13.take(),
-        })
+        struct CompletedMediaFields;
+        impl<'de> de::Visitor<'de> for CompletedMediaFields {
+            type Value = CompletedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/CompletedMedia")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CompletedMedia, __A::Error> {
+                let mut field_0 = de::Optional::<String>::new();
+                let mut field_1 = de::Optional::<String>::new();
+                let mut field_2 = de::Optional::<Vec<String>>::new();
+                let mut field_3 = de::Required::<types::MediaStatus>::new("status");
+                let mut field_4 = de::Optional::<types::MediaType>::new();
+                let mut field_5 = de::Optional::<i64>::new();
+                let mut field_6 = de::Optional::<i64>::new();
+                let mut field_7 = de::Optional::<f64>::new();
+                let mut field_8 = de::Optional::<i64>::new();
+                let mut field_9 = de::Optional::<String>::new();
+                let mut field_10 = de::Optional::<client_runtime::DateTime>::new();
+                let mut field_11 = de::Optional::<String>::new();
+                let mut field_12 = de::Optional::<String>::new();
+                let mut field_13 = de::Optional::<String>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "id",
+                                "media_ids",
+                                "status",
+                                "type",
+                                "width",
+                                "height",
+                                "duration",
+                                "size",
+                                "content_type",
+                                "created_at",
+                                "next_step",
+                                "thumbnail_url",
+                                "message",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        8 => field_8.read(&mut map),
+                        9 => field_9.read(&mut map),
+                        10 => field_10.read(&mut map),
+                        11 => field_11.read(&mut map),
+                        12 => field_12.read(&mut map),
+                        13 => field_13.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                        &field_8,
+                        &field_9,
+                        &field_10,
+                        &field_11,
+                        &field_12,
+                        &field_13,
+                    ],
+                )?;
+                Ok(CompletedMedia {
+                    media_id: field_0.take(),
+                    id: field_1.take(),
+                    media_ids: field_2.take(),
+                    status: field_3.take(),
+                    r#type: field_4.take(),
+                    width: field_5.take(),
+                    height: field_6.take(),
+                    duration: field_7.take(),
+                    size: field_8.take(),
+                    content_type: field_9.take(),
+                    created_at: field_10.take(),
+                    next_step: field_11.take(),
+                    thumbnail_url: field_12.take(),
+                    message: field_13.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(CompletedMediaFields)
     }
 }
 
@@ -170,20 +210,41 @@ impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::CompletedMedia>::new("data");
-        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/CompletedMediaEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct CompletedMediaEnvelopeFields;
+        impl<'de> de::Visitor<'de> for CompletedMediaEnvelopeFields {
+            type Value = CompletedMediaEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/CompletedMediaEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<CompletedMediaEnvelope, __A::Error> {
+                let mut field_0 = de::Required::<types::CompletedMedia>::new("data");
+                let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(CompletedMediaEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(CompletedMediaEnvelopeFields)
     }
 }
 
@@ -218,18 +279,38 @@ impl<'de> Deserialize<'de> for DeletedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        let mut field_1 = de::Required::<bool>::new("deleted");
-        de::object(
-            deserializer,
-            "#/components/schemas/DeletedMedia",
-            &["media_id", "deleted"],
-            &mut [&mut field_0, &mut field_1],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            deleted: field_1.take(),
-        })
+        struct DeletedMediaFields;
+        impl<'de> de::Visitor<'de> for DeletedMediaFields {
+            type Value = DeletedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/DeletedMedia")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeletedMedia, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                let mut field_1 = de::Required::<bool>::new("deleted");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["media_id", "deleted"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                Ok(DeletedMedia {
+                    media_id: field_0.take(),
+                    deleted: field_1.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(DeletedMediaFields)
     }
 }
 
@@ -265,20 +346,41 @@ impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::DeletedMedia>::new("data");
-        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/DeletedMediaEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct DeletedMediaEnvelopeFields;
+        impl<'de> de::Visitor<'de> for DeletedMediaEnvelopeFields {
+            type Value = DeletedMediaEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/DeletedMediaEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<DeletedMediaEnvelope, __A::Error> {
+                let mut field_0 = de::Required::<types::DeletedMedia>::new("data");
+                let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(DeletedMediaEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(DeletedMediaEnvelopeFields)
     }
 }
 
@@ -319,22 +421,43 @@ impl<'de> Deserialize<'de> for ErrorDetail {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("code");
-        let mut field_1 = de::Required::<String>::new("message");
-        let mut field_2 = de::Optional::<
-            serde_json::Map<String, serde_json::Value>,
-        >::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/ErrorDetail",
-            &["code", "message", "details"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            code: field_0.take(),
-            message: field_1.take(),
-            details: field_2.take(),
-        })
+        struct ErrorDetailFields;
+        impl<'de> de::Visitor<'de> for ErrorDetailFields {
+            type Value = ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/ErrorDetail")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorDetail, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("code");
+                let mut field_1 = de::Required::<String>::new("message");
+                let mut field_2 = de::Optional::<
+                    serde_json::Map<String, serde_json::Value>,
+                >::new();
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(ErrorDetail {
+                    code: field_0.take(),
+                    message: field_1.take(),
+                    details: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorDetailFields)
     }
 }
 
@@ -372,22 +495,43 @@ impl<'de> Deserialize<'de> for ErrorEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<
-            serde_json::Map<String, serde_json::Value>,
-        >::new();
-        let mut field_1 = de::Required::<types::ErrorDetail>::new("error");
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/ErrorEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct ErrorEnvelopeFields;
+        impl<'de> de::Visitor<'de> for ErrorEnvelopeFields {
+            type Value = ErrorEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/ErrorEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorEnvelope, __A::Error> {
+                let mut field_0 = de::Optional::<
+                    serde_json::Map<String, serde_json::Value>,
+                >::new();
+                let mut field_1 = de::Required::<types::ErrorDetail>::new("error");
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(ErrorEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorEnvelopeFields)
     }
 }
 
@@ -453,60 +597,99 @@ impl<'de> Deserialize<'de> for Media {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        let mut field_1 = de::Required::<types::MediaStatus>::new("status");
-        let mut field_2 = de::Required::<types::MediaType>::new("type");
-        let mut field_3 = de::Required::<String>::new("filename");
-        let mut field_4 = de::Required::<String>::new("content_type");
-        let mut field_5 = de::Required::<i64>::new("size");
-        let mut field_6 = de::Optional::<i64>::new();
-        let mut field_7 = de::Optional::<i64>::new();
-        let mut field_8 = de::Optional::<f64>::new();
-        let mut field_9 = de::Required::<client_runtime::DateTime>::new("created_at");
-        let mut field_10 = de::Required::<Vec<String>>::new("media_ids");
-        de::object(
-            deserializer,
-            "#/components/schemas/Media",
-            &[
-                "media_id",
-                "status",
-                "type",
-                "filename",
-                "content_type",
-                "size",
-                "width",
-                "height",
-                "duration",
-                "created_at",
-                "media_ids",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-                &mut field_8,
-                &mut field_9,
-                &mut field_10,
-            ],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            status: field_1.take(),
-            r#type: field_2.take(),
-            filename: field_3.take(),
-            content_type: field_4.take(),
-            size: field_5.take(),
-            width: field_6.take(),
-            height: field_7.take(),
-            duration: field_8.take(),
-            created_at: field_9.take(),
-            media_ids: field_10.take(),
-        })
+        struct MediaFields;
+        impl<'de> de::Visitor<'de> for MediaFields {
+            type Value = Media;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Media")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Media, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                let mut field_1 = de::Required::<types::MediaStatus>::new("status");
+                let mut field_2 = de::Required::<types::MediaType>::new("type");
+                let mut field_3 = de::Required::<String>::new("filename");
+                let mut field_4 = de::Required::<String>::new("content_type");
+                let mut field_5 = de::Required::<i64>::new("size");
+                let mut field_6 = de::Optional::<i64>::new();
+                let mut field_7 = de::Optional::<i64>::new();
+                let mut field_8 = de::Optional::<f64>::new();
+                let mut field_9 = de::Required::<
+                    client_runtime::DateTime,
+                >::new("created_at");
+                let mut field_10 = de::Required::<Vec<String>>::new("media_ids");
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "status",
+                                "type",
+                                "filename",
+                                "content_type",
+                                "size",
+                                "width",
+                                "height",
+                                "duration",
+                                "created_at",
+                                "media_ids",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        8 => field_8.read(&mut map),
+                        9 => field_9.read(&mut map),
+                        10 => field_10.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                        &field_8,
+                        &field_9,
+                        &field_10,
+                    ],
+                )?;
+                Ok(Media {
+                    media_id: field_0.take(),
+                    status: field_1.take(),
+                    r#type: field_2.take(),
+                    filename: field_3.take(),
+                    content_type: field_4.take(),
+                    size: field_5.take(),
+                    width: field_6.take(),
+                    height: field_7.take(),
+                    duration: field_8.take(),
+                    created_at: field_9.take(),
+                    media_ids: field_10.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaFields)
     }
 }
 
@@ -542,20 +725,41 @@ impl<'de> Deserialize<'de> for MediaEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::Media>::new("data");
-        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct MediaEnvelopeFields;
+        impl<'de> de::Visitor<'de> for MediaEnvelopeFields {
+            type Value = MediaEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaEnvelope, __A::Error> {
+                let mut field_0 = de::Required::<types::Media>::new("data");
+                let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaEnvelopeFields)
     }
 }
 
@@ -585,14 +789,33 @@ impl<'de> Deserialize<'de> for MediaInUseDetails {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<Vec<String>>::new("post_ids");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaInUseDetails",
-            &["post_ids"],
-            &mut [&mut field_0],
-        )?;
-        Ok(Self { post_ids: field_0.take() })
+        struct MediaInUseDetailsFields;
+        impl<'de> de::Visitor<'de> for MediaInUseDetailsFields {
+            type Value = MediaInUseDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaInUseDetails")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaInUseDetails, __A::Error> {
+                let mut field_0 = de::Required::<Vec<String>>::new("post_ids");
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["post_ids"]))? {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0])?;
+                Ok(MediaInUseDetails {
+                    post_ids: field_0.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaInUseDetailsFields)
     }
 }
 
@@ -628,22 +851,43 @@ impl<'de> Deserialize<'de> for MediaInUseEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<
-            serde_json::Map<String, serde_json::Value>,
-        >::new();
-        let mut field_1 = de::Required::<types::MediaInUseError>::new("error");
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaInUseEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct MediaInUseEnvelopeFields;
+        impl<'de> de::Visitor<'de> for MediaInUseEnvelopeFields {
+            type Value = MediaInUseEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaInUseEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaInUseEnvelope, __A::Error> {
+                let mut field_0 = de::Optional::<
+                    serde_json::Map<String, serde_json::Value>,
+                >::new();
+                let mut field_1 = de::Required::<types::MediaInUseError>::new("error");
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaInUseEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaInUseEnvelopeFields)
     }
 }
 
@@ -680,20 +924,43 @@ impl<'de> Deserialize<'de> for MediaInUseError {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("code");
-        let mut field_1 = de::Required::<String>::new("message");
-        let mut field_2 = de::Required::<types::MediaInUseDetails>::new("details");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaInUseError",
-            &["code", "message", "details"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            code: field_0.take(),
-            message: field_1.take(),
-            details: field_2.take(),
-        })
+        struct MediaInUseErrorFields;
+        impl<'de> de::Visitor<'de> for MediaInUseErrorFields {
+            type Value = MediaInUseError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaInUseError")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaInUseError, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("code");
+                let mut field_1 = de::Required::<String>::new("message");
+                let mut field_2 = de::Required::<
+                    types::MediaInUseDetails,
+                >::new("details");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaInUseError {
+                    code: field_0.take(),
+                    message: field_1.take(),
+                    details: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaInUseErrorFields)
     }
 }
 
@@ -756,56 +1023,94 @@ impl<'de> Deserialize<'de> for MediaItem {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        let mut field_1 = de::Required::<types::MediaStatus>::new("status");
-        let mut field_2 = de::Required::<types::MediaType>::new("type");
-        let mut field_3 = de::Required::<String>::new("filename");
-        let mut field_4 = de::Required::<String>::new("content_type");
-        let mut field_5 = de::Required::<i64>::new("size");
-        let mut field_6 = de::Optional::<i64>::new();
-        let mut field_7 = de::Optional::<i64>::new();
-        let mut field_8 = de::Optional::<f64>::new();
-        let mut field_9 = de::Required::<client_runtime::DateTime>::new("created_at");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaItem",
-            &[
-                "media_id",
-                "status",
-                "type",
-                "filename",
-                "content_type",
-                "size",
-                "width",
-                "height",
-                "duration",
-                "created_at",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-                &mut field_8,
-                &mut field_9,
-            ],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            status: field_1.take(),
-            r#type: field_2.take(),
-            filename: field_3.take(),
-            content_type: field_4.take(),
-            size: field_5.take(),
-            width: field_6.take(),
-            height: field_7.take(),
-            duration: field_8.take(),
-            created_at: field_9.take(),
-        })
+        struct MediaItemFields;
+        impl<'de> de::Visitor<'de> for MediaItemFields {
+            type Value = MediaItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaItem")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaItem, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                let mut field_1 = de::Required::<types::MediaStatus>::new("status");
+                let mut field_2 = de::Required::<types::MediaType>::new("type");
+                let mut field_3 = de::Required::<String>::new("filename");
+                let mut field_4 = de::Required::<String>::new("content_type");
+                let mut field_5 = de::Required::<i64>::new("size");
+                let mut field_6 = de::Optional::<i64>::new();
+                let mut field_7 = de::Optional::<i64>::new();
+                let mut field_8 = de::Optional::<f64>::new();
+                let mut field_9 = de::Required::<
+                    client_runtime::DateTime,
+                >::new("created_at");
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "status",
+                                "type",
+                                "filename",
+                                "content_type",
+                                "size",
+                                "width",
+                                "height",
+                                "duration",
+                                "created_at",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        8 => field_8.read(&mut map),
+                        9 => field_9.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                        &field_8,
+                        &field_9,
+                    ],
+                )?;
+                Ok(MediaItem {
+                    media_id: field_0.take(),
+                    status: field_1.take(),
+                    r#type: field_2.take(),
+                    filename: field_3.take(),
+                    content_type: field_4.take(),
+                    size: field_5.take(),
+                    width: field_6.take(),
+                    height: field_7.take(),
+                    duration: field_8.take(),
+                    created_at: field_9.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaItemFields)
     }
 }
 
@@ -841,20 +1146,43 @@ impl<'de> Deserialize<'de> for MediaList {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<Vec<types::MediaItem>>::new("items");
-        let mut field_1 = de::Required::<Vec<String>>::new("media_ids");
-        let mut field_2 = de::Required::<types::Pagination>::new("pagination");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaList",
-            &["items", "media_ids", "pagination"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            items: field_0.take(),
-            media_ids: field_1.take(),
-            pagination: field_2.take(),
-        })
+        struct MediaListFields;
+        impl<'de> de::Visitor<'de> for MediaListFields {
+            type Value = MediaList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaList")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaList, __A::Error> {
+                let mut field_0 = de::Required::<Vec<types::MediaItem>>::new("items");
+                let mut field_1 = de::Required::<Vec<String>>::new("media_ids");
+                let mut field_2 = de::Required::<types::Pagination>::new("pagination");
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["items", "media_ids", "pagination"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaList {
+                    items: field_0.take(),
+                    media_ids: field_1.take(),
+                    pagination: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListFields)
     }
 }
 
@@ -892,20 +1220,41 @@ impl<'de> Deserialize<'de> for MediaListEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::MediaList>::new("data");
-        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaListEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct MediaListEnvelopeFields;
+        impl<'de> de::Visitor<'de> for MediaListEnvelopeFields {
+            type Value = MediaListEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaListEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaListEnvelope, __A::Error> {
+                let mut field_0 = de::Required::<types::MediaList>::new("data");
+                let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaListEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaListEnvelopeFields)
     }
 }
 
@@ -1065,20 +1414,43 @@ impl<'de> Deserialize<'de> for Meta {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<String>::new();
-        let mut field_1 = de::Optional::<String>::new();
-        let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/Meta",
-            &["request_id", "requestId", "timestamp"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            request_id: field_0.take(),
-            request_id2: field_1.take(),
-            timestamp: field_2.take(),
-        })
+        struct MetaFields;
+        impl<'de> de::Visitor<'de> for MetaFields {
+            type Value = Meta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Meta")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Meta, __A::Error> {
+                let mut field_0 = de::Optional::<String>::new();
+                let mut field_1 = de::Optional::<String>::new();
+                let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["request_id", "requestId", "timestamp"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(Meta {
+                    request_id: field_0.take(),
+                    request_id2: field_1.take(),
+                    timestamp: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MetaFields)
     }
 }
 
@@ -1110,18 +1482,38 @@ impl<'de> Deserialize<'de> for Pagination {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<i64>::new("limit");
-        let mut field_1 = de::Required::<i64>::new("offset");
-        de::object(
-            deserializer,
-            "#/components/schemas/Pagination",
-            &["limit", "offset"],
-            &mut [&mut field_0, &mut field_1],
-        )?;
-        Ok(Self {
-            limit: field_0.take(),
-            offset: field_1.take(),
-        })
+        struct PaginationFields;
+        impl<'de> de::Visitor<'de> for PaginationFields {
+            type Value = Pagination;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Pagination")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Pagination, __A::Error> {
+                let mut field_0 = de::Required::<i64>::new("limit");
+                let mut field_1 = de::Required::<i64>::new("offset");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["limit", "offset"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                Ok(Pagination {
+                    limit: field_0.take(),
+                    offset: field_1.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(PaginationFields)
     }
 }
 
@@ -1213,18 +1605,38 @@ impl<'de> Deserialize<'de> for UploadFromUrlInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("url");
-        let mut field_1 = de::Optional::<String>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/UploadFromUrlInput",
-            &["url", "filename"],
-            &mut [&mut field_0, &mut field_1],
-        )?;
-        Ok(Self {
-            url: field_0.take(),
-            filename: field_1.take(),
-        })
+        struct UploadFromUrlInputFields;
+        impl<'de> de::Visitor<'de> for UploadFromUrlInputFields {
+            type Value = UploadFromUrlInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadFromUrlInput")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadFromUrlInput, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("url");
+                let mut field_1 = de::Optional::<String>::new();
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["url", "filename"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                Ok(UploadFromUrlInput {
+                    url: field_0.take(),
+                    filename: field_1.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadFromUrlInputFields)
     }
 }
 
@@ -1331,44 +1743,77 @@ impl<'de> Deserialize<'de> for UploadMediaInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("filename");
-        let mut field_1 = de::Required::<String>::new("content_type");
-        let mut field_2 = de::Required::<i64>::new("size");
-        let mut field_3 = de::Optional::<i64>::new();
-        let mut field_4 = de::Optional::<i64>::new();
-        let mut field_5 = de::Optional::<f64>::new();
-        let mut field_6 = de::Optional::<Vec<String>>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/UploadMediaInput",
-            &[
-                "filename",
-                "content_type",
-                "size",
-                "width",
-                "height",
-                "duration",
-                "platforms",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-            ],
-        )?;
-        Ok(Self {
-            filename: field_0.take(),
-            content_type: field_1.take(),
-            size: field_2.take(),
-            width: field_3.take(),
-            height: field_4.take(),
-            duration: field_5.take(),
-            platforms: field_6.take(),
-        })
+        struct UploadMediaInputFields;
+        impl<'de> de::Visitor<'de> for UploadMediaInputFields {
+            type Value = UploadMediaInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadMediaInput")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadMediaInput, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("filename");
+                let mut field_1 = de::Required::<String>::new("content_type");
+                let mut field_2 = de::Required::<i64>::new("size");
+                let mut field_3 = de::Optional::<i64>::new();
+                let mut field_4 = de::Optional::<i64>::new();
+                let mut field_5 = de::Optional::<f64>::new();
+                let mut field_6 = de::Optional::<Vec<String>>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "filename",
+                                "content_type",
+                                "size",
+                                "width",
+                                "height",
+                                "duration",
+                                "platforms",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                    ],
+                )?;
+                Ok(UploadMediaInput {
+                    filename: field_0.take(),
+                    content_type: field_1.take(),
+                    size: field_2.take(),
+                    width: field_3.take(),
+                    height: field_4.take(),
+                    duration: field_5.take(),
+                    platforms: field_6.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadMediaInputFields)
     }
 }
 
@@ -1409,22 +1854,48 @@ impl<'de> Deserialize<'de> for UploadMethod {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::UploadHttpMethod>::new("method");
-        let mut field_1 = de::Optional::<String>::new();
-        let mut field_2 = de::Optional::<String>::new();
-        let mut field_3 = de::Optional::<BTreeMap<String, String>>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/UploadMethod",
-            &["method", "content_type", "field_name", "headers"],
-            &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
-        )?;
-        Ok(Self {
-            method: field_0.take(),
-            content_type: field_1.take(),
-            field_name: field_2.take(),
-            headers: field_3.take(),
-        })
+        struct UploadMethodFields;
+        impl<'de> de::Visitor<'de> for UploadMethodFields {
+            type Value = UploadMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadMethod")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadMethod, __A::Error> {
+                let mut field_0 = de::Required::<types::UploadHttpMethod>::new("method");
+                let mut field_1 = de::Optional::<String>::new();
+                let mut field_2 = de::Optional::<String>::new();
+                let mut field_3 = de::Optional::<BTreeMap<String, String>>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &["method", "content_type", "field_name", "headers"],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2, &field_3])?;
+                Ok(UploadMethod {
+                    method: field_0.take(),
+                    content_type: field_1.take(),
+                    field_name: field_2.take(),
+                    headers: field_3.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadMethodFields)
     }
 }
 
@@ -1486,48 +1957,84 @@ impl<'de> Deserialize<'de> for UploadTicket {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        let mut field_1 = de::Optional::<Vec<String>>::new();
-        let mut field_2 = de::Required::<String>::new("upload_url");
-        let mut field_3 = de::Required::<types::UploadMethod>::new("upload_method");
-        let mut field_4 = de::Optional::<types::StorageProvider>::new();
-        let mut field_5 = de::Optional::<i64>::new();
-        let mut field_6 = de::Optional::<i64>::new();
-        let mut field_7 = de::Optional::<String>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/UploadTicket",
-            &[
-                "media_id",
-                "media_ids",
-                "upload_url",
-                "upload_method",
-                "provider",
-                "expires_in",
-                "max_size",
-                "next_step",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-            ],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            media_ids: field_1.take(),
-            upload_url: field_2.take(),
-            upload_method: field_3.take(),
-            provider: field_4.take(),
-            expires_in: field_5.take(),
-            max_size: field_6.take(),
-            next_step: field_7.take(),
-        })
+        struct UploadTicketFields;
+        impl<'de> de::Visitor<'de> for UploadTicketFields {
+            type Value = UploadTicket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadTicket")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadTicket, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                let mut field_1 = de::Optional::<Vec<String>>::new();
+                let mut field_2 = de::Required::<String>::new("upload_url");
+                let mut field_3 = de::Required::<
+                    types::UploadMethod,
+                >::new("upload_method");
+                let mut field_4 = de::Optional::<types::StorageProvider>::new();
+                let mut field_5 = de::Optional::<i64>::new();
+                let mut field_6 = de::Optional::<i64>::new();
+                let mut field_7 = de::Optional::<String>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "media_ids",
+                                "upload_url",
+                                "upload_method",
+                                "provider",
+                                "expires_in",
+                                "max_size",
+                                "next_step",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                    ],
+                )?;
+                Ok(UploadTicket {
+                    media_id: field_0.take(),
+                    media_ids: field_1.take(),
+                    upload_url: field_2.take(),
+                    upload_method: field_3.take(),
+                    provider: field_4.take(),
+                    expires_in: field_5.take(),
+                    max_size: field_6.take(),
+                    next_step: field_7.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadTicketFields)
     }
 }
 
@@ -1578,20 +2085,41 @@ impl<'de> Deserialize<'de> for UploadTicketEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::UploadTicket>::new("data");
-        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/UploadTicketEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct UploadTicketEnvelopeFields;
+        impl<'de> de::Visitor<'de> for UploadTicketEnvelopeFields {
+            type Value = UploadTicketEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UploadTicketEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UploadTicketEnvelope, __A::Error> {
+                let mut field_0 = de::Required::<types::UploadTicket>::new("data");
+                let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(UploadTicketEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UploadTicketEnvelopeFields)
     }
 }
 
@@ -1627,20 +2155,41 @@ impl<'de> Deserialize<'de> for UrlUploadEnvelope {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<types::UrlUploadedMedia>::new("data");
-        let mut field_1 = de::Optional::<types::ErrorDetail>::new();
-        let mut field_2 = de::Required::<types::Meta>::new("meta");
-        de::object(
-            deserializer,
-            "#/components/schemas/UrlUploadEnvelope",
-            &["data", "error", "meta"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            error: field_1.take(),
-            meta: field_2.take(),
-        })
+        struct UrlUploadEnvelopeFields;
+        impl<'de> de::Visitor<'de> for UrlUploadEnvelopeFields {
+            type Value = UrlUploadEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UrlUploadEnvelope")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlUploadEnvelope, __A::Error> {
+                let mut field_0 = de::Required::<types::UrlUploadedMedia>::new("data");
+                let mut field_1 = de::Optional::<types::ErrorDetail>::new();
+                let mut field_2 = de::Required::<types::Meta>::new("meta");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(UrlUploadEnvelope {
+                    data: field_0.take(),
+                    error: field_1.take(),
+                    meta: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UrlUploadEnvelopeFields)
     }
 }
 
@@ -1691,55 +2240,91 @@ impl<'de> Deserialize<'de> for UrlUploadedMedia {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        let mut field_1 = de::Optional::<Vec<String>>::new();
-        let mut field_2 = de::Optional::<types::MediaStatus>::new();
-        let mut field_3 = de::Optional::<types::MediaType>::new();
-        let mut field_4 = de::Optional::<String>::new();
-        let mut field_5 = de::Optional::<String>::new();
-        let mut field_6 = de::Optional::<i64>::new();
-        let mut field_7 = de::Optional::<String>::new();
-        let mut field_8 = de::Optional::<String>::new();
-        let mut field_9 = de::Optional::<String>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/UrlUploadedMedia",
-            &[
-                "media_id",
-                "media_ids",
-                "media_status",
-                "type",
-                "url",
-                "filename",
-                "size",
-                "content_type",
-                "source_url",
-                "next_step",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-                &mut field_8,
-                &mut field_9,
-            ],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            media_ids: field_1.take(),
-            media_status: field_2.take(),
-            r#type: field_3.take(),
-            url: field_4.take(),
-            filename: field_5.take(),
-            size: field_6.take(),
-            content_type: field_7.take(),
-            source_url: field_8.take(),
-            next_step: field_9.take(),
-        })
+        struct UrlUploadedMediaFields;
+        impl<'de> de::Visitor<'de> for UrlUploadedMediaFields {
+            type Value = UrlUploadedMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/UrlUploadedMedia")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<UrlUploadedMedia, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                let mut field_1 = de::Optional::<Vec<String>>::new();
+                let mut field_2 = de::Optional::<types::MediaStatus>::new();
+                let mut field_3 = de::Optional::<types::MediaType>::new();
+                let mut field_4 = de::Optional::<String>::new();
+                let mut field_5 = de::Optional::<String>::new();
+                let mut field_6 = de::Optional::<i64>::new();
+                let mut field_7 = de::Optional::<String>::new();
+                let mut field_8 = de::Optional::<String>::new();
+                let mut field_9 = de::Optional::<String>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "media_id",
+                                "media_ids",
+                                "media_status",
+                                "type",
+                                "url",
+                                "filename",
+                                "size",
+                                "content_type",
+                                "source_url",
+                                "next_step",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        8 => field_8.read(&mut map),
+                        9 => field_9.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                        &field_8,
+                        &field_9,
+                    ],
+                )?;
+                Ok(UrlUploadedMedia {
+                    media_id: field_0.take(),
+                    media_ids: field_1.take(),
+                    media_status: field_2.take(),
+                    r#type: field_3.take(),
+                    url: field_4.take(),
+                    filename: field_5.take(),
+                    size: field_6.take(),
+                    content_type: field_7.take(),
+                    source_url: field_8.take(),
+                    next_step: field_9.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(UrlUploadedMediaFields)
     }
 }

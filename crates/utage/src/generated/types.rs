@@ -30,14 +30,33 @@ impl<'de> Deserialize<'de> for ErrorResponse {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<types::ErrorResponseError>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/ErrorResponse",
-            &["error"],
-            &mut [&mut field_0],
-        )?;
-        Ok(Self { error: field_0.take() })
+        struct ErrorResponseFields;
+        impl<'de> de::Visitor<'de> for ErrorResponseFields {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/ErrorResponse")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorResponse, __A::Error> {
+                let mut field_0 = de::Optional::<types::ErrorResponseError>::new();
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["error"]))? {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0])?;
+                Ok(ErrorResponse {
+                    error: field_0.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorResponseFields)
     }
 }
 
@@ -75,22 +94,46 @@ impl<'de> Deserialize<'de> for ErrorResponseError {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<String>::new();
-        let mut field_1 = de::Optional::<String>::new();
-        let mut field_2 = de::Optional::<
-            serde_json::Map<String, serde_json::Value>,
-        >::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/ErrorResponse/properties/error",
-            &["code", "message", "details"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            code: field_0.take(),
-            message: field_1.take(),
-            details: field_2.take(),
-        })
+        struct ErrorResponseErrorFields;
+        impl<'de> de::Visitor<'de> for ErrorResponseErrorFields {
+            type Value = ErrorResponseError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(
+                    f,
+                    "#/components/schemas/ErrorResponse/properties/error",
+                )
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ErrorResponseError, __A::Error> {
+                let mut field_0 = de::Optional::<String>::new();
+                let mut field_1 = de::Optional::<String>::new();
+                let mut field_2 = de::Optional::<
+                    serde_json::Map<String, serde_json::Value>,
+                >::new();
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(ErrorResponseError {
+                    code: field_0.take(),
+                    message: field_1.take(),
+                    details: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ErrorResponseErrorFields)
     }
 }
 
@@ -120,18 +163,41 @@ impl<'de> Deserialize<'de> for ListMediaResponse {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<Vec<types::Media>>::new();
-        let mut field_1 = de::Optional::<types::PaginationMeta>::new();
-        de::object(
-            deserializer,
-            "#/paths/~1media/get/responses/200/content/application~1json/schema",
-            &["data", "meta"],
-            &mut [&mut field_0, &mut field_1],
-        )?;
-        Ok(Self {
-            data: field_0.take(),
-            meta: field_1.take(),
-        })
+        struct ListMediaResponseFields;
+        impl<'de> de::Visitor<'de> for ListMediaResponseFields {
+            type Value = ListMediaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(
+                    f,
+                    "#/paths/~1media/get/responses/200/content/application~1json/schema",
+                )
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<ListMediaResponse, __A::Error> {
+                let mut field_0 = de::Optional::<Vec<types::Media>>::new();
+                let mut field_1 = de::Optional::<types::PaginationMeta>::new();
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["data", "meta"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                Ok(ListMediaResponse {
+                    data: field_0.take(),
+                    meta: field_1.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ListMediaResponseFields)
     }
 }
 
@@ -184,48 +250,82 @@ impl<'de> Deserialize<'de> for Media {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<String>::new();
-        let mut field_1 = de::Optional::<String>::new();
-        let mut field_2 = de::Optional::<String>::new();
-        let mut field_3 = de::Optional::<i64>::new();
-        let mut field_4 = de::Optional::<String>::new();
-        let mut field_5 = de::Optional::<String>::new();
-        let mut field_6 = de::Optional::<client_runtime::LocalDateTime>::new();
-        let mut field_7 = de::Optional::<String>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/Media",
-            &[
-                "id",
-                "name",
-                "url",
-                "size",
-                "mime_type",
-                "folder_id",
-                "created_at",
-                "notice",
-            ],
-            &mut [
-                &mut field_0,
-                &mut field_1,
-                &mut field_2,
-                &mut field_3,
-                &mut field_4,
-                &mut field_5,
-                &mut field_6,
-                &mut field_7,
-            ],
-        )?;
-        Ok(Self {
-            id: field_0.take(),
-            name: field_1.take(),
-            url: field_2.take(),
-            size: field_3.take(),
-            mime_type: field_4.take(),
-            folder_id: field_5.take(),
-            created_at: field_6.take(),
-            notice: field_7.take(),
-        })
+        struct MediaFields;
+        impl<'de> de::Visitor<'de> for MediaFields {
+            type Value = Media;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/Media")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<Media, __A::Error> {
+                let mut field_0 = de::Optional::<String>::new();
+                let mut field_1 = de::Optional::<String>::new();
+                let mut field_2 = de::Optional::<String>::new();
+                let mut field_3 = de::Optional::<i64>::new();
+                let mut field_4 = de::Optional::<String>::new();
+                let mut field_5 = de::Optional::<String>::new();
+                let mut field_6 = de::Optional::<client_runtime::LocalDateTime>::new();
+                let mut field_7 = de::Optional::<String>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(
+                            &[
+                                "id",
+                                "name",
+                                "url",
+                                "size",
+                                "mime_type",
+                                "folder_id",
+                                "created_at",
+                                "notice",
+                            ],
+                        ),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        3 => field_3.read(&mut map),
+                        4 => field_4.read(&mut map),
+                        5 => field_5.read(&mut map),
+                        6 => field_6.read(&mut map),
+                        7 => field_7.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<
+                    __A::Error,
+                >(
+                    &[
+                        &field_0,
+                        &field_1,
+                        &field_2,
+                        &field_3,
+                        &field_4,
+                        &field_5,
+                        &field_6,
+                        &field_7,
+                    ],
+                )?;
+                Ok(Media {
+                    id: field_0.take(),
+                    name: field_1.take(),
+                    url: field_2.take(),
+                    size: field_3.take(),
+                    mime_type: field_4.take(),
+                    folder_id: field_5.take(),
+                    created_at: field_6.take(),
+                    notice: field_7.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaFields)
     }
 }
 
@@ -255,14 +355,33 @@ impl<'de> Deserialize<'de> for MediaCompleteInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaCompleteInput",
-            &["media_id"],
-            &mut [&mut field_0],
-        )?;
-        Ok(Self { media_id: field_0.take() })
+        struct MediaCompleteInputFields;
+        impl<'de> de::Visitor<'de> for MediaCompleteInputFields {
+            type Value = MediaCompleteInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaCompleteInput")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaCompleteInput, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                while let Some(key) = map.next_key_seed(de::FieldIndex(&["media_id"]))? {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0])?;
+                Ok(MediaCompleteInput {
+                    media_id: field_0.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaCompleteInputFields)
     }
 }
 
@@ -296,18 +415,40 @@ impl<'de> Deserialize<'de> for MediaUploadUrl {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("media_id");
-        let mut field_1 = de::Required::<types::PresignedPost>::new("presigned_post");
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaUploadUrl",
-            &["media_id", "presigned_post"],
-            &mut [&mut field_0, &mut field_1],
-        )?;
-        Ok(Self {
-            media_id: field_0.take(),
-            presigned_post: field_1.take(),
-        })
+        struct MediaUploadUrlFields;
+        impl<'de> de::Visitor<'de> for MediaUploadUrlFields {
+            type Value = MediaUploadUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaUploadUrl")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaUploadUrl, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("media_id");
+                let mut field_1 = de::Required::<
+                    types::PresignedPost,
+                >::new("presigned_post");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["media_id", "presigned_post"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                Ok(MediaUploadUrl {
+                    media_id: field_0.take(),
+                    presigned_post: field_1.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaUploadUrlFields)
     }
 }
 
@@ -345,20 +486,43 @@ impl<'de> Deserialize<'de> for MediaUploadUrlInput {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("filename");
-        let mut field_1 = de::Required::<String>::new("filetype");
-        let mut field_2 = de::Optional::<String>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/MediaUploadUrlInput",
-            &["filename", "filetype", "folder_id"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            filename: field_0.take(),
-            filetype: field_1.take(),
-            folder_id: field_2.take(),
-        })
+        struct MediaUploadUrlInputFields;
+        impl<'de> de::Visitor<'de> for MediaUploadUrlInputFields {
+            type Value = MediaUploadUrlInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/MediaUploadUrlInput")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<MediaUploadUrlInput, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("filename");
+                let mut field_1 = de::Required::<String>::new("filetype");
+                let mut field_2 = de::Optional::<String>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["filename", "filetype", "folder_id"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(MediaUploadUrlInput {
+                    filename: field_0.take(),
+                    filetype: field_1.take(),
+                    folder_id: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MediaUploadUrlInputFields)
     }
 }
 
@@ -396,20 +560,43 @@ impl<'de> Deserialize<'de> for PaginationMeta {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Optional::<i64>::new();
-        let mut field_1 = de::Optional::<i64>::new();
-        let mut field_2 = de::Optional::<i64>::new();
-        de::object(
-            deserializer,
-            "#/components/schemas/PaginationMeta",
-            &["current_page", "per_page", "total"],
-            &mut [&mut field_0, &mut field_1, &mut field_2],
-        )?;
-        Ok(Self {
-            current_page: field_0.take(),
-            per_page: field_1.take(),
-            total: field_2.take(),
-        })
+        struct PaginationMetaFields;
+        impl<'de> de::Visitor<'de> for PaginationMetaFields {
+            type Value = PaginationMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/PaginationMeta")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PaginationMeta, __A::Error> {
+                let mut field_0 = de::Optional::<i64>::new();
+                let mut field_1 = de::Optional::<i64>::new();
+                let mut field_2 = de::Optional::<i64>::new();
+                while let Some(key) = map
+                    .next_key_seed(
+                        de::FieldIndex(&["current_page", "per_page", "total"]),
+                    )?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        2 => field_2.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                Ok(PaginationMeta {
+                    current_page: field_0.take(),
+                    per_page: field_1.take(),
+                    total: field_2.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(PaginationMetaFields)
     }
 }
 
@@ -442,18 +629,40 @@ impl<'de> Deserialize<'de> for PresignedPost {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         use client_runtime::__private::de;
-        let mut field_0 = de::Required::<String>::new("url");
-        let mut field_1 = de::Required::<BTreeMap<String, String>>::new("fields");
-        de::object(
-            deserializer,
-            "#/components/schemas/PresignedPost",
-            &["url", "fields"],
-            &mut [&mut field_0, &mut field_1],
-        )?;
-        Ok(Self {
-            url: field_0.take(),
-            fields: field_1.take(),
-        })
+        struct PresignedPostFields;
+        impl<'de> de::Visitor<'de> for PresignedPostFields {
+            type Value = PresignedPost;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                de::expecting_object(f, "#/components/schemas/PresignedPost")
+            }
+
+            fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> Result<PresignedPost, __A::Error> {
+                let mut field_0 = de::Required::<String>::new("url");
+                let mut field_1 = de::Required::<
+                    BTreeMap<String, String>,
+                >::new("fields");
+                while let Some(key) = map
+                    .next_key_seed(de::FieldIndex(&["url", "fields"]))?
+                {
+                    match key {
+                        0 => field_0.read(&mut map),
+                        1 => field_1.read(&mut map),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+
+                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                Ok(PresignedPost {
+                    url: field_0.take(),
+                    fields: field_1.take(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(PresignedPostFields)
     }
 }
 

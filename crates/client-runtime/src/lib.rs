@@ -97,11 +97,9 @@ pub mod __private {
     pub use crate::transport::{ForeignBody, ForeignRequest, ForeignResponse, Transport, STORAGE_OPERATION};
     pub use reqwest;
 
-    /// What generated structs decode with: a slot per field, read by key position.
+    /// What generated structs decode with: a slot per field, read by `read_object`.
     pub mod de {
-        pub use crate::struct_de::{
-            expecting_object, present, skip, Deserializer, FieldIndex, Optional, Required, Visitor,
-        };
+        pub use crate::struct_de::{expecting_object, read_object, Deserializer, Optional, Required, Visitor};
     }
 
     /// What generated structs serialize with: one `Field` per field, one generic `object`.

@@ -1,10 +1,12 @@
 //! What generated structs decode with. A generated struct's `Deserialize` is one small
-//! `visit_map`: a slot per field, one `match` from a key's position (in the struct's list of
-//! wire names) to the slot that reads the value, one check that every required field came,
-//! and the struct built from the slots. `#[derive(Deserialize)]` writes much more per struct (a
+//! `visit_map`: a slot per field, handed as a list to [`read_object`], which matches each key
+//! by its position in the struct's wire names, reads the value into that slot and checks that
+//! every required field came; then the struct is built from the slots. `#[derive(Deserialize)]` writes much more per struct (a
 //! field enum with its own visitor, a visitor for arrays, a `?` and an error path per field):
-//! most of what a crate of two thousand schemas cost to check. Slots and keys are generic code
-//! here, written once.
+//! most of what a crate of two thousand schemas cost to check. The loop, the keys and the
+//! error paths are here, written once; a struct's own `visit_map` has no loop, no `match` and
+//! one `?`, so what rustc checks per struct grows with its fields by one line each. A value
+//! reaches its slot through one dynamic call, nothing erased or boxed.
 //!
 //! Decoding is what the derive gives for the attributes the generator used: keys renamed,
 //! unknown keys skipped, an absent or `null` optional field `None`, an absent required one an
@@ -21,11 +23,13 @@ use std::fmt;
 use serde::de::{self, IgnoredAny, MapAccess};
 use serde::Deserialize;
 
-pub use keys::FieldIndex;
+use keys::FieldIndex;
 pub use serde::de::{Deserializer, Visitor};
 
-/// A slot that may be left empty by an object without its field.
-pub trait Slot {
+/// Where one field's value goes while its object is read from `A`.
+pub trait Slot<'de, A: MapAccess<'de>> {
+    /// Reads the value of the key just read.
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error>;
     /// The wire name of a required field the object did not have.
     fn missing(&self) -> Option<&'static str>;
 }
@@ -52,18 +56,12 @@ impl<T> Required<T> {
     }
 }
 
-impl<T> Required<T> {
-    /// Reads the value of the key just read.
-    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error>
-    where
-        T: Deserialize<'de>,
-    {
+impl<'de, A: MapAccess<'de>, T: Deserialize<'de>> Slot<'de, A> for Required<T> {
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
         self.value = Some(map.next_value()?);
         Ok(())
     }
-}
 
-impl<T> Slot for Required<T> {
     fn missing(&self) -> Option<&'static str> {
         self.value.is_none().then_some(self.wire_name)
     }
@@ -83,32 +81,37 @@ impl<T> Optional<T> {
     }
 }
 
-impl<T> Optional<T> {
-    /// Reads the value of the key just read (`null` is `None`).
-    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error>
-    where
-        T: Deserialize<'de>,
-    {
+impl<'de, A: MapAccess<'de>, T: Deserialize<'de>> Slot<'de, A> for Optional<T> {
+    /// `null` is `None`.
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
         self.0 = map.next_value()?;
         Ok(())
     }
-}
 
-impl<T> Slot for Optional<T> {
     fn missing(&self) -> Option<&'static str> {
         None
     }
 }
 
-/// Skips the value of a key the struct does not declare.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(drop)
-}
-
-/// After the last key: the error the derive gives for the first required field absent.
-pub fn present<E: de::Error>(slots: &[&dyn Slot]) -> Result<(), E> {
+/// Reads the rest of an object from `map` into `slots`, one per name in `wire_names` and in
+/// that order; keys not among the names are skipped. Then the error the derive gives for the
+/// first required field absent.
+pub fn read_object<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    wire_names: &'static [&'static str],
+    slots: &mut [&mut dyn Slot<'de, A>],
+) -> Result<(), A::Error> {
+    let keys = FieldIndex(wire_names);
+    while let Some(index) = map.next_key_seed(keys)? {
+        match slots.get_mut(index) {
+            Some(slot) => slot.read(map)?,
+            None => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
     match slots.iter().find_map(|slot| slot.missing()) {
-        Some(wire_name) => Err(E::missing_field(wire_name)),
+        Some(wire_name) => Err(de::Error::missing_field(wire_name)),
         None => Ok(()),
     }
 }

@@ -25,16 +25,8 @@ impl<'de> Deserialize<'de> for Item {
                 let mut title = Optional::<String>::new();
                 let mut created_at = Optional::<u64>::new();
                 let mut parent = Optional::<Box<Item>>::new();
-                while let Some(key) = map.next_key_seed(FieldIndex(&["id", "title", "createdAt", "parent"]))? {
-                    match key {
-                        0 => id.read(&mut map),
-                        1 => title.read(&mut map),
-                        2 => created_at.read(&mut map),
-                        3 => parent.read(&mut map),
-                        _ => skip(&mut map),
-                    }?;
-                }
-                present(&[&id, &title, &created_at, &parent])?;
+                let names = &["id", "title", "createdAt", "parent"];
+                read_object(&mut map, names, &mut [&mut id, &mut title, &mut created_at, &mut parent])?;
                 Ok(Item { id: id.take(), title: title.take(), created_at: created_at.take(), parent: parent.take() })
             }
         }

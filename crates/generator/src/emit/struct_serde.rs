@@ -8,7 +8,7 @@
 //! fields `None`, an absent required field an error naming it, `None` optional fields left
 //! out, required-but-nullable ones written as `null`).
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{ident, rust_type};
@@ -56,17 +56,13 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
         }
     });
     let wire_names = fields.iter().map(|f| f.wire_name.as_str());
-    let arms = slots.iter().enumerate().map(|(i, slot)| {
-        let i = Literal::usize_unsuffixed(i);
-        quote!(#i => #slot.read(&mut map),)
-    });
     let members = fields.iter().zip(&slots).map(|(f, slot)| {
         let member = ident(&f.rust_name);
         quote!(#member: #slot.take(),)
     });
-    // One `?` for all the arms, and none per field: each `?` is an exit rustc checks with every
-    // slot still to drop. `__D` and `__A`: names no schema's type can take (the model never
-    // writes `__`).
+    // No loop, `match` or `?` per field: each would be an exit rustc checks with every slot still
+    // to drop (the runtime's `read_object` holds them). `__D` and `__A`: names no schema's type
+    // can take (the model never writes `__`).
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<__D: client_runtime::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
@@ -79,13 +75,7 @@ pub fn deserialize_impl(name: &Ident, schema: &str, fields: &[Field]) -> TokenSt
                     }
                     fn visit_map<__A: client_runtime::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #( #declared )*
-                        while let Some(key) = map.next_key_seed(de::FieldIndex(&[#( #wire_names ),*]))? {
-                            match key {
-                                #( #arms )*
-                                _ => de::skip(&mut map),
-                            }?;
-                        }
-                        de::present::<__A::Error>(&[#( &#slots ),*])?;
+                        de::read_object(&mut map, &[#( #wire_names ),*], &mut [#( &mut #slots ),*])?;
                         Ok(#name { #( #members )* })
                     }
                 }

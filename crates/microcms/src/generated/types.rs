@@ -39,14 +39,7 @@ impl<'de> Deserialize<'de> for DeletedMedia {
                 mut map: __A,
             ) -> Result<DeletedMedia, __A::Error> {
                 let mut field_0 = de::Required::<String>::new("id");
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["id"]))? {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0])?;
+                de::read_object(&mut map, &["id"], &mut [&mut field_0])?;
                 Ok(DeletedMedia { id: field_0.take() })
             }
         }
@@ -89,14 +82,7 @@ impl<'de> Deserialize<'de> for Error {
                 mut map: __A,
             ) -> Result<Error, __A::Error> {
                 let mut field_0 = de::Required::<String>::new("message");
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["message"]))? {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0])?;
+                de::read_object(&mut map, &["message"], &mut [&mut field_0])?;
                 Ok(Error { message: field_0.take() })
             }
         }
@@ -156,21 +142,11 @@ impl<'de> Deserialize<'de> for MediaListV1 {
                 let mut field_1 = de::Required::<i64>::new("totalCount");
                 let mut field_2 = de::Required::<i64>::new("limit");
                 let mut field_3 = de::Required::<i64>::new("offset");
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["media", "totalCount", "limit", "offset"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2, &field_3])?;
+                de::read_object(
+                    &mut map,
+                    &["media", "totalCount", "limit", "offset"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
+                )?;
                 Ok(MediaListV1 {
                     media: field_0.take(),
                     total_count: field_1.take(),
@@ -231,18 +207,11 @@ impl<'de> Deserialize<'de> for MediaListV2 {
                 let mut field_0 = de::Required::<Vec<types::MediaV2>>::new("media");
                 let mut field_1 = de::Required::<i64>::new("totalCount");
                 let mut field_2 = de::Required::<String>::new("token");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["media", "totalCount", "token"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["media", "totalCount", "token"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaListV2 {
                     media: field_0.take(),
                     total_count: field_1.take(),
@@ -307,19 +276,11 @@ impl<'de> Deserialize<'de> for MediaV1 {
                 let mut field_1 = de::Required::<String>::new("url");
                 let mut field_2 = de::Optional::<i64>::new();
                 let mut field_3 = de::Optional::<i64>::new();
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["id", "url", "width", "height"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2, &field_3])?;
+                de::read_object(
+                    &mut map,
+                    &["id", "url", "width", "height"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
+                )?;
                 Ok(MediaV1 {
                     id: field_0.take(),
                     url: field_1.take(),
@@ -401,47 +362,27 @@ impl<'de> Deserialize<'de> for MediaV2 {
                 let mut field_5 = de::Optional::<i64>::new();
                 let mut field_6 = de::Optional::<String>::new();
                 let mut field_7 = de::Optional::<Vec<String>>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "id",
-                                "createdAt",
-                                "updatedAt",
-                                "url",
-                                "width",
-                                "height",
-                                "alt",
-                                "tags",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
+                        "id",
+                        "createdAt",
+                        "updatedAt",
+                        "url",
+                        "width",
+                        "height",
+                        "alt",
+                        "tags",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
                     ],
                 )?;
                 Ok(MediaV2 {
@@ -495,14 +436,7 @@ impl<'de> Deserialize<'de> for UploadedMedia {
                 mut map: __A,
             ) -> Result<UploadedMedia, __A::Error> {
                 let mut field_0 = de::Required::<String>::new("url");
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["url"]))? {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0])?;
+                de::read_object(&mut map, &["url"], &mut [&mut field_0])?;
                 Ok(UploadedMedia {
                     url: field_0.take(),
                 })

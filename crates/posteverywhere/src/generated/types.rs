@@ -94,65 +94,39 @@ impl<'de> Deserialize<'de> for CompletedMedia {
                 let mut field_11 = de::Optional::<String>::new();
                 let mut field_12 = de::Optional::<String>::new();
                 let mut field_13 = de::Optional::<String>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "id",
-                                "media_ids",
-                                "status",
-                                "type",
-                                "width",
-                                "height",
-                                "duration",
-                                "size",
-                                "content_type",
-                                "created_at",
-                                "next_step",
-                                "thumbnail_url",
-                                "message",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        8 => field_8.read(&mut map),
-                        9 => field_9.read(&mut map),
-                        10 => field_10.read(&mut map),
-                        11 => field_11.read(&mut map),
-                        12 => field_12.read(&mut map),
-                        13 => field_13.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
-                        &field_8,
-                        &field_9,
-                        &field_10,
-                        &field_11,
-                        &field_12,
-                        &field_13,
+                        "media_id",
+                        "id",
+                        "media_ids",
+                        "status",
+                        "type",
+                        "width",
+                        "height",
+                        "duration",
+                        "size",
+                        "content_type",
+                        "created_at",
+                        "next_step",
+                        "thumbnail_url",
+                        "message",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
+                        &mut field_8,
+                        &mut field_9,
+                        &mut field_10,
+                        &mut field_11,
+                        &mut field_12,
+                        &mut field_13,
                     ],
                 )?;
                 Ok(CompletedMedia {
@@ -224,18 +198,11 @@ impl<'de> Deserialize<'de> for CompletedMediaEnvelope {
                 let mut field_0 = de::Required::<types::CompletedMedia>::new("data");
                 let mut field_1 = de::Optional::<types::ErrorDetail>::new();
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(CompletedMediaEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -292,17 +259,11 @@ impl<'de> Deserialize<'de> for DeletedMedia {
             ) -> Result<DeletedMedia, __A::Error> {
                 let mut field_0 = de::Required::<String>::new("media_id");
                 let mut field_1 = de::Required::<bool>::new("deleted");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["media_id", "deleted"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                de::read_object(
+                    &mut map,
+                    &["media_id", "deleted"],
+                    &mut [&mut field_0, &mut field_1],
+                )?;
                 Ok(DeletedMedia {
                     media_id: field_0.take(),
                     deleted: field_1.take(),
@@ -360,18 +321,11 @@ impl<'de> Deserialize<'de> for DeletedMediaEnvelope {
                 let mut field_0 = de::Required::<types::DeletedMedia>::new("data");
                 let mut field_1 = de::Optional::<types::ErrorDetail>::new();
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(DeletedMediaEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -437,18 +391,11 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 let mut field_2 = de::Optional::<
                     serde_json::Map<String, serde_json::Value>,
                 >::new();
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["code", "message", "details"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(ErrorDetail {
                     code: field_0.take(),
                     message: field_1.take(),
@@ -511,18 +458,11 @@ impl<'de> Deserialize<'de> for ErrorEnvelope {
                 >::new();
                 let mut field_1 = de::Required::<types::ErrorDetail>::new("error");
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(ErrorEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -621,56 +561,33 @@ impl<'de> Deserialize<'de> for Media {
                     client_runtime::DateTime,
                 >::new("created_at");
                 let mut field_10 = de::Required::<Vec<String>>::new("media_ids");
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "status",
-                                "type",
-                                "filename",
-                                "content_type",
-                                "size",
-                                "width",
-                                "height",
-                                "duration",
-                                "created_at",
-                                "media_ids",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        8 => field_8.read(&mut map),
-                        9 => field_9.read(&mut map),
-                        10 => field_10.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
-                        &field_8,
-                        &field_9,
-                        &field_10,
+                        "media_id",
+                        "status",
+                        "type",
+                        "filename",
+                        "content_type",
+                        "size",
+                        "width",
+                        "height",
+                        "duration",
+                        "created_at",
+                        "media_ids",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
+                        &mut field_8,
+                        &mut field_9,
+                        &mut field_10,
                     ],
                 )?;
                 Ok(Media {
@@ -739,18 +656,11 @@ impl<'de> Deserialize<'de> for MediaEnvelope {
                 let mut field_0 = de::Required::<types::Media>::new("data");
                 let mut field_1 = de::Optional::<types::ErrorDetail>::new();
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -801,14 +711,7 @@ impl<'de> Deserialize<'de> for MediaInUseDetails {
                 mut map: __A,
             ) -> Result<MediaInUseDetails, __A::Error> {
                 let mut field_0 = de::Required::<Vec<String>>::new("post_ids");
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["post_ids"]))? {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0])?;
+                de::read_object(&mut map, &["post_ids"], &mut [&mut field_0])?;
                 Ok(MediaInUseDetails {
                     post_ids: field_0.take(),
                 })
@@ -867,18 +770,11 @@ impl<'de> Deserialize<'de> for MediaInUseEnvelope {
                 >::new();
                 let mut field_1 = de::Required::<types::MediaInUseError>::new("error");
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaInUseEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -940,18 +836,11 @@ impl<'de> Deserialize<'de> for MediaInUseError {
                 let mut field_2 = de::Required::<
                     types::MediaInUseDetails,
                 >::new("details");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["code", "message", "details"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaInUseError {
                     code: field_0.take(),
                     message: field_1.take(),
@@ -1046,53 +935,31 @@ impl<'de> Deserialize<'de> for MediaItem {
                 let mut field_9 = de::Required::<
                     client_runtime::DateTime,
                 >::new("created_at");
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "status",
-                                "type",
-                                "filename",
-                                "content_type",
-                                "size",
-                                "width",
-                                "height",
-                                "duration",
-                                "created_at",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        8 => field_8.read(&mut map),
-                        9 => field_9.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
-                        &field_8,
-                        &field_9,
+                        "media_id",
+                        "status",
+                        "type",
+                        "filename",
+                        "content_type",
+                        "size",
+                        "width",
+                        "height",
+                        "duration",
+                        "created_at",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
+                        &mut field_8,
+                        &mut field_9,
                     ],
                 )?;
                 Ok(MediaItem {
@@ -1160,20 +1027,11 @@ impl<'de> Deserialize<'de> for MediaList {
                 let mut field_0 = de::Required::<Vec<types::MediaItem>>::new("items");
                 let mut field_1 = de::Required::<Vec<String>>::new("media_ids");
                 let mut field_2 = de::Required::<types::Pagination>::new("pagination");
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["items", "media_ids", "pagination"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["items", "media_ids", "pagination"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaList {
                     items: field_0.take(),
                     media_ids: field_1.take(),
@@ -1234,18 +1092,11 @@ impl<'de> Deserialize<'de> for MediaListEnvelope {
                 let mut field_0 = de::Required::<types::MediaList>::new("data");
                 let mut field_1 = de::Optional::<types::ErrorDetail>::new();
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaListEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -1428,20 +1279,11 @@ impl<'de> Deserialize<'de> for Meta {
                 let mut field_0 = de::Optional::<String>::new();
                 let mut field_1 = de::Optional::<String>::new();
                 let mut field_2 = de::Optional::<client_runtime::DateTime>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["request_id", "requestId", "timestamp"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["request_id", "requestId", "timestamp"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(Meta {
                     request_id: field_0.take(),
                     request_id2: field_1.take(),
@@ -1495,17 +1337,11 @@ impl<'de> Deserialize<'de> for Pagination {
             ) -> Result<Pagination, __A::Error> {
                 let mut field_0 = de::Required::<i64>::new("limit");
                 let mut field_1 = de::Required::<i64>::new("offset");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["limit", "offset"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                de::read_object(
+                    &mut map,
+                    &["limit", "offset"],
+                    &mut [&mut field_0, &mut field_1],
+                )?;
                 Ok(Pagination {
                     limit: field_0.take(),
                     offset: field_1.take(),
@@ -1618,17 +1454,11 @@ impl<'de> Deserialize<'de> for UploadFromUrlInput {
             ) -> Result<UploadFromUrlInput, __A::Error> {
                 let mut field_0 = de::Required::<String>::new("url");
                 let mut field_1 = de::Optional::<String>::new();
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["url", "filename"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                de::read_object(
+                    &mut map,
+                    &["url", "filename"],
+                    &mut [&mut field_0, &mut field_1],
+                )?;
                 Ok(UploadFromUrlInput {
                     url: field_0.take(),
                     filename: field_1.take(),
@@ -1761,44 +1591,25 @@ impl<'de> Deserialize<'de> for UploadMediaInput {
                 let mut field_4 = de::Optional::<i64>::new();
                 let mut field_5 = de::Optional::<f64>::new();
                 let mut field_6 = de::Optional::<Vec<String>>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "filename",
-                                "content_type",
-                                "size",
-                                "width",
-                                "height",
-                                "duration",
-                                "platforms",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
+                        "filename",
+                        "content_type",
+                        "size",
+                        "width",
+                        "height",
+                        "duration",
+                        "platforms",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
                     ],
                 )?;
                 Ok(UploadMediaInput {
@@ -1869,23 +1680,11 @@ impl<'de> Deserialize<'de> for UploadMethod {
                 let mut field_1 = de::Optional::<String>::new();
                 let mut field_2 = de::Optional::<String>::new();
                 let mut field_3 = de::Optional::<BTreeMap<String, String>>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &["method", "content_type", "field_name", "headers"],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2, &field_3])?;
+                de::read_object(
+                    &mut map,
+                    &["method", "content_type", "field_name", "headers"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2, &mut field_3],
+                )?;
                 Ok(UploadMethod {
                     method: field_0.take(),
                     content_type: field_1.take(),
@@ -1978,47 +1777,27 @@ impl<'de> Deserialize<'de> for UploadTicket {
                 let mut field_5 = de::Optional::<i64>::new();
                 let mut field_6 = de::Optional::<i64>::new();
                 let mut field_7 = de::Optional::<String>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "media_ids",
-                                "upload_url",
-                                "upload_method",
-                                "provider",
-                                "expires_in",
-                                "max_size",
-                                "next_step",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
+                        "media_id",
+                        "media_ids",
+                        "upload_url",
+                        "upload_method",
+                        "provider",
+                        "expires_in",
+                        "max_size",
+                        "next_step",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
                     ],
                 )?;
                 Ok(UploadTicket {
@@ -2099,18 +1878,11 @@ impl<'de> Deserialize<'de> for UploadTicketEnvelope {
                 let mut field_0 = de::Required::<types::UploadTicket>::new("data");
                 let mut field_1 = de::Optional::<types::ErrorDetail>::new();
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(UploadTicketEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -2169,18 +1941,11 @@ impl<'de> Deserialize<'de> for UrlUploadEnvelope {
                 let mut field_0 = de::Required::<types::UrlUploadedMedia>::new("data");
                 let mut field_1 = de::Optional::<types::ErrorDetail>::new();
                 let mut field_2 = de::Required::<types::Meta>::new("meta");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "error", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "error", "meta"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(UrlUploadEnvelope {
                     data: field_0.take(),
                     error: field_1.take(),
@@ -2261,53 +2026,31 @@ impl<'de> Deserialize<'de> for UrlUploadedMedia {
                 let mut field_7 = de::Optional::<String>::new();
                 let mut field_8 = de::Optional::<String>::new();
                 let mut field_9 = de::Optional::<String>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "media_id",
-                                "media_ids",
-                                "media_status",
-                                "type",
-                                "url",
-                                "filename",
-                                "size",
-                                "content_type",
-                                "source_url",
-                                "next_step",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        8 => field_8.read(&mut map),
-                        9 => field_9.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
-                        &field_8,
-                        &field_9,
+                        "media_id",
+                        "media_ids",
+                        "media_status",
+                        "type",
+                        "url",
+                        "filename",
+                        "size",
+                        "content_type",
+                        "source_url",
+                        "next_step",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
+                        &mut field_8,
+                        &mut field_9,
                     ],
                 )?;
                 Ok(UrlUploadedMedia {

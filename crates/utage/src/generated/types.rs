@@ -42,14 +42,7 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 mut map: __A,
             ) -> Result<ErrorResponse, __A::Error> {
                 let mut field_0 = de::Optional::<types::ErrorResponseError>::new();
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["error"]))? {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0])?;
+                de::read_object(&mut map, &["error"], &mut [&mut field_0])?;
                 Ok(ErrorResponse {
                     error: field_0.take(),
                 })
@@ -113,18 +106,11 @@ impl<'de> Deserialize<'de> for ErrorResponseError {
                 let mut field_2 = de::Optional::<
                     serde_json::Map<String, serde_json::Value>,
                 >::new();
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["code", "message", "details"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["code", "message", "details"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(ErrorResponseError {
                     code: field_0.take(),
                     message: field_1.take(),
@@ -179,17 +165,11 @@ impl<'de> Deserialize<'de> for ListMediaResponse {
             ) -> Result<ListMediaResponse, __A::Error> {
                 let mut field_0 = de::Optional::<Vec<types::Media>>::new();
                 let mut field_1 = de::Optional::<types::PaginationMeta>::new();
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["data", "meta"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                de::read_object(
+                    &mut map,
+                    &["data", "meta"],
+                    &mut [&mut field_0, &mut field_1],
+                )?;
                 Ok(ListMediaResponse {
                     data: field_0.take(),
                     meta: field_1.take(),
@@ -269,47 +249,27 @@ impl<'de> Deserialize<'de> for Media {
                 let mut field_5 = de::Optional::<String>::new();
                 let mut field_6 = de::Optional::<client_runtime::LocalDateTime>::new();
                 let mut field_7 = de::Optional::<String>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(
-                            &[
-                                "id",
-                                "name",
-                                "url",
-                                "size",
-                                "mime_type",
-                                "folder_id",
-                                "created_at",
-                                "notice",
-                            ],
-                        ),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        3 => field_3.read(&mut map),
-                        4 => field_4.read(&mut map),
-                        5 => field_5.read(&mut map),
-                        6 => field_6.read(&mut map),
-                        7 => field_7.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<
-                    __A::Error,
-                >(
+                de::read_object(
+                    &mut map,
                     &[
-                        &field_0,
-                        &field_1,
-                        &field_2,
-                        &field_3,
-                        &field_4,
-                        &field_5,
-                        &field_6,
-                        &field_7,
+                        "id",
+                        "name",
+                        "url",
+                        "size",
+                        "mime_type",
+                        "folder_id",
+                        "created_at",
+                        "notice",
+                    ],
+                    &mut [
+                        &mut field_0,
+                        &mut field_1,
+                        &mut field_2,
+                        &mut field_3,
+                        &mut field_4,
+                        &mut field_5,
+                        &mut field_6,
+                        &mut field_7,
                     ],
                 )?;
                 Ok(Media {
@@ -367,14 +327,7 @@ impl<'de> Deserialize<'de> for MediaCompleteInput {
                 mut map: __A,
             ) -> Result<MediaCompleteInput, __A::Error> {
                 let mut field_0 = de::Required::<String>::new("media_id");
-                while let Some(key) = map.next_key_seed(de::FieldIndex(&["media_id"]))? {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0])?;
+                de::read_object(&mut map, &["media_id"], &mut [&mut field_0])?;
                 Ok(MediaCompleteInput {
                     media_id: field_0.take(),
                 })
@@ -430,17 +383,11 @@ impl<'de> Deserialize<'de> for MediaUploadUrl {
                 let mut field_1 = de::Required::<
                     types::PresignedPost,
                 >::new("presigned_post");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["media_id", "presigned_post"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                de::read_object(
+                    &mut map,
+                    &["media_id", "presigned_post"],
+                    &mut [&mut field_0, &mut field_1],
+                )?;
                 Ok(MediaUploadUrl {
                     media_id: field_0.take(),
                     presigned_post: field_1.take(),
@@ -500,20 +447,11 @@ impl<'de> Deserialize<'de> for MediaUploadUrlInput {
                 let mut field_0 = de::Required::<String>::new("filename");
                 let mut field_1 = de::Required::<String>::new("filetype");
                 let mut field_2 = de::Optional::<String>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["filename", "filetype", "folder_id"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["filename", "filetype", "folder_id"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(MediaUploadUrlInput {
                     filename: field_0.take(),
                     filetype: field_1.take(),
@@ -574,20 +512,11 @@ impl<'de> Deserialize<'de> for PaginationMeta {
                 let mut field_0 = de::Optional::<i64>::new();
                 let mut field_1 = de::Optional::<i64>::new();
                 let mut field_2 = de::Optional::<i64>::new();
-                while let Some(key) = map
-                    .next_key_seed(
-                        de::FieldIndex(&["current_page", "per_page", "total"]),
-                    )?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        2 => field_2.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1, &field_2])?;
+                de::read_object(
+                    &mut map,
+                    &["current_page", "per_page", "total"],
+                    &mut [&mut field_0, &mut field_1, &mut field_2],
+                )?;
                 Ok(PaginationMeta {
                     current_page: field_0.take(),
                     per_page: field_1.take(),
@@ -644,17 +573,11 @@ impl<'de> Deserialize<'de> for PresignedPost {
                 let mut field_1 = de::Required::<
                     BTreeMap<String, String>,
                 >::new("fields");
-                while let Some(key) = map
-                    .next_key_seed(de::FieldIndex(&["url", "fields"]))?
-                {
-                    match key {
-                        0 => field_0.read(&mut map),
-                        1 => field_1.read(&mut map),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-
-                de::present::<__A::Error>(&[&field_0, &field_1])?;
+                de::read_object(
+                    &mut map,
+                    &["url", "fields"],
+                    &mut [&mut field_0, &mut field_1],
+                )?;
                 Ok(PresignedPost {
                     url: field_0.take(),
                     fields: field_1.take(),

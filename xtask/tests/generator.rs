@@ -221,13 +221,14 @@ fn fixture_output_compiles() {
         assert!(status.success(), "the petstore crate with {features:?} does not compile cleanly");
     }
 
-    // The paging fixtures' `.items()` (declared and inferred), and what the constructs and
-    // encodings fixtures put on the wire, against fake servers over real HTTP.
+    // The paging fixtures' `.items()` (declared and inferred), and what the constructs,
+    // encodings and Swagger 2.0 fixtures put on the wire, against fake servers over real HTTP.
     for (name, test) in [
         ("pagination", "pagination_listing.rs"),
         ("paging-inferred", "paging_inferred_listing.rs"),
         ("constructs", "constructs_wire.rs"),
         ("encodings", "encodings_wire.rs"),
+        ("petstore-swagger2", "petstore_swagger2_wire.rs"),
     ] {
         let crate_dir = root.path().join(name);
         std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");

@@ -119,10 +119,10 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "an object of scalars, one level deep",
     ),
     (
-        "object_cookie_param",
-        "paths:\n  /a:\n    get:\n      parameters:\n        - {name: prefs, in: cookie, schema: {type: object, properties: {x: {type: string}}}}\n      responses: {'200': {description: ok}}\n",
-        "#/paths/~1a/get/parameters/0/schema",
-        "object-valued cookie parameters are not supported",
+        "nested_object_cookie_param",
+        "paths:\n  /a:\n    get:\n      parameters:\n        - {name: prefs, in: cookie, schema: {type: object, properties: {x: {type: object, properties: {y: {type: string}}}}}}\n      responses: {'200': {description: ok}}\n",
+        "#/paths/~1a/get/parameters/0/schema/properties/x",
+        "an object of scalars, one level deep",
     ),
     (
         "nested_object_header_param",

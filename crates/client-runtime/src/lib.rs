@@ -89,7 +89,7 @@ pub use upload::StorageError;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::paginate::count::{count_from_number, count_from_text, count_from_wire, count_to_wire};
-    pub use crate::param_style::{header_text, path_text, PathStyle};
+    pub use crate::param_style::{cookie_pairs, header_text, path_text, PathStyle};
     pub use crate::query::{bracket_pairs, form_pairs, scalar_text, QueryStyle};
     pub use crate::request::{check_range, path_segment, MultipartPart, Request, StreamForm};
     pub use crate::response::{parse_retry_after, request_id_from_body, RawResponse};

@@ -80,6 +80,22 @@ pub fn header_text<T: Serialize>(
     })
 }
 
+/// A cookie parameter exploded (`form`, a cookie's one style, explodes by default): an object's
+/// members each a cookie of their own (`role=admin; firstName=Alex`), a list's items each a
+/// cookie of the parameter's name, a scalar one cookie.
+pub fn cookie_pairs<T: Serialize>(
+    operation: &'static str,
+    name: &str,
+    value: &T,
+) -> Result<Vec<(String, String)>, InvalidRequest> {
+    let invalid = |problem: String| InvalidRequest { operation, parameter: name.to_owned(), problem };
+    let value = serde_json::to_value(value).map_err(|e| invalid(format!("cannot be written as text: {e}")))?;
+    Ok(match members(name, &value).map_err(invalid)? {
+        Members::Values(items) => items.into_iter().map(|item| (name.to_owned(), item)).collect(),
+        Members::Pairs(pairs) => pairs,
+    })
+}
+
 /// A value's texts: a scalar or a list's items, or an object's members (`null` ones left out).
 enum Members {
     Values(Vec<String>),
@@ -87,7 +103,8 @@ enum Members {
 }
 
 fn members(name: &str, value: &Value) -> Result<Members, String> {
-    let nested = |at: &str| format!("holds a nested array or object at `{at}`, which a path or header cannot carry");
+    let nested =
+        |at: &str| format!("holds a nested array or object at `{at}`, which a path, header or cookie cannot carry");
     match value {
         Value::Null => Err("is null, which cannot stand as text".to_owned()),
         Value::Array(items) => {

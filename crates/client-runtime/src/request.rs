@@ -20,7 +20,7 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(Cow<'static, str>, String)>,
-    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(std::borrow::Cow<'static, str>, String)>,
     pub(crate) body: Body,
     /// False for operations whose spec says `security: []`: they get no key at all.
     pub(crate) authenticated: bool,
@@ -318,7 +318,12 @@ impl Request {
     /// Adds a cookie parameter; all of them travel in one `Cookie` header, which never follows a
     /// redirect to another origin.
     pub fn cookie(&mut self, name: &'static str, value: impl ToString) {
-        self.cookies.push((name, value.to_string()));
+        self.cookies.push((name.into(), value.to_string()));
+    }
+
+    /// A cookie whose name comes from a value (an exploded object parameter's member).
+    pub fn cookie_pair(&mut self, name: String, value: String) {
+        self.cookies.push((name.into(), value));
     }
 
     /// The `Cookie` header value: `a=1; b=2`, each value percent-encoded where a cookie cannot
@@ -337,7 +342,10 @@ impl Request {
                 out
             })
         };
-        let pairs: Vec<String> = self.cookies.iter().map(|(name, value)| format!("{name}={}", encode(value))).collect();
+        // A name from a value (an object's member) may hold what a cookie name cannot: `=` too.
+        let encode_name = |name: &str| encode(name).replace('=', "%3D");
+        let pairs: Vec<String> =
+            self.cookies.iter().map(|(name, value)| format!("{}={}", encode_name(name), encode(value))).collect();
         Some(pairs.join("; "))
     }
 
@@ -468,6 +476,8 @@ mod tests {
         request.cookie("session", "a b;c");
         request.cookie("theme", "dark");
         assert_eq!(request.cookie_header().as_deref(), Some("session=a%20b%3Bc; theme=dark"));
+        request.cookie_pair("a=b c".into(), "1".into());
+        assert_eq!(request.cookie_header().as_deref(), Some("session=a%20b%3Bc; theme=dark; a%3Db%20c=1"));
     }
 
     #[test]

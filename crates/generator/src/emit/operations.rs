@@ -472,6 +472,17 @@ fn write_param(p: &Param) -> TokenStream {
             let exploded = p.array_style == ArrayStyle::Repeat;
             quote! { request.#add(#wire, client_runtime::__private::header_text(Self::OPERATION_ID, #wire, #exploded, #borrowed)?); }
         }
+        // An object in a cookie, `form`: a cookie per member, or unexploded `id=a,1,b,2`.
+        _ if p.structured && p.location == ParamLocation::Cookie && p.array_style == ArrayStyle::Repeat => {
+            quote! {
+                for (name, text) in client_runtime::__private::cookie_pairs(Self::OPERATION_ID, #wire, #borrowed)? {
+                    request.cookie_pair(name, text);
+                }
+            }
+        }
+        _ if p.structured && p.location == ParamLocation::Cookie => {
+            quote! { request.cookie(#wire, client_runtime::__private::header_text(Self::OPERATION_ID, #wire, false, #borrowed)?); }
+        }
         _ if p.structured && p.location != ParamLocation::Query => {
             quote! { request.#add(#wire, client_runtime::__private::scalar_text(Self::OPERATION_ID, #wire, #borrowed)?); }
         }
@@ -479,7 +490,7 @@ fn write_param(p: &Param) -> TokenStream {
             let style = super::forms::query_style(p.array_style);
             quote! { request.query_value(#wire, #style, #borrowed)?; }
         }
-        (TypeRef::Array(_), ArrayStyle::Repeat, ParamLocation::Query) => {
+        (TypeRef::Array(_), ArrayStyle::Repeat, ParamLocation::Query | ParamLocation::Cookie) => {
             quote! { for item in #borrowed { request.#add(#wire, item); } }
         }
         _ => {

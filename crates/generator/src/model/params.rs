@@ -39,7 +39,9 @@ pub(super) fn location_and_style(param: &Parameter) -> (ParamLocation, ArrayStyl
         }
         Parameter::Header { .. } if explode == Some(true) => (ParamLocation::Header, ArrayStyle::Repeat),
         Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Comma),
-        Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Comma),
+        // `form`, a cookie's one style, explodes by default: a cookie per item or member.
+        Parameter::Cookie { .. } if explode == Some(false) => (ParamLocation::Cookie, ArrayStyle::Comma),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Repeat),
     }
 }
 
@@ -72,12 +74,9 @@ pub(super) fn structured(
     if style == ArrayStyle::DeepObject && matches!(ty, TypeRef::Array(_)) {
         return Ok(true);
     }
+    // Paths, headers and cookies write an object by their style (`a,1,b,2`, `.a=1`, `;a=1`, a
+    // cookie per member).
     let shape = shape(spec, types, ty, at, 4)?;
-    // Paths and headers write an object by their style (`a,1,b,2`, `.a=1`, `;a=1`); a cookie
-    // holds one value.
-    if shape == Shape::Structured && location == ParamLocation::Cookie {
-        return Err(spec.error(&at.push("schema"), "object-valued cookie parameters are not supported"));
-    }
     Ok(matches!(shape, Shape::Structured | Shape::ScalarUnion))
 }
 

@@ -291,21 +291,7 @@ impl Converter {
         let mut schema = Value::Object(schema);
         schema_2to3(&mut schema, orig)?;
         if schema.get("type") == Some(&json!("array")) {
-            let format = format.as_ref().and_then(Value::as_str).unwrap_or("csv");
-            let (style, explode) = match (location.as_str(), format) {
-                ("query", "csv") => ("form", false),
-                ("query", "multi") => ("form", true),
-                ("query", "ssv") => ("spaceDelimited", false),
-                ("query", "pipes") => ("pipeDelimited", false),
-                (_, "csv") => ("simple", false),
-                _ => {
-                    let at = orig.push("collectionFormat");
-                    return Err(Refusal::at(
-                        &at,
-                        format!("collectionFormat {format:?} in {location} has no OpenAPI 3 equivalent"),
-                    ));
-                }
-            };
+            let (style, explode) = list_style(&location, format.as_ref(), orig)?;
             raw.insert("style".into(), json!(style));
             raw.insert("explode".into(), json!(explode));
             self.origin.moved(&now.push("style"), &orig.push("collectionFormat"));
@@ -350,7 +336,7 @@ impl Converter {
             "application/x-www-form-urlencoded"
         };
         let now = op.push("requestBody").push("content").push(media).push("schema");
-        let (mut properties, mut required) = (Map::new(), Vec::new());
+        let (mut properties, mut required, mut encoding) = (Map::new(), Vec::new(), Map::new());
         for (raw, orig) in fields {
             let name = raw.get("name").and_then(Value::as_str).map(str::to_owned);
             let name = name.ok_or_else(|| Refusal::at(&orig, "a formData parameter needs a name"))?;
@@ -364,6 +350,12 @@ impl Converter {
             if raw.get("required") == Some(&json!(true)) {
                 required.push(json!(name));
             }
+            // A list's `collectionFormat` (csv by default: `tags=a,b`) is its `encoding` entry;
+            // without one, OpenAPI 3 would repeat the pair (`tags=a&tags=b`), Swagger's `multi`.
+            if schema.get("type") == Some(&json!("array")) {
+                let (style, explode) = list_style("formData", raw.get("collectionFormat"), &orig)?;
+                encoding.insert(name.clone(), json!({ "style": style, "explode": explode }));
+            }
             self.origin.moved(&now.push("properties").push(&name), &orig);
             properties.insert(name, schema);
         }
@@ -371,7 +363,11 @@ impl Converter {
         if !required.is_empty() {
             schema["required"] = Value::Array(required);
         }
-        Ok(json!({ "content": { media: { "schema": schema } } }))
+        let mut content = json!({ "schema": schema });
+        if !encoding.is_empty() {
+            content["encoding"] = Value::Object(encoding);
+        }
+        Ok(json!({ "content": { media: content } }))
     }
 
     /// A response's `schema` under each of `produces`, its headers' types under `schema`.
@@ -418,4 +414,25 @@ impl Converter {
         }
         Ok(())
     }
+}
+
+/// A Swagger 2.0 list's `collectionFormat` (csv when absent) as OpenAPI 3's `style` and
+/// `explode`, for a parameter `in` query, path, header or formData (where the pair is the
+/// body's `encoding` entry). `tsv`, and anything but csv outside query and form bodies, has no
+/// equivalent: the operation is refused with the place.
+fn list_style(location: &str, format: Option<&Value>, orig: &Pointer) -> Result<(&'static str, bool), Refusal> {
+    let format = format.and_then(Value::as_str).unwrap_or("csv");
+    let query_like = matches!(location, "query" | "formData");
+    Ok(match (query_like, format) {
+        (true, "csv") => ("form", false),
+        (true, "multi") => ("form", true),
+        (true, "ssv") => ("spaceDelimited", false),
+        (true, "pipes") => ("pipeDelimited", false),
+        (false, "csv") => ("simple", false),
+        _ => {
+            let at = orig.push("collectionFormat");
+            let message = format!("collectionFormat {format:?} in {location} has no OpenAPI 3 equivalent");
+            return Err(Refusal::at(&at, message));
+        }
+    })
 }

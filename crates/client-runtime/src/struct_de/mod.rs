@@ -1,12 +1,14 @@
 //! What generated structs decode with. A generated struct's `Deserialize` is one small
-//! `visit_map`: a slot per field, handed as a list to [`read_object`], which matches each key
-//! by its position in the struct's wire names, reads the value into that slot and checks that
-//! every required field came; then the struct is built from the slots. `#[derive(Deserialize)]` writes much more per struct (a
-//! field enum with its own visitor, a visitor for arrays, a `?` and an error path per field):
-//! most of what a crate of two thousand schemas cost to check. The loop, the keys and the
-//! error paths are here, written once; a struct's own `visit_map` has no loop, no `match` and
-//! one `?`, so what rustc checks per struct grows with its fields by one line each. A value
-//! reaches its slot through one dynamic call, nothing erased or boxed.
+//! `visit_map`: a slot per field, handed as a list to [`read_object`], which matches each key by
+//! its position in the struct's wire names, reads the value into that slot and checks that every
+//! required field came; then the struct is built from the slots.
+//!
+//! `#[derive(Deserialize)]` writes much more per struct (a field enum with its own visitor, a
+//! visitor for arrays, a `?` and an error path per field): most of what a crate of two thousand
+//! schemas cost to check. Here the loop, the keys and the error paths are written once; a
+//! struct's own `visit_map` has no loop, no `match` and one `?`, so what rustc checks per struct
+//! grows by one line per field. A value reaches its slot through one dynamic call, nothing
+//! erased or boxed.
 //!
 //! Decoding is what the derive gives for the attributes the generator used: keys renamed,
 //! unknown keys skipped, an absent or `null` optional field `None`, an absent required one an
@@ -45,13 +47,13 @@ impl<T> Required<T> {
         Self { wire_name, value: None }
     }
 
-    /// The decoded value, once [`object`] has succeeded.
+    /// The decoded value, once [`read_object`] has succeeded.
     pub fn take(self) -> T {
         match self.value {
             Some(value) => value,
-            // `object` returns `missing_field` for every required slot it leaves empty, and a
-            // generated `Deserialize` takes its slots only after `object` succeeded.
-            None => unreachable!("the required field `{}` was checked present by `object`", self.wire_name),
+            // `read_object` returns `missing_field` for every required slot it leaves empty, and
+            // a generated `Deserialize` takes its slots only after `read_object` succeeded.
+            None => unreachable!("the required field `{}` was checked present by `read_object`", self.wire_name),
         }
     }
 }

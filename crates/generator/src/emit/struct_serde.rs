@@ -1,12 +1,14 @@
 //! A struct's `Serialize` and `Deserialize`, written out instead of derived. The derives'
 //! output per struct (a field enum with its own visitor, an array visitor, a `?` and an error
-//! path per field) is what rustc spent most of a large crate's check on. Serializing is one
-//! call into the runtime's `__private::ser::object` with a list of the fields (each value
-//! erased: request bodies are small); decoding is one small `visit_map` over slots the runtime
-//! defines (not erased: responses are where speed matters). Both read and write exactly as the derives did with the
-//! attributes the generator gave (renames, unknown keys skipped, absent or `null` optional
-//! fields `None`, an absent required field an error naming it, `None` optional fields left
-//! out, required-but-nullable ones written as `null`).
+//! path per field) is what rustc spent most of a large crate's check on.
+//!
+//! Serializing is one call into the runtime's `__private::ser::object` with a list of the
+//! fields (each value erased: request bodies are small). Decoding is one small `visit_map`
+//! handing a slot per field to the runtime's `read_object` (not erased: responses are where
+//! speed matters). Both read and write exactly as the derives did with the attributes the
+//! generator gave: renames, unknown keys skipped, absent or `null` optional fields `None`, an
+//! absent required field an error naming it, `None` optional fields left out, required but
+//! nullable ones written as `null`.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};

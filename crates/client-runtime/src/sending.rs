@@ -55,13 +55,7 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    let transport = transport.clone();
-    ResponseFuture {
-        call: Box::pin(async move {
-            let request = request.map_err(Error::InvalidRequest)?;
-            decode(transport.execute::<E>(request).await?)
-        }),
-    }
+    call(transport, request, decode, false)
 }
 
 /// [`send`] for an operation whose success body is a file: a 2xx body is handed over as it
@@ -75,11 +69,28 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
+    call(transport, request, decode, true)
+}
+
+fn call<T, E>(
+    transport: &Transport,
+    request: Result<Request, InvalidRequest>,
+    decode: Decode<T, E>,
+    streamed: bool,
+) -> ResponseFuture<T, E>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
     let transport = transport.clone();
     ResponseFuture {
         call: Box::pin(async move {
             let request = request.map_err(Error::InvalidRequest)?;
-            decode(transport.download::<E>(request).await?)
+            let raw = match streamed {
+                true => transport.download::<E>(request).await?,
+                false => transport.execute::<E>(request).await?,
+            };
+            decode(raw)
         }),
     }
 }
